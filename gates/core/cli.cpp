@@ -1,0 +1,53 @@
+#include "core/cli.hpp"
+
+#include <algorithm>
+#include <ostream>
+
+namespace shipgate::cli {
+
+std::unique_ptr<CLI::App> make_app(const std::string& name, const std::string& description) {
+  auto app = std::make_unique<CLI::App>(description, name);
+  app->set_version_flag("--version", name + " " + SHIPGATE_VERSION, "Print the version and exit");
+  app->footer(
+      "Exit codes: 0 passed, 1 failed, 2 usage or input error, 3 could not evaluate.\n"
+      "Inside GitHub Actions it also writes outputs, a step summary and annotations.");
+  app->get_formatter()->column_width(34);
+  return app;
+}
+
+void add_format_option(CLI::App& app, std::string& format, bool with_sarif) {
+  std::vector<std::string> choices = {"text", "json", "github"};
+  if (with_sarif) {
+    choices.emplace_back("sarif");
+  }
+  std::string all;
+  for (const auto& c : choices) {
+    all += (all.empty() ? "" : "|") + c;
+  }
+  app.add_option("--format", format, "Result format on stdout: " + all + " (default: text)")
+      ->check(CLI::IsMember(choices))
+      ->option_text("FORMAT");
+}
+
+std::optional<ExitCode> parse(CLI::App& app, const Invocation& inv) {
+  std::vector<std::string> args(inv.args.rbegin(), inv.args.rend());  // CLI11 wants them reversed
+  try {
+    app.parse(args);
+  } catch (const CLI::CallForHelp&) {
+    inv.out << app.help();
+    return ExitCode::pass;
+  } catch (const CLI::CallForVersion& e) {
+    inv.out << e.what() << '\n';
+    return ExitCode::pass;
+  } catch (const CLI::ParseError& e) {
+    inv.err << app.get_name() << ": " << e.what() << "\n" << "Run '" << app.get_name() << " --help' for usage.\n";
+    return ExitCode::usage;
+  }
+  return std::nullopt;
+}
+
+void diagnose(const Invocation& inv, const std::string& tool, const std::string& message) {
+  inv.err << tool << ": " << message << '\n';
+}
+
+}  // namespace shipgate::cli

@@ -1,0 +1,163 @@
+#include "core/config.hpp"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "core/source.hpp"
+#include "core/text.hpp"
+
+namespace shipgate::config {
+
+namespace fs = std::filesystem;
+
+const std::vector<std::string>& gate_sections() {
+  static const std::vector<std::string> k_sections = {"env", "freeze", "lint", "release", "slug", "smoke"};
+  return k_sections;
+}
+
+namespace {
+
+std::optional<std::string> discover(const std::string& start_dir) {
+  std::error_code ec;
+  fs::path dir = fs::absolute(start_dir, ec);
+  if (ec) {
+    return std::nullopt;
+  }
+  for (int depth = 0; depth < 64; ++depth) {
+    const fs::path candidate = dir / std::string(k_default_path);
+    if (fs::exists(candidate, ec)) {
+      std::error_code rel_ec;
+      const auto rel = fs::relative(candidate, fs::current_path(rel_ec), rel_ec);
+      return rel_ec || rel.empty() ? candidate.string() : rel.string();
+    }
+    if (fs::exists(dir / ".git", ec) || !dir.has_parent_path() || dir.parent_path() == dir) {
+      return std::nullopt;
+    }
+    dir = dir.parent_path();
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::vector<Error> check_sections(const File& file) {
+  std::vector<Error> errors;
+  const auto& root = file.doc.root();
+  if (root.is_null()) {
+    return errors;
+  }
+  if (!root.is_mapping()) {
+    errors.push_back({"config must be a mapping with one section per gate", {file.path, root.pos.line, root.pos.column}, {}});
+    return errors;
+  }
+  for (const auto& pair : root.pairs) {
+    const auto& key = file.doc.at(pair.key);
+    const auto& sections = gate_sections();
+    if (std::find(sections.begin(), sections.end(), key.value) != sections.end()) {
+      continue;
+    }
+    std::string message = "unknown section '" + key.value + "'";
+    if (const auto guess = text::did_you_mean(key.value, sections)) {
+      message += "; did you mean '" + *guess + "'?";
+    }
+    errors.push_back({message, {file.path, key.pos.line, key.pos.column}, key.value});
+  }
+  return errors;
+}
+
+Result<std::optional<File>> load(const std::optional<std::string>& explicit_path, const std::string& start_dir) {
+  const auto path = explicit_path ? explicit_path : discover(start_dir);
+  if (!path) {
+    return std::optional<File>{};
+  }
+  auto contents = read_text_file(*path);
+  if (!contents) {
+    return contents.error();
+  }
+  auto doc = yaml::parse(*contents, *path);
+  if (!doc) {
+    return doc.error();
+  }
+  return std::optional<File>{File{*path, std::move(*doc)}};
+}
+
+Section::Section(const File* file, std::string gate) : m_file(file), m_gate(std::move(gate)) {
+  if (m_file == nullptr) {
+    return;
+  }
+  const auto* node = m_file->doc.get(m_file->doc.root(), m_gate);
+  if (node == nullptr || node->is_null()) {
+    return;
+  }
+  if (!node->is_mapping()) {
+    error(*node, m_gate, "section '" + m_gate + "' must be a mapping");
+    return;
+  }
+  m_node = node;
+}
+
+const std::string& Section::path() const {
+  static const std::string k_none;
+  return m_file ? m_file->path : k_none;
+}
+
+const yaml::Node* Section::take(std::string_view key) {
+  m_known.emplace_back(key);
+  return m_node ? m_file->doc.get(*m_node, key) : nullptr;
+}
+
+std::optional<std::string> Section::take_string(std::string_view key) {
+  const auto* node = take(key);
+  if (node == nullptr || node->is_null()) {
+    return std::nullopt;
+  }
+  if (!node->is_scalar()) {
+    error(*node, key, "'" + std::string(key) + "' must be a string");
+    return std::nullopt;
+  }
+  return node->value;
+}
+
+std::optional<std::vector<std::string>> Section::take_string_list(std::string_view key) {
+  const auto* node = take(key);
+  if (node == nullptr || node->is_null()) {
+    return std::nullopt;
+  }
+  if (!node->is_sequence()) {
+    error(*node, key, "'" + std::string(key) + "' must be a list of strings");
+    return std::nullopt;
+  }
+  std::vector<std::string> values;
+  for (const auto id : node->items) {
+    const auto& item = m_file->doc.at(id);
+    if (!item.is_scalar()) {
+      error(item, key, "'" + std::string(key) + "' must be a list of strings");
+      continue;
+    }
+    values.push_back(item.value);
+  }
+  return values;
+}
+
+void Section::error(const yaml::Node& at, std::string_view key, const std::string& message) {
+  m_errors.push_back({message, {path(), at.pos.line, at.pos.column}, m_gate + "." + std::string(key)});
+}
+
+std::vector<Error> Section::finish() {
+  if (m_node != nullptr) {
+    for (const auto& pair : m_node->pairs) {
+      const auto& key = m_file->doc.at(pair.key);
+      if (std::find(m_known.begin(), m_known.end(), key.value) != m_known.end()) {
+        continue;
+      }
+      std::string message = "unknown key '" + key.value + "' in section '" + m_gate + "'";
+      if (const auto guess = text::did_you_mean(key.value, m_known)) {
+        message += "; did you mean '" + *guess + "'?";
+      }
+      error(key, key.value, message);
+    }
+  }
+  return std::move(m_errors);
+}
+
+}  // namespace shipgate::config

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.hpp"
+#include "core/yaml.hpp"
+
+namespace shipgate::config {
+
+/// The repository config file, relative to the repository root.
+inline constexpr std::string_view k_default_path = ".github/shipgate.yml";
+
+/// Every gate's section name; any other top-level key is an error.
+const std::vector<std::string>& gate_sections();
+
+struct File {
+  std::string path;
+  yaml::Document doc;
+};
+
+/// The config given with --config (which must exist), else .github/shipgate.yml found from
+/// `start_dir` upwards (stopping at the directory that holds .git); nullopt when there is none.
+Result<std::optional<File>> load(const std::optional<std::string>& explicit_path, const std::string& start_dir);
+
+/// Errors for top-level keys that are not gate sections (with "did you mean").
+std::vector<Error> check_sections(const File& file);
+
+/// Reads one gate's section and collects every error with file, line and key, so all of them can
+/// be reported at once; keys never taken are reported as unknown, with "did you mean".
+class Section {
+public:
+  Section(const File* file, std::string gate);
+
+  bool present() const { return m_node != nullptr; }
+  /// The value of `key`, marking the key as known; nullptr when absent.
+  const yaml::Node* take(std::string_view key);
+  std::optional<std::string> take_string(std::string_view key);
+  std::optional<std::vector<std::string>> take_string_list(std::string_view key);
+
+  void error(const yaml::Node& at, std::string_view key, const std::string& message);
+  /// All errors, unknown keys included. Call once, after every take().
+  std::vector<Error> finish();
+  const yaml::Document* document() const { return m_file ? &m_file->doc : nullptr; }
+  const std::string& path() const;
+
+private:
+  const File* m_file;
+  std::string m_gate;
+  const yaml::Node* m_node = nullptr;
+  std::vector<std::string> m_known;
+  std::vector<Error> m_errors;
+};
+
+}  // namespace shipgate::config

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <string_view>
+
+#include "core/finding.hpp"
+#include "core/invocation.hpp"
+#include "core/result.hpp"
+
+namespace shipgate::github {
+
+/// Largest step summary GitHub accepts per step; we stop short of it and say so.
+inline constexpr std::size_t k_summary_limit = 1024 * 1024;
+
+/// Escapes a workflow-command message: %, CR and LF.
+std::string escape_data(std::string_view s);
+/// Escapes a workflow-command property value: %, CR, LF, ':' and ','.
+std::string escape_property(std::string_view s);
+
+/// The `::error file=..,line=..,col=..,title=..::message` line for a finding (no newline).
+std::string annotation(Severity severity, const Location& where, std::string_view title, std::string_view message);
+
+/// The GitHub Actions runtime as seen from a gate: workflow commands, outputs and step summary.
+/// Every method is a no-op outside Actions (GITHUB_ACTIONS != "true"), so gates call them freely.
+class Runtime {
+public:
+  /// `commands` is where workflow commands go (the runner reads them from stdout and stderr).
+  Runtime(const Invocation& inv, std::ostream& commands);
+
+  bool active() const { return m_active; }
+  /// RUNNER_DEBUG=1: the user asked for verbose diagnostics.
+  bool debug() const { return m_debug; }
+
+  /// `::add-mask::` for a secret value; call before the value could be printed anywhere.
+  void mask(std::string_view secret);
+  void annotate(Severity severity, const Location& where, std::string_view title, std::string_view message);
+  void group_begin(std::string_view title);
+  void group_end();
+
+  /// Appends `name=value` (or the delimiter form for multi-line values) to $GITHUB_OUTPUT.
+  Result<bool> set_output(std::string_view name, std::string_view value);
+  /// Appends Markdown to $GITHUB_STEP_SUMMARY, cut short (with a note) to stay under the limit.
+  Result<bool> append_summary(std::string_view markdown);
+
+private:
+  bool m_active = false;
+  bool m_debug = false;
+  std::string m_output_path;
+  std::string m_summary_path;
+  std::ostream& m_commands;
+};
+
+}  // namespace shipgate::github

@@ -1,0 +1,81 @@
+#include <ostream>
+
+#include <nlohmann/json.hpp>
+
+#include "core/report.hpp"
+
+namespace shipgate {
+
+namespace {
+
+std::string_view sarif_level(Severity severity) {
+  switch (severity) {
+    case Severity::error:
+      return "error";
+    case Severity::warning:
+      return "warning";
+    case Severity::note:
+      return "note";
+  }
+  return "error";
+}
+
+nlohmann::json physical_location(const Location& where) {
+  nlohmann::json region = nlohmann::json::object();
+  region["startLine"] = std::max(where.line, 1);
+  if (where.column > 0) {
+    region["startColumn"] = where.column;
+  }
+  return {{"artifactLocation", {{"uri", where.file}}}, {"region", std::move(region)}};
+}
+
+}  // namespace
+
+void write_sarif(const Report& report, const std::vector<RuleInfo>& rules, const std::string& version,
+                 std::ostream& out) {
+  nlohmann::json rule_list = nlohmann::json::array();
+  for (const auto& rule : rules) {
+    rule_list.push_back({{"id", rule.id},
+                         {"name", rule.id},
+                         {"shortDescription", {{"text", rule.summary}}},
+                         {"defaultConfiguration", {{"level", sarif_level(rule.severity)}}},
+                         {"helpUri", "rules/" + rule.id + ".md"}});
+  }
+  nlohmann::json results = nlohmann::json::array();
+  for (const auto& f : report.findings) {
+    nlohmann::json result = {{"ruleId", f.rule},
+                             {"level", sarif_level(f.severity)},
+                             {"message", {{"text", f.message}}},
+                             {"locations", nlohmann::json::array({{{"physicalLocation", physical_location(f.where)}}})}};
+    for (std::size_t i = 0; i < rules.size(); ++i) {
+      if (rules[i].id == f.rule) {
+        result["ruleIndex"] = i;
+      }
+    }
+    if (!f.related.empty()) {
+      nlohmann::json related = nlohmann::json::array();
+      int id = 1;
+      for (const auto& r : f.related) {
+        related.push_back({{"id", id++}, {"physicalLocation", physical_location(r.where)}, {"message", {{"text", r.message}}}});
+      }
+      result["relatedLocations"] = std::move(related);
+    }
+    results.push_back(std::move(result));
+  }
+  nlohmann::json notifications = nlohmann::json::array();
+  for (const auto& e : report.input_errors) {
+    notifications.push_back({{"level", "error"},
+                             {"message", {{"text", e.message}}},
+                             {"locations", nlohmann::json::array({{{"physicalLocation", physical_location(e.where)}}})}});
+  }
+  const nlohmann::json doc = {
+      {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+      {"version", "2.1.0"},
+      {"runs", nlohmann::json::array({{{"tool", {{"driver", {{"name", report.tool}, {"version", version}, {"rules", rule_list}}}}},
+                                       {"invocations", nlohmann::json::array({{{"executionSuccessful", report.input_errors.empty()},
+                                                                               {"toolExecutionNotifications", notifications}}})},
+                                       {"results", std::move(results)}}})}};
+  out << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+}
+
+}  // namespace shipgate

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace shipgate::text {
+
+/// ASCII lower-case copy (GitHub compares environment and input names this way).
+std::string to_lower(std::string_view s);
+bool iequals(std::string_view a, std::string_view b);
+std::string_view trim(std::string_view s);
+std::vector<std::string_view> split_lines(std::string_view s);
+
+/// Byte offset of the first invalid UTF-8 sequence, or nullopt when the text is valid UTF-8.
+std::optional<std::size_t> find_invalid_utf8(std::string_view s);
+
+/// 1-based line number of byte offset `pos` in `s`.
+int line_of_offset(std::string_view s, std::size_t pos);
+
+/// The candidate closest to `word` by edit distance, when it is close enough to be a likely typo.
+std::optional<std::string> did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
+
+/// Double-quoted JSON-style string for messages ("a\"b").
+std::string quote(std::string_view s);
+
+}  // namespace shipgate::text

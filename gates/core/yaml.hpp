@@ -1,0 +1,91 @@
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.hpp"
+
+namespace shipgate::yaml {
+
+/// 1-based line and column of the first character of a key or value.
+struct Position {
+  int line = 0;
+  int column = 0;
+};
+
+using NodeId = std::uint32_t;
+inline constexpr NodeId k_no_node = std::numeric_limits<NodeId>::max();
+
+enum class Kind : std::uint8_t { null, scalar, sequence, mapping };
+
+struct Pair {
+  NodeId key;
+  NodeId value;
+};
+
+/// One YAML node. An alias is not a node of its own: it is the id of the anchored node, so the
+/// document is a DAG whose size is bounded by the file's size, never by what aliases expand to.
+struct Node {
+  Kind kind = Kind::null;
+  /// A scalar written without quotes or block style; its type follows the YAML 1.2 core schema.
+  bool plain = false;
+  Position pos;
+  std::string value;
+  std::vector<NodeId> items;
+  std::vector<Pair> pairs;
+
+  bool is_null() const;
+  bool is_scalar() const { return kind == Kind::scalar; }
+  bool is_mapping() const { return kind == Kind::mapping; }
+  bool is_sequence() const { return kind == Kind::sequence; }
+};
+
+/// A key and its value in a mapping, as found by Document::find.
+struct Entry {
+  const Node* key = nullptr;
+  const Node* value = nullptr;
+  explicit operator bool() const { return key != nullptr; }
+};
+
+/// Limits that keep hostile input cheap; hitting one is an input error, not a crash.
+struct Limits {
+  std::size_t max_depth = 256;
+  std::size_t max_nodes = 2'000'000;
+};
+
+/// One parsed YAML document with 1-based positions for every key and value.
+class Document {
+public:
+  const Node& root() const { return m_nodes[m_root]; }
+  const Node& at(NodeId id) const { return m_nodes[id]; }
+  const std::string& file() const { return m_file; }
+  std::size_t size() const { return m_nodes.size(); }
+
+  /// The entry whose scalar key equals `key` (case-sensitive, as YAML is), or an empty Entry.
+  Entry find(const Node& mapping, std::string_view key) const;
+  /// The same, comparing keys case-insensitively (action inputs, environment names).
+  Entry find_ci(const Node& mapping, std::string_view key) const;
+  /// Value of `key` in `mapping`, or nullptr when absent or when `mapping` is not a mapping.
+  const Node* get(const Node& mapping, std::string_view key) const;
+
+private:
+  friend class Builder;
+  std::string m_file;
+  std::vector<Node> m_nodes;
+  NodeId m_root = 0;
+};
+
+/// Parses `text` (already checked to be UTF-8 without NULs) into one Document. Rejects, with a
+/// positioned Error: syntax errors, more than one document, duplicate keys (as GitHub does),
+/// non-scalar keys, aliases to a node that contains them, and nesting or size beyond `limits`.
+Result<Document> parse(std::string_view text, const std::string& file, const Limits& limits = {});
+
+/// Whether a plain scalar reads as boolean true/false under the YAML 1.2 core schema, which is
+/// how GitHub Actions reads workflow files (so `yes`/`on` are strings there).
+bool is_core_true(const Node& node);
+bool is_core_false(const Node& node);
+
+}  // namespace shipgate::yaml

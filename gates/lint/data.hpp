@@ -1,0 +1,51 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.hpp"
+#include "core/yaml.hpp"
+
+namespace shipgate::lint {
+
+/// The input of a deploy action that turns off creating a missing app (rules/deploy-actions.yml).
+struct AutocreateInput {
+  std::string input;          // e.g. dontautocreate
+  std::string default_value;  // the value when the input is not given
+  std::string true_unless;    // the action reads every value but this one as true
+};
+
+/// A known deploy action (rules/deploy-actions.yml).
+struct DeployAction {
+  std::string uses;  // owner/repo, compared case-insensitively
+  std::string platform;
+  std::string app_input;
+  std::optional<AutocreateInput> autocreate;
+};
+
+/// Facts the rules need that change over time: data, built into the binary, extendable by config.
+struct LintData {
+  std::vector<DeployAction> actions;
+  std::vector<std::string> heroku_changes_app;
+
+  /// The known action a step's `uses:` value names (any ref, any case), or nullptr.
+  const DeployAction* find_action(std::string_view uses) const;
+  /// Whether `heroku COMMAND` changes what an app runs.
+  bool heroku_command_changes_app(std::string_view command) const;
+};
+
+/// The data in rules/*.yml as built into the binary.
+Result<LintData> builtin_data();
+
+/// Reads a `deploy-actions`-shaped list (from rules/deploy-actions.yml or the repo config) into
+/// `out`, collecting an error per bad entry.
+void read_deploy_actions(const yaml::Document& doc, const yaml::Node& list, std::vector<DeployAction>& out,
+                         std::vector<Error>& errors);
+
+/// "owner/repo" of a `uses:` value ("Owner/Repo/path@ref" -> "owner/repo"), lower-cased; empty for
+/// local (./) and docker:// references.
+std::string action_repository(std::string_view uses);
+
+}  // namespace shipgate::lint

@@ -1,0 +1,261 @@
+#include "lint/deploy_sites.hpp"
+
+#include <algorithm>
+
+#include "core/text.hpp"
+#include "lint/expressions.hpp"
+#include "lint/shell.hpp"
+
+namespace shipgate::lint {
+
+namespace {
+
+constexpr std::string_view k_heroku_git_host = "git.heroku.com/";
+
+/// The app in a Heroku git URL (https://[user:pass@]git.heroku.com/APP.git), or "".
+std::string app_from_git_url(std::string_view url) {
+  const auto host = url.find(k_heroku_git_host);
+  if (host == std::string_view::npos) {
+    return {};
+  }
+  auto rest = url.substr(host + k_heroku_git_host.size());
+  rest = rest.substr(0, rest.find_first_of("/ \t"));
+  if (rest.size() > 4 && rest.substr(rest.size() - 4) == ".git") {
+    rest.remove_suffix(4);
+  }
+  return std::string(rest);
+}
+
+/// Walks one job's steps, keeping the shell state that decides targets across steps: git remotes
+/// set up in earlier steps, and variables assigned earlier in the same script.
+class SiteFinder {
+public:
+  SiteFinder(const Workflow& wf, const Job& job, const LintData& data) : m_wf(wf), m_job(job), m_data(data) {}
+
+  std::vector<DeploySite> run() {
+    for (const auto& step : m_job.steps) {
+      m_scope = Scope::for_step(m_wf, m_job, &step);
+      if (step.uses) {
+        from_action(step);
+      }
+      if (step.run != nullptr && step.run->is_scalar()) {
+        from_script(*step.run);
+      }
+    }
+    return std::move(m_sites);
+  }
+
+private:
+  void add(const std::string& app, const std::string& how, const yaml::Position& pos) {
+    if (app.empty()) {
+      return;
+    }
+    m_sites.push_back({"heroku", app, how, m_job.id, {m_wf.path, pos.line, pos.column}});
+  }
+
+  void from_action(const Step& step) {
+    const auto* action = m_data.find_action(step.uses.value->value);
+    std::string input = action != nullptr ? action->app_input : "heroku_app_name";
+    if (step.with == nullptr || input.empty()) {
+      return;
+    }
+    const auto entry = m_wf.doc->find_ci(*step.with, input);
+    if (!entry || !entry.value->is_scalar()) {
+      return;
+    }
+    if (const auto apps = resolve(entry.value->value, m_scope)) {
+      const std::string how = action_repository(step.uses.value->value);
+      for (const auto& app : *apps) {
+        add(app, how, step.uses.key->pos);
+      }
+    }
+  }
+
+  /// The single literal value of a shell word, or "" when it cannot be known.
+  std::string literal(const std::string& word) {
+    const auto resolved = resolve(word, m_scope);
+    if (!resolved || resolved->size() != 1) {
+      return {};
+    }
+    std::string out;
+    const bool ok = expand_variables(resolved->front(), out, [this](const std::string& name, std::string& value) {
+      if (const auto it = m_assigned.find(name); it != m_assigned.end()) {
+        value = it->second;
+        return true;
+      }
+      const auto values = env_value(name, m_scope);
+      if (!values || values->size() != 1) {
+        return false;
+      }
+      value = values->front();
+      return true;
+    });
+    return ok ? out : std::string{};
+  }
+
+  /// Every app a word may name (a matrix value fans out), with shell variables expanded.
+  std::vector<std::string> literals(const std::string& word) {
+    std::vector<std::string> out;
+    const auto resolved = resolve(word, m_scope);
+    if (!resolved) {
+      return out;
+    }
+    for (const auto& value : *resolved) {
+      if (auto lit = literal(value); !lit.empty()) {
+        out.push_back(std::move(lit));
+      }
+    }
+    return out;
+  }
+
+  void from_script(const yaml::Node& run) {
+    m_assigned.clear();
+    for (const auto& command : split_commands(run.value)) {
+      // A block scalar's text starts on the line after `run: |`; point at the command's line.
+      const bool block = !run.plain && run.value.find('\n') != std::string::npos;
+      const yaml::Position pos{run.pos.line + command.line + (block ? 1 : 0), run.pos.column};
+      from_command(command.words, pos);
+    }
+  }
+
+  void from_command(std::vector<std::string> words, const yaml::Position& pos) {
+    while (!words.empty() && (words.front() == "sudo" || words.front() == "npx" || words.front() == "exec")) {
+      words.erase(words.begin());
+    }
+    if (words.empty()) {
+      return;
+    }
+    const auto& program = words.front();
+    if (const auto eq = program.find('='); eq != std::string::npos && eq > 0 && words.size() == 1) {
+      m_assigned[program.substr(0, eq)] = literal(program.substr(eq + 1));
+    } else if (program == "export" && words.size() == 2) {
+      from_command({words[1]}, pos);
+    } else if (program == "heroku" || program.ends_with("/heroku")) {
+      from_heroku(words, pos);
+    } else if (program == "git") {
+      from_git(words, pos);
+    }
+  }
+
+  /// The value of --app/-a (or --remote/-r mapped to an app) in a heroku command.
+  std::vector<std::string> heroku_app(const std::vector<std::string>& words) {
+    for (std::size_t i = 2; i < words.size(); ++i) {
+      const auto& w = words[i];
+      if ((w == "--app" || w == "-a") && i + 1 < words.size()) {
+        return literals(words[i + 1]);
+      }
+      if (w.rfind("--app=", 0) == 0) {
+        return literals(w.substr(6));
+      }
+      if (w.size() > 2 && w.rfind("-a", 0) == 0 && w[2] != '-') {
+        return literals(w.substr(2));
+      }
+      if ((w == "--remote" || w == "-r") && i + 1 < words.size()) {
+        return remote_app(words[i + 1]);
+      }
+    }
+    if (const auto values = env_value("HEROKU_APP", m_scope)) {
+      return *values;
+    }
+    return remote_app("heroku");
+  }
+
+  std::vector<std::string> remote_app(const std::string& remote) {
+    if (const auto it = m_remotes.find(remote); it != m_remotes.end()) {
+      return {it->second};
+    }
+    return {};
+  }
+
+  void from_heroku(const std::vector<std::string>& words, const yaml::Position& pos) {
+    if (words.size() < 2) {
+      return;
+    }
+    const auto& command = words[1];
+    if (command == "git:remote") {
+      std::string remote = "heroku";
+      for (std::size_t i = 2; i + 1 < words.size(); ++i) {
+        if (words[i] == "--remote" || words[i] == "-r") {
+          remote = words[i + 1];
+        }
+      }
+      if (const auto apps = heroku_app(words); apps.size() == 1) {
+        m_remotes[remote] = apps.front();
+      }
+      return;
+    }
+    if (!m_data.heroku_command_changes_app(command)) {
+      return;
+    }
+    for (const auto& app : heroku_app(words)) {
+      add(app, "heroku " + command, pos);
+    }
+  }
+
+  void from_git(std::vector<std::string> words, const yaml::Position& pos) {
+    std::size_t i = 1;
+    while (i < words.size() && !words[i].empty() && words[i].front() == '-') {
+      i += (words[i] == "-C" || words[i] == "-c") ? 2U : 1U;  // git's own options before the command
+    }
+    if (i >= words.size()) {
+      return;
+    }
+    const auto& command = words[i];
+    std::vector<std::string> args;
+    for (std::size_t k = i + 1; k < words.size(); ++k) {
+      if (!words[k].empty() && words[k].front() != '-') {
+        args.push_back(words[k]);
+      }
+    }
+    if (command == "remote" && args.size() >= 3 && (args[0] == "add" || args[0] == "set-url")) {
+      if (auto app = app_from_git_url(literal(args[2])); !app.empty()) {
+        m_remotes[args[1]] = app;
+      }
+      return;
+    }
+    if (command != "push" || args.empty()) {
+      return;
+    }
+    if (args[0].find(k_heroku_git_host) != std::string::npos) {
+      for (const auto& url : literals(args[0])) {
+        add(app_from_git_url(url), "git push", pos);
+      }
+      return;
+    }
+    auto apps = remote_app(args[0]);
+    if (apps.empty() && args[0] == "heroku") {
+      if (const auto values = env_value("HEROKU_APP", m_scope)) {
+        apps = *values;
+      }
+    }
+    for (const auto& app : apps) {
+      add(app, "git push " + args[0], pos);
+    }
+  }
+
+  const Workflow& m_wf;
+  const Job& m_job;
+  const LintData& m_data;
+  Scope m_scope;
+  std::vector<DeploySite> m_sites;
+  std::map<std::string, std::string> m_remotes;
+  std::map<std::string, std::string> m_assigned;
+};
+
+}  // namespace
+
+std::vector<DeploySite> find_deploy_sites(const Workflow& wf, const Job& job, const LintData& data) {
+  return SiteFinder(wf, job, data).run();
+}
+
+WorkflowSummary summarize(const Workflow& wf, const LintData& data) {
+  WorkflowSummary summary{wf.path, wf.triggers, wf.describe_triggers(), {}, {}};
+  for (const auto& job : wf.jobs) {
+    summary.needs[job.id] = job.needs;
+    auto sites = find_deploy_sites(wf, job, data);
+    summary.sites.insert(summary.sites.end(), sites.begin(), sites.end());
+  }
+  return summary;
+}
+
+}  // namespace shipgate::lint

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+#include "lint/data.hpp"
+#include "lint/workflow.hpp"
+
+namespace shipgate::lint {
+
+/// One place that deploys to an app: where, how, and the app's name (resolved to a literal).
+struct DeploySite {
+  std::string platform;  // "heroku"
+  std::string app;
+  std::string how;       // "akhileshns/heroku-deploy", "heroku container:release", "git push"
+  std::string job;
+  Location where;
+};
+
+/// What a workflow contributes to the repository-level pass; small, so every workflow's summary
+/// can be kept while each parsed document is dropped after its own rules ran.
+struct WorkflowSummary {
+  std::string path;
+  std::vector<Trigger> triggers;
+  std::string trigger_text;
+  std::map<std::string, std::vector<std::string>> needs;  // job id -> the jobs it needs
+  std::vector<DeploySite> sites;
+};
+
+/// The deploy sites of one job, in step order. App names that cannot be resolved to literals are
+/// left out: they cannot be compared with anything.
+std::vector<DeploySite> find_deploy_sites(const Workflow& wf, const Job& job, const LintData& data);
+
+WorkflowSummary summarize(const Workflow& wf, const LintData& data);
+
+}  // namespace shipgate::lint

@@ -1,0 +1,275 @@
+#include "lint/lint.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <ostream>
+#include <sstream>
+#include <variant>
+
+#include "core/cli.hpp"
+#include "core/github.hpp"
+#include "core/source.hpp"
+#include "lint/registry.hpp"
+#include "lint/suppress.hpp"
+
+namespace shipgate::lint {
+
+namespace {
+
+constexpr const char* k_tool = "shipgate-lint";
+
+bool is_workflow_name(const std::filesystem::path& p) {
+  const auto ext = p.extension().string();
+  return ext == ".yml" || ext == ".yaml";
+}
+
+/// Severity for `rule` after config overrides; nullopt when the rule is turned off.
+std::optional<Severity> effective_severity(const Rule& rule, const Options& options) {
+  const auto it = options.severity.find(std::string(rule.id()));
+  return it == options.severity.end() ? std::optional<Severity>(rule.severity()) : it->second;
+}
+
+/// Runs the per-file hooks of every enabled rule over one workflow.
+void lint_workflow(const Workflow& wf, const Context& ctx, const Options& options, std::vector<Finding>& out) {
+  for (const auto& rule : all_rules()) {
+    const auto severity = effective_severity(*rule, options);
+    if (!severity || !rule->skip_reason(ctx).empty()) {
+      continue;
+    }
+    Reporter reporter(std::string(rule->id()), *severity, out);
+    rule->on_workflow(wf, ctx, reporter);
+    for (const auto& job : wf.jobs) {
+      rule->on_job(wf, job, ctx, reporter);
+      for (const auto& step : job.steps) {
+        rule->on_step(wf, job, step, ctx, reporter);
+      }
+    }
+  }
+}
+
+/// Rules that set their own severity (a lower one for unverifiable cases) keep it unless config
+/// overrides the rule: then findings at the rule's default severity move to the new one.
+void apply_severity(std::vector<Finding>& findings, const Options& options) {
+  for (auto& f : findings) {
+    const auto it = options.severity.find(f.rule);
+    if (it != options.severity.end() && it->second) {
+      for (const auto& rule : all_rules()) {
+        if (rule->id() == f.rule && f.severity == rule->severity()) {
+          f.severity = *it->second;
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<Source> collect_sources(const std::vector<std::string>& paths, std::vector<Error>& unreadable) {
+  namespace fs = std::filesystem;
+  std::vector<Source> sources;
+  for (const auto& path : paths) {
+    std::error_code ec;
+    std::vector<std::string> files;
+    if (fs::is_directory(path, ec)) {
+      for (const auto& entry : fs::directory_iterator(path, ec)) {
+        std::error_code type_ec;
+        if (entry.is_regular_file(type_ec) && is_workflow_name(entry.path())) {
+          files.push_back((fs::path(path) / entry.path().filename()).string());
+        }
+      }
+      if (ec) {
+        unreadable.push_back({"cannot list directory: " + ec.message(), {path, 0, 0}, {}});
+      }
+      std::sort(files.begin(), files.end());
+    } else {
+      files.push_back(path);
+    }
+    for (const auto& file : files) {
+      auto text = read_text_file(file);
+      if (!text) {
+        unreadable.push_back(text.error());
+        continue;
+      }
+      sources.push_back({file, std::move(*text)});
+    }
+  }
+  return sources;
+}
+
+Report lint_sources(const std::vector<Source>& sources, std::vector<Error> unreadable, const Context& ctx,
+                    const Options& options) {
+  Report report;
+  report.tool = k_tool;
+  report.fail_level = options.fail_level;
+  report.input_errors = std::move(unreadable);
+  report.files = sources.size() + report.input_errors.size();
+  std::vector<Finding> findings;
+  std::vector<WorkflowSummary> summaries;
+  std::map<std::string, InlineSuppressions> suppressions;
+  for (const auto& source : sources) {
+    auto doc = yaml::parse(source.text, source.path);
+    if (!doc) {
+      report.input_errors.push_back(doc.error());
+      continue;
+    }
+    auto wf = build_workflow(*doc);
+    if (!wf) {
+      report.input_errors.push_back(wf.error());
+      continue;
+    }
+    lint_workflow(*wf, ctx, options, findings);
+    summaries.push_back(summarize(*wf, ctx.data));
+    suppressions.emplace(source.path, InlineSuppressions(source.text));
+  }
+  for (const auto& rule : all_rules()) {
+    const auto severity = effective_severity(*rule, options);
+    if (!severity) {
+      continue;
+    }
+    if (const auto reason = rule->skip_reason(ctx); !reason.empty()) {
+      report.skipped.push_back({std::string(rule->id()), reason});
+      continue;
+    }
+    Reporter reporter(std::string(rule->id()), *severity, findings);
+    rule->on_repository(summaries, ctx, reporter);
+  }
+  apply_severity(findings, options);
+  for (auto& f : findings) {
+    const auto it = suppressions.find(f.where.file);
+    const bool inline_hit = it != suppressions.end() && it->second.covers(f);
+    const bool config_hit = std::any_of(options.ignore.begin(), options.ignore.end(),
+                                        [&f](const IgnoreEntry& e) { return e.covers(f); });
+    if (inline_hit || config_hit) {
+      ++report.suppressed;
+    } else {
+      report.findings.push_back(std::move(f));
+    }
+  }
+  sort_findings(report.findings);
+  std::sort(report.input_errors.begin(), report.input_errors.end(),
+            [](const Error& a, const Error& b) { return a.where < b.where; });
+  return report;
+}
+
+namespace {
+
+std::vector<RuleInfo> rule_infos() {
+  std::vector<RuleInfo> infos;
+  for (const auto& rule : all_rules()) {
+    infos.push_back({std::string(rule->id()), rule->severity(), std::string(rule->summary())});
+  }
+  return infos;
+}
+
+void list_rules(const Invocation& inv) {
+  for (const auto& info : rule_infos()) {
+    inv.out << info.id << "  " << to_string(info.severity) << "  " << info.summary << '\n';
+  }
+}
+
+void write_results(const Report& report, const Options& options, const Invocation& inv) {
+  switch (options.format) {
+    case Format::text:
+      write_text(report, inv.out, inv.color_out());
+      break;
+    case Format::json:
+      write_json(report, inv.out);
+      break;
+    case Format::github:
+      write_github(report, inv.out);
+      break;
+    case Format::sarif:
+      write_sarif(report, rule_infos(), SHIPGATE_VERSION, inv.out);
+      break;
+  }
+}
+
+/// Outputs, step summary and annotations when running inside GitHub Actions.
+void publish(const Report& report, const Options& options, const Invocation& inv) {
+  github::Runtime gh(inv, inv.err);
+  if (!gh.active()) {
+    return;
+  }
+  if (options.format != Format::github) {
+    for (const auto& f : report.findings) {
+      gh.annotate(f.severity, f.where, f.rule, f.message);
+    }
+    for (const auto& e : report.input_errors) {
+      gh.annotate(Severity::error, e.where, k_tool, e.message);
+    }
+  }
+  std::ostringstream text;
+  write_text(report, text, false);
+  const std::vector<std::pair<std::string, std::string>> outputs = {
+      {"result", std::string(report.verdict())},
+      {"findings", std::to_string(report.findings.size())},
+      {"errors", std::to_string(report.count(Severity::error))},
+      {"warnings", std::to_string(report.count(Severity::warning))},
+      {"notes", std::to_string(report.count(Severity::note))},
+      {"suppressed", std::to_string(report.suppressed)},
+      {"report", text.str()}};
+  for (const auto& [name, value] : outputs) {
+    if (const auto written = gh.set_output(name, value); !written) {
+      cli::diagnose(inv, k_tool, written.error().to_string());
+    }
+  }
+  if (const auto written = gh.append_summary(summary_markdown(report)); !written) {
+    cli::diagnose(inv, k_tool, written.error().to_string());
+  }
+}
+
+int run_checked(const Invocation& inv) {
+  auto parsed = parse_options(inv);
+  if (const auto* stop = std::get_if<ExitCode>(&parsed)) {
+    return static_cast<int>(*stop);
+  }
+  auto& options = std::get<Options>(parsed);
+  if (options.list_rules) {
+    list_rules(inv);
+    return 0;
+  }
+  auto data = builtin_data();
+  if (!data) {
+    cli::diagnose(inv, k_tool, "internal error: built-in rule data: " + data.error().to_string());
+    return static_cast<int>(ExitCode::could_not_evaluate);
+  }
+  data->actions.insert(data->actions.begin(), options.extra_actions.begin(), options.extra_actions.end());
+  std::optional<EnvironmentRecords> records;
+  if (options.environments) {
+    auto loaded = load_environments(*options.environments);
+    if (!loaded) {
+      cli::diagnose(inv, k_tool, loaded.error().to_string());
+      return static_cast<int>(ExitCode::usage);
+    }
+    records = std::move(*loaded);
+  }
+  const Context ctx{*data, records ? &*records : nullptr};
+  std::vector<Error> unreadable;
+  const auto sources = collect_sources(options.paths, unreadable);
+  const auto report = lint_sources(sources, std::move(unreadable), ctx, options);
+  for (const auto& e : report.input_errors) {
+    cli::diagnose(inv, k_tool, e.to_string());
+  }
+  write_results(report, options, inv);
+  for (const auto& s : report.skipped) {
+    cli::diagnose(inv, k_tool, "skipped " + s.rule + ": " + s.reason);
+  }
+  cli::diagnose(inv, k_tool, report.headline());
+  publish(report, options, inv);
+  return static_cast<int>(report.exit_code());
+}
+
+}  // namespace
+
+int run(const Invocation& inv) {
+  try {
+    return run_checked(inv);
+  } catch (const std::exception& e) {
+    cli::diagnose(inv, k_tool, std::string("internal error: ") + e.what());
+  } catch (...) {
+    cli::diagnose(inv, k_tool, "internal error");
+  }
+  return static_cast<int>(ExitCode::could_not_evaluate);
+}
+
+}  // namespace shipgate::lint

@@ -1,0 +1,14 @@
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "lint/rule.hpp"
+
+namespace shipgate::lint {
+
+/// Every rule, sorted by id. Adding a rule means a line here, a doc in rules/<id>.md and a fixture
+/// folder in fixtures/lint/<id>/; a test fails when one of them is missing.
+const std::vector<std::unique_ptr<Rule>>& all_rules();
+
+}  // namespace shipgate::lint

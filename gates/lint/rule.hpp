@@ -1,0 +1,63 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/finding.hpp"
+#include "lint/data.hpp"
+#include "lint/deploy_sites.hpp"
+#include "lint/environments.hpp"
+#include "lint/workflow.hpp"
+
+namespace shipgate::lint {
+
+/// What every rule may read besides the model: rule data and the repository's records.
+struct Context {
+  const LintData& data;
+  const EnvironmentRecords* environments = nullptr;  // nullptr: not given
+};
+
+/// Collects one rule's findings; the only way a rule reports.
+class Reporter {
+public:
+  Reporter(std::string rule, Severity severity, std::vector<Finding>& sink)
+      : m_rule(std::move(rule)), m_severity(severity), m_sink(sink) {}
+
+  /// A finding at the rule's default severity.
+  void report(const Location& where, std::string message, std::vector<Related> related = {}) {
+    report(m_severity, where, std::move(message), std::move(related));
+  }
+  /// A finding at another severity (an unverifiable case reported lower, say).
+  void report(Severity severity, const Location& where, std::string message, std::vector<Related> related = {}) {
+    m_sink.push_back(Finding{m_rule, severity, where, std::move(message), std::move(related)});
+  }
+
+private:
+  std::string m_rule;
+  Severity m_severity;
+  std::vector<Finding>& m_sink;
+};
+
+/// A lint rule: pure (model, context in; findings out), implementing only the hooks it needs.
+class Rule {
+public:
+  virtual ~Rule() = default;
+  virtual std::string_view id() const = 0;
+  virtual Severity severity() const = 0;
+  /// One line for --list-rules and SARIF.
+  virtual std::string_view summary() const = 0;
+
+  virtual void on_workflow(const Workflow&, const Context&, Reporter&) const {}
+  virtual void on_job(const Workflow&, const Job&, const Context&, Reporter&) const {}
+  virtual void on_step(const Workflow&, const Job&, const Step&, const Context&, Reporter&) const {}
+  /// Sees every workflow at once, through their summaries.
+  virtual void on_repository(const std::vector<WorkflowSummary>&, const Context&, Reporter&) const {}
+  /// When the rule cannot run with this context, why (it is reported as skipped); "" otherwise.
+  virtual std::string skip_reason(const Context&) const { return {}; }
+};
+
+/// A position in a workflow file as a Location.
+inline Location at(const Workflow& wf, const yaml::Node& node) { return {wf.path, node.pos.line, node.pos.column}; }
+
+}  // namespace shipgate::lint

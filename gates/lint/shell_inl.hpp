@@ -1,0 +1,43 @@
+#pragma once
+
+#include <cctype>
+
+namespace shipgate::lint {
+
+template <typename Lookup>
+bool expand_variables(const std::string& word, std::string& out, Lookup&& lookup) {
+  out.clear();
+  for (std::size_t i = 0; i < word.size(); ++i) {
+    if (word[i] != '$' || i + 1 >= word.size()) {
+      out += word[i];
+      continue;
+    }
+    std::size_t start = i + 1;
+    std::size_t end = start;
+    bool braced = word[start] == '{';
+    if (braced) {
+      end = word.find('}', start);
+      if (end == std::string::npos) {
+        return false;
+      }
+      ++start;
+    } else {
+      while (end < word.size() && (std::isalnum(static_cast<unsigned char>(word[end])) != 0 || word[end] == '_')) {
+        ++end;
+      }
+      if (end == start) {
+        out += word[i];
+        continue;
+      }
+    }
+    std::string value;
+    if (!lookup(word.substr(start, end - start), value)) {
+      return false;
+    }
+    out += value;
+    i = braced ? end : end - 1;
+  }
+  return true;
+}
+
+}  // namespace shipgate::lint

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/finding.hpp"
+
+namespace shipgate::lint {
+
+/// Inline suppressions of one file: `# shipgate: ignore[rule-id, other-id] reason` silences those
+/// rules on its own line and, when the comment stands alone on its line, on the next line too.
+class InlineSuppressions {
+public:
+  explicit InlineSuppressions(std::string_view text);
+  bool covers(const Finding& finding) const;
+
+private:
+  std::map<int, std::vector<std::string>> m_by_line;
+};
+
+/// A config `ignore` entry: a rule id and/or a `file[:line[:col]]` place; empty parts match all.
+struct IgnoreEntry {
+  std::string rule;
+  std::string file;
+  int line = 0;
+  int column = 0;
+
+  bool covers(const Finding& finding) const;
+};
+
+/// Parses "path", "path:12" or "path:12:5" into an IgnoreEntry's place.
+IgnoreEntry parse_ignore_place(std::string rule, std::string_view place);
+
+}  // namespace shipgate::lint

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+#include "core/yaml.hpp"
+
+namespace shipgate::lint {
+
+/// One event a workflow runs on, with its filters normalised ("branches: main; tags: v*").
+struct Trigger {
+  std::string event;
+  std::string filters;
+
+  /// "push (branches: main; tags: v*)" or "workflow_dispatch".
+  std::string describe() const;
+  friend bool operator==(const Trigger&, const Trigger&) = default;
+  friend auto operator<=>(const Trigger&, const Trigger&) = default;
+};
+
+struct Step {
+  const yaml::Node* node = nullptr;
+  std::size_t index = 0;                // 0-based position in the job's steps
+  yaml::Entry uses;                     // `uses:` key and value, if any
+  const yaml::Node* with = nullptr;     // `with:` value, if any
+  const yaml::Node* run = nullptr;      // `run:` value, if any
+  const yaml::Node* env = nullptr;      // `env:` value, if any
+};
+
+struct Job {
+  std::string id;
+  const yaml::Node* key = nullptr;      // the job id's key node (for positions)
+  const yaml::Node* node = nullptr;
+  const yaml::Node* env = nullptr;
+  yaml::Entry environment;              // `environment:` key and value, if any
+  const yaml::Node* matrix = nullptr;   // `strategy.matrix`, if any
+  std::vector<std::string> needs;
+  std::vector<Step> steps;
+};
+
+/// The parts of a workflow file the rules look at, over the positioned YAML document.
+struct Workflow {
+  const yaml::Document* doc = nullptr;
+  std::string path;
+  std::vector<Trigger> triggers;        // sorted by event
+  const yaml::Node* env = nullptr;
+  std::vector<Job> jobs;
+
+  /// "push (branches: main), workflow_dispatch", or "no triggers".
+  std::string describe_triggers() const;
+};
+
+/// Builds the workflow view of `doc`. The only error is a root that is not a mapping; other shape
+/// problems leave the affected part empty (rules then find nothing there rather than guessing).
+Result<Workflow> build_workflow(const yaml::Document& doc);
+
+}  // namespace shipgate::lint
