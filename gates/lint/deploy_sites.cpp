@@ -208,7 +208,7 @@ private:
       }
     }
     if (command == "remote" && args.size() >= 3 && (args[0] == "add" || args[0] == "set-url")) {
-      if (auto app = app_from_git_url(literal(args[2])); !app.empty()) {
+      if (auto app = literal(app_from_git_url(args[2])); !app.empty()) {
         m_remotes[args[1]] = app;
       }
       return;
@@ -217,8 +217,9 @@ private:
       return;
     }
     if (args[0].find(k_heroku_git_host) != std::string::npos) {
-      for (const auto& url : literals(args[0])) {
-        add(app_from_git_url(url), "git push", pos);
+      // Only the app part needs resolving; credentials before the host are often secrets.
+      for (const auto& app : literals(app_from_git_url(args[0]))) {
+        add(app, "git push", pos);
       }
       return;
     }

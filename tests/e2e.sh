@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# End-to-end checks of the real shipgate-lint binary: the bundled incident, output formats, the
+# GitHub Actions runtime files, and bad input. Usage: e2e.sh PATH/TO/shipgate-lint
+set -uo pipefail
+lint=$(realpath "$1")
+root=$(pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0 failed=0
+
+check() {  # check NAME CONDITION-COMMAND...
+  local name=$1; shift
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $name" >&2; fi
+}
+run() {  # run DIR ARGS... -> $out, $err, $rc
+  out=$( cd "$1" && shift && "$lint" "$@" 2>"$tmp/err" ); rc=$?; err=$(cat "$tmp/err")
+}
+
+# The incident: three kinds of finding, exit 1.
+run "$root/examples/incident"
+check "incident exits 1" test "$rc" = 1
+check "incident: heroku-autocreate" grep -q "deploy.yml:24:9: error: akhileshns/heroku-deploy without \`dontautocreate\`" <<<"$out"
+check "incident: environment-missing" grep -q "deploy-heroku.yml:32:18: error: job 'production' deploys to environment 'production'" <<<"$out"
+check "incident: overlapping prod" grep -q "Heroku app 'raxx-api-prod' is deployed from 2 places with different triggers" <<<"$out"
+check "incident: summary on stderr" grep -q "4 errors, 0 warnings, 0 notes in 2 files" <<<"$err"
+
+# JSON: versioned, sorted, 1-based, related places.
+run "$root/examples/incident" --format json
+check "json exit" test "$rc" = 1
+check "json version" grep -q '"version": 1' <<<"$out"
+check "json related" grep -q '"related": \[' <<<"$out"
+check "json parses" python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["summary"]["errors"]==4 and d["findings"][0]["line"]>=1' <<<"$out"
+
+# SARIF parses and has results.
+run "$root/examples/incident" --format sarif
+check "sarif" python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["version"]=="2.1.0" and len(d["runs"][0]["results"])==4' <<<"$out"
+
+# Inside GitHub Actions: outputs (multi-line with a delimiter), step summary, annotations.
+: >"$tmp/output"; : >"$tmp/summary"
+out=$(cd "$root/examples/incident" && GITHUB_ACTIONS=true GITHUB_OUTPUT="$tmp/output" GITHUB_STEP_SUMMARY="$tmp/summary" \
+      "$lint" --format json 2>"$tmp/err"); rc=$?; err=$(cat "$tmp/err")
+check "actions: result output" grep -qx "result=fail" "$tmp/output"
+check "actions: multi-line report" grep -q "^report<<ghadelimiter_" "$tmp/output"
+check "actions: summary" grep -q "### shipgate-lint: fail" "$tmp/summary"
+check "actions: annotations on stderr" grep -q "^::error file=.github/workflows/deploy.yml,line=24,col=9,title=heroku-autocreate::" <<<"$err"
+check "actions: stdout stays JSON" python3 -c 'import json,sys; json.load(sys.stdin)' <<<"$out"
+
+# --format github prints workflow commands on stdout.
+run "$root/examples/incident" --format github
+check "github format" grep -q "^::error file=.github/workflows/deploy-heroku.yml,line=32,col=18,title=environment-missing::" <<<"$out"
+
+# Clean workflows pass; the environments check says it was skipped when there are no records.
+mkdir -p "$tmp/clean/.github/workflows"
+cp "$root/fixtures/lint/heroku-autocreate/clean.yml" "$tmp/clean/.github/workflows/ci.yml"
+run "$tmp/clean"
+check "clean passes" test "$rc" = 0
+check "clean: skipped note" grep -q "skipped environment-missing: no environment records given" <<<"$err"
+
+# Bad input: exit 2 with a one-line message naming the file; other files are still linted.
+printf 'on: push\njobs:\n  a: [unclosed\n' >"$tmp/clean/.github/workflows/broken.yml"
+cp "$root/examples/incident/.github/workflows/deploy.yml" "$tmp/clean/.github/workflows/deploy.yml"
+run "$tmp/clean"
+check "broken exits 2" test "$rc" = 2
+check "broken named with line" grep -q "broken.yml:[0-9]*:[0-9]*: invalid YAML" <<<"$err"
+check "other files still linted" grep -q "deploy.yml:24:9: error" <<<"$out"
+
+run "$tmp" does/not/exist.yml
+check "missing path exits 2" test "$rc" = 2
+check "missing path named" grep -q "does/not/exist.yml: no such file" <<<"$err"
+
+run "$tmp" --format xml
+check "bad flag exits 2" test "$rc" = 2
+run "$tmp" --no-such-flag
+check "unknown flag exits 2" test "$rc" = 2
+
+# Config errors: every one reported with file, line and key, then exit 2.
+mkdir -p "$tmp/badcfg/.github"
+printf 'lint:\n  fail-levl: warning\n  rules:\n    heroku-autocreat: off\nfreze: {}\n' >"$tmp/badcfg/.github/shipgate.yml"
+run "$tmp/badcfg"
+check "config exits 2" test "$rc" = 2
+check "config: did you mean key" grep -q "shipgate.yml:2:3: unknown key 'fail-levl' in section 'lint'; did you mean 'fail-level'?" <<<"$err"
+check "config: did you mean rule" grep -q "did you mean 'heroku-autocreate'" <<<"$err"
+check "config: did you mean section" grep -q "shipgate.yml:5:1: unknown section 'freze'; did you mean 'freeze'?" <<<"$err"
+
+# --help, --version, --list-rules.
+run "$tmp" --version
+check "version" grep -Eq "^shipgate-lint [0-9]+\.[0-9]+\.[0-9]+$" <<<"$out"
+run "$tmp" --help
+check "help lists flags" grep -q -- "--environments" <<<"$out"
+run "$tmp" --list-rules
+check "list-rules sorted" test "$(cut -d' ' -f1 <<<"$out" | tr '\n' ' ')" = "environment-missing heroku-autocreate overlapping-deploy-targets "
+
+# NO_COLOR and pipes: no escape codes.
+run "$root/examples/incident"
+check "no colour in a pipe" bash -c '! grep -q $'"'"'\x1b'"'"' <<<"$1"' _ "$out"
+
+echo "$passed passed, $failed failed"
+test "$failed" = 0

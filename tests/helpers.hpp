@@ -1,0 +1,68 @@
+#pragma once
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+#include <string>
+#include <vector>
+
+#include "core/invocation.hpp"
+
+namespace shipgate::test {
+
+/// A fresh directory under the system temp dir, removed when the object goes away.
+class TempDir {
+public:
+  TempDir() {
+    static int counter = 0;
+    m_path = std::filesystem::temp_directory_path() /
+             ("shipgate-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    std::filesystem::create_directories(m_path);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(m_path, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::filesystem::path& path() const { return m_path; }
+  std::string write(const std::string& name, const std::string& contents) const {
+    const auto file = m_path / name;
+    std::filesystem::create_directories(file.parent_path());
+    std::ofstream(file, std::ios::binary) << contents;
+    return file.string();
+  }
+
+private:
+  std::filesystem::path m_path;
+};
+
+/// Runs a gate's run() with captured streams and a given environment.
+struct Captured {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+template <typename Run>
+Captured capture(Run&& run, std::vector<std::string> args, Environment env = {}) {
+  std::ostringstream out;
+  std::ostringstream err;
+  Invocation inv{std::move(args), std::move(env), out, err, false, false};
+  Captured c;
+  c.code = run(inv);
+  c.out = out.str();
+  c.err = err.str();
+  return c;
+}
+
+inline std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace shipgate::test

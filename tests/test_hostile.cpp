@@ -1,0 +1,126 @@
+// Hostile inputs: each must end in an input error (exit 2 through run()) quickly and with bounded
+// memory, never a crash or a hang, and one bad file must not hide the findings in another.
+#include <catch2/catch.hpp>
+
+#include "core/source.hpp"
+#include "core/yaml.hpp"
+#include "helpers.hpp"
+#include "lint/lint.hpp"
+
+using namespace shipgate;
+
+namespace {
+
+std::string load_error(const std::string& text) {
+  auto checked = check_text(text, "w.yml");
+  if (!checked) {
+    return checked.error().to_string();
+  }
+  auto doc = yaml::parse(*checked, "w.yml");
+  REQUIRE_FALSE(doc.ok());
+  return doc.error().to_string();
+}
+
+test::Captured run_lint(const std::vector<std::string>& args) {
+  return test::capture([](const Invocation& inv) { return lint::run(inv); }, args);
+}
+
+}  // namespace
+
+TEST_CASE("20,000-deep block and flow nesting is refused", "[hostile]") {
+  std::string flow(20000, '[');
+  flow += std::string(20000, ']');
+  CHECK_THAT(load_error("a: " + flow + "\n"), Catch::StartsWith("w.yml:"));
+  std::string mapping;
+  for (int i = 0; i < 20000; ++i) {
+    mapping += "{a: ";
+  }
+  CHECK_THAT(load_error(mapping + "1" + std::string(20000, '}') + "\n"), Catch::StartsWith("w.yml:"));
+  std::string seq;
+  for (int i = 0; i < 20000; ++i) {
+    seq += "- ";
+  }
+  CHECK_FALSE(load_error(seq + "x\n").empty());
+}
+
+TEST_CASE("an alias bomb stays small and is not expanded", "[hostile]") {
+  std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+  char prev = 'a';
+  for (char c = 'b'; c <= 'z'; ++c) {
+    bomb += std::string(1, c) + ": &" + c + " [";
+    for (int i = 0; i < 10; ++i) {
+      bomb += std::string(i ? ", " : "") + "*" + prev;
+    }
+    bomb += "]\n";
+    prev = c;
+  }
+  auto doc = yaml::parse(bomb, "bomb.yml");
+  REQUIRE(doc.ok());
+  CHECK(doc->size() < 1000);  // 10^26 nodes if expanded
+  test::TempDir dir;
+  const auto path = dir.write("bomb.yml", "on: push\njobs:\n  j:\n    steps: [" + std::string("1") + "]\n" + bomb);
+  const auto result = run_lint({path});
+  CHECK(result.code == 0);
+}
+
+TEST_CASE("binary, NUL and invalid UTF-8 files are refused with the file named", "[hostile]") {
+  CHECK_THAT(load_error(std::string("on: push\n\0jobs: {}\n", 19)), Catch::Contains("w.yml:2: binary file: NUL byte"));
+  CHECK_THAT(load_error("on: push\nname: \xff\xfe\n"), Catch::Contains("w.yml:2: not valid UTF-8"));
+  CHECK_THAT(load_error("a: \xc0\xaf\n"), Catch::Contains("not valid UTF-8"));  // overlong
+  CHECK_THAT(load_error("a: \xed\xa0\x80\n"), Catch::Contains("not valid UTF-8"));  // surrogate
+}
+
+TEST_CASE("a 50 MB file is refused before it is read whole", "[hostile]") {
+  test::TempDir dir;
+  const std::string line = "# " + std::string(1022, 'x') + "\n";
+  std::string big;
+  big.reserve(50u * 1024 * 1024);
+  while (big.size() < 50u * 1024 * 1024) {
+    big += line;
+  }
+  const auto path = dir.write("big.yml", big);
+  const auto read = read_text_file(path);
+  REQUIRE_FALSE(read.ok());
+  CHECK_THAT(read.error().to_string(), Catch::Contains("big.yml: file is larger than the 4 MiB limit"));
+}
+
+TEST_CASE("a workflow that is not a mapping is an input error", "[hostile]") {
+  test::TempDir dir;
+  const auto list = dir.write("list.yml", "- on: push\n");
+  const auto scalar = dir.write("scalar.yml", "just text\n");
+  const auto empty = dir.write("empty.yml", "");
+  for (const auto& path : {list, scalar, empty}) {
+    const auto result = run_lint({path});
+    CHECK(result.code == 2);
+    CHECK_THAT(result.err, Catch::Contains(path) && Catch::Contains("a workflow must be a mapping"));
+  }
+}
+
+TEST_CASE("one bad file does not hide findings in the others", "[hostile]") {
+  test::TempDir dir;
+  dir.write("wf/bad.yml", "on: push\njobs:\n  a: {}\n  a: {}\n");
+  dir.write("wf/good.yml",
+            "on: push\njobs:\n  d:\n    steps:\n      - uses: akhileshns/heroku-deploy@v3\n"
+            "        with: {heroku_app_name: x}\n");
+  dir.write("wf/notes.txt", "not a workflow, not linted\n");
+  const auto result = run_lint({(dir.path() / "wf").string(), "--format", "json"});
+  CHECK(result.code == 2);
+  CHECK_THAT(result.out, Catch::Contains("\"rule\": \"heroku-autocreate\""));
+  CHECK_THAT(result.out, Catch::Contains("'a' is already defined"));
+  CHECK_THAT(result.err, Catch::Contains("bad.yml:4:3: 'a' is already defined"));
+}
+
+TEST_CASE("missing paths, directories as files and bad records are input errors", "[hostile]") {
+  test::TempDir dir;
+  CHECK(run_lint({(dir.path() / "nope.yml").string()}).code == 2);
+  const auto good = dir.write("ok.yml", "on: push\njobs: {}\n");
+  auto result = run_lint({good, "--environments", (dir.path() / "missing.json").string()});
+  CHECK(result.code == 2);
+  CHECK_THAT(result.err, Catch::Contains("missing.json: no such file"));
+  const auto bad_json = dir.write("envs.json", "{\"environments\": [{\"name\": 1}]}");
+  result = run_lint({good, "--environments", bad_json});
+  CHECK(result.code == 2);
+  CHECK_THAT(result.err, Catch::Contains("needs a string \"name\""));
+  const auto deep_json = dir.write("deep.json", "{\"environments\":" + std::string(100000, '[') + "\n");
+  CHECK(run_lint({good, "--environments", deep_json}).code == 2);
+}

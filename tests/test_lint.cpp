@@ -1,0 +1,141 @@
+#include <catch2/catch.hpp>
+
+#include "helpers.hpp"
+#include "lint/environments.hpp"
+#include "lint/expressions.hpp"
+#include "lint/lint.hpp"
+#include "lint/registry.hpp"
+#include "lint/shell.hpp"
+#include "lint/suppress.hpp"
+
+using namespace shipgate;
+
+namespace {
+
+test::Captured lint_in(const test::TempDir& dir, std::vector<std::string> args, Environment env = {}) {
+  const auto cwd = std::filesystem::current_path();
+  std::filesystem::current_path(dir.path());
+  auto r = test::capture([](const Invocation& inv) { return lint::run(inv); }, std::move(args), std::move(env));
+  std::filesystem::current_path(cwd);
+  return r;
+}
+
+const char* k_unsafe =
+    "on: push\njobs:\n  d:\n    environment: production\n    steps:\n"
+    "      - uses: akhileshns/heroku-deploy@v3\n        with: {heroku_app_name: x}\n";
+
+}  // namespace
+
+TEST_CASE("every rule has a doc and a fixture folder, and the registry is sorted", "[lint][docs]") {
+  std::string previous;
+  for (const auto& rule : lint::all_rules()) {
+    const std::string id(rule->id());
+    CHECK(previous < id);
+    previous = id;
+    const std::string root = SHIPGATE_SOURCE_DIR;
+    CHECK(std::filesystem::exists(root + "/rules/" + id + ".md"));
+    CHECK(std::filesystem::is_directory(root + "/fixtures/lint/" + id));
+    const auto readme = test::read_file(root + "/README.md");
+    CHECK_THAT(readme, Catch::Contains("`" + id + "`"));
+  }
+}
+
+TEST_CASE("environment-missing is skipped, and says so, without records", "[lint]") {
+  test::TempDir dir;
+  dir.write(".github/workflows/d.yml", k_unsafe);
+  const auto r = lint_in(dir, {"--format", "json"});
+  CHECK(r.code == 1);
+  CHECK_THAT(r.out, Catch::Contains("\"rule\": \"environment-missing\"") && Catch::Contains("no environment records"));
+  CHECK_THAT(r.err, Catch::Contains("skipped environment-missing"));
+}
+
+TEST_CASE("config: environments path, rule severities and ignore entries", "[lint][config]") {
+  test::TempDir dir;
+  dir.write(".github/workflows/d.yml", k_unsafe);
+  dir.write("envs.yml", "- staging\n- name: Production\n");
+  dir.write(".github/shipgate.yml",
+            "lint:\n  environments: envs.yml\n  rules:\n    heroku-autocreate: warning\n");
+  auto r = lint_in(dir, {});
+  CHECK(r.code == 0);  // the finding is now a warning, under the default fail level
+  CHECK_THAT(r.out, Catch::Contains("warning: akhileshns/heroku-deploy without"));
+  CHECK_THAT(r.out, !Catch::Contains("environment-missing"));  // Production matches case-insensitively
+  r = lint_in(dir, {"--fail-level", "warning"});
+  CHECK(r.code == 1);
+
+  dir.write(".github/shipgate.yml",
+            "lint:\n  ignore:\n    - rule: heroku-autocreate\n      file: .github/workflows/d.yml:6\n"
+            "      reason: review apps\n");
+  r = lint_in(dir, {"--format", "json"});
+  CHECK(r.code == 0);
+  CHECK_THAT(r.out, Catch::Contains("\"suppressed\": 1"));
+
+  dir.write(".github/shipgate.yml", "lint:\n  rules:\n    heroku-autocreate: off\n");
+  r = lint_in(dir, {});
+  CHECK(r.code == 0);
+  CHECK(r.out.empty());
+}
+
+TEST_CASE("config deploy-actions extend the built-in table", "[lint][config]") {
+  test::TempDir dir;
+  dir.write(".github/workflows/d.yml",
+            "on: push\njobs:\n  d:\n    steps:\n      - uses: acme/heroku-ship@v1\n        with: {app: x}\n");
+  auto r = lint_in(dir, {});
+  CHECK(r.code == 0);
+  dir.write(".github/shipgate.yml",
+            "lint:\n  deploy-actions:\n    - uses: acme/heroku-ship\n      platform: heroku\n      app-input: app\n"
+            "      autocreate: {input: no-create, default: \"false\", true-unless: \"false\"}\n");
+  r = lint_in(dir, {});
+  CHECK(r.code == 1);
+  CHECK_THAT(r.out, Catch::Contains("acme/heroku-ship without `no-create`"));
+}
+
+TEST_CASE("environment records: GitHub's JSON, YAML names, incomplete pages", "[lint]") {
+  auto api = lint::parse_environments(
+      R"({"total_count": 1, "environments": [{"name": "Prod", "protection_rules": [{"type": "wait_timer"}]}]})", "e.json");
+  REQUIRE(api.ok());
+  REQUIRE(api->find("prod") != nullptr);
+  CHECK(api->find("PROD")->protection_rules == std::vector<std::string>{"wait_timer"});
+  auto names = lint::parse_environments("[staging, production]\n", "e.yml");
+  REQUIRE(names.ok());
+  CHECK(names->records.size() == 2);
+  auto partial = lint::parse_environments(R"({"total_count": 40, "environments": [{"name": "a"}]})", "e.json");
+  REQUIRE_FALSE(partial.ok());
+  CHECK_THAT(partial.error().to_string(), Catch::Contains("fetch every page"));
+  CHECK_FALSE(lint::parse_environments("{not json", "e.json").ok());
+  CHECK_FALSE(lint::parse_environments("name: x\n", "e.yml").ok());
+}
+
+TEST_CASE("shell splitting keeps quotes and expressions together", "[lint]") {
+  const auto commands = lint::split_commands(
+      "echo 'a; b' && heroku container:release web \\\n  --app \"${{ env.APP }}\" # comment; not a command\n"
+      "git push heroku HEAD:main | tee log\n");
+  REQUIRE(commands.size() == 4);
+  CHECK(commands[0].words == std::vector<std::string>{"echo", "a; b"});
+  CHECK(commands[1].words == std::vector<std::string>{"heroku", "container:release", "web", "--app", "${{ env.APP }}"});
+  CHECK(commands[2].words[0] == "git");
+  CHECK(commands[2].line == 2);
+}
+
+TEST_CASE("expressions resolve env and static matrix values only", "[lint]") {
+  auto doc = yaml::parse(
+      "env: {A: one, B: \"${{ env.A }}-two\", S: \"${{ secrets.X }}\"}\nmatrix: {app: [x, y], include: [{app: z}]}\n",
+      "w.yml");
+  REQUIRE(doc.ok());
+  lint::Scope scope{&*doc, doc->get(doc->root(), "env"), nullptr, nullptr, doc->get(doc->root(), "matrix"), true};
+  CHECK(lint::resolve("${{ env.B }}", scope) == std::vector<std::string>{"one-two"});
+  CHECK(lint::resolve("app-${{ matrix.app }}", scope) == std::vector<std::string>{"app-x", "app-y", "app-z"});
+  CHECK_FALSE(lint::resolve("${{ env.S }}", scope).has_value());
+  CHECK_FALSE(lint::resolve("${{ github.ref }}", scope).has_value());
+  CHECK(lint::resolve("${{ 'lit' }}", scope) == std::vector<std::string>{"lit"});
+  scope.allow_env = false;
+  CHECK_FALSE(lint::resolve("${{ env.A }}", scope).has_value());
+}
+
+TEST_CASE("ignore places parse file, line and column", "[lint]") {
+  const auto e = lint::parse_ignore_place("r", ".github/workflows/a.yml:12:5");
+  CHECK(e.file == ".github/workflows/a.yml");
+  CHECK(e.line == 12);
+  CHECK(e.column == 5);
+  CHECK(lint::parse_ignore_place("", "a.yml:7").line == 7);
+  CHECK(lint::parse_ignore_place("", "a.yml").line == 0);
+}
