@@ -30,8 +30,7 @@ std::unique_ptr<CLI::App> make_cli(Flags& flags) {
   app->add_option("paths", flags.paths, "Workflow files or directories")->option_text("PATH...");
   cli::add_format_option(*app, flags.format, true);
   app->add_option("--environments", flags.environments,
-                  "The repository's GitHub Environments: the JSON of GET /repos/OWNER/REPO/environments, "
-                  "or a YAML list of names")
+                  "The repository's environments: GitHub's environments JSON, or a YAML list of names")
       ->option_text("FILE");
   app->add_option("--config", flags.config, "Config file (default: .github/shipgate.yml, found upwards)")
       ->option_text("FILE");
