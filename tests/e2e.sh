@@ -45,6 +45,11 @@ check "actions: summary" grep -q "### shipgate-lint: fail" "$tmp/summary"
 check "actions: annotations on stderr" grep -q "^::error file=.github/workflows/deploy.yml,line=24,col=9,title=heroku-autocreate::" <<<"$err"
 check "actions: stdout stays JSON" python3 -c 'import json,sys; json.load(sys.stdin)' <<<"$out"
 
+# RUNNER_DEBUG=1: verbose diagnostics, folded in a group.
+err=$(cd "$root/examples/incident" && GITHUB_ACTIONS=true RUNNER_DEBUG=1 "$lint" 2>&1 >/dev/null)
+check "debug group" grep -q "^::group::shipgate-lint inputs" <<<"$err"
+check "debug lists files" grep -q "debug: read .github/workflows/deploy.yml" <<<"$err"
+
 # --format github prints workflow commands on stdout.
 run "$root/examples/incident" --format github
 check "github format" grep -q "^::error file=.github/workflows/deploy-heroku.yml,line=32,col=18,title=environment-missing::" <<<"$out"

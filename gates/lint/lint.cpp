@@ -218,6 +218,28 @@ void publish(const Report& report, const Options& options, const Invocation& inv
   }
 }
 
+/// With RUNNER_DEBUG=1 (or SHIPGATE_DEBUG=1 outside Actions): what was read, in a folded group.
+void debug_inputs(const Invocation& inv, const Options& options, const std::vector<Source>& sources,
+                  const EnvironmentRecords* records) {
+  github::Runtime gh(inv, inv.err);
+  if (!gh.debug() && inv.getenv("SHIPGATE_DEBUG").value_or("") != "1") {
+    return;
+  }
+  gh.group_begin("shipgate-lint inputs");
+  for (const auto& path : options.paths) {
+    cli::diagnose(inv, k_tool, "debug: path " + path);
+  }
+  for (const auto& source : sources) {
+    cli::diagnose(inv, k_tool, "debug: read " + source.path + " (" + std::to_string(source.text.size()) + " bytes)");
+  }
+  if (records != nullptr) {
+    cli::diagnose(inv, k_tool, "debug: " + std::to_string(records->records.size()) + " environment records from " +
+                                   records->source);
+  }
+  cli::diagnose(inv, k_tool, "debug: fail level " + std::string(to_string(options.fail_level)));
+  gh.group_end();
+}
+
 int run_checked(const Invocation& inv) {
   auto parsed = parse_options(inv);
   if (const auto* stop = std::get_if<ExitCode>(&parsed)) {
@@ -246,6 +268,7 @@ int run_checked(const Invocation& inv) {
   const Context ctx{*data, records ? &*records : nullptr};
   std::vector<Error> unreadable;
   const auto sources = collect_sources(options.paths, unreadable);
+  debug_inputs(inv, options, sources, records ? &*records : nullptr);
   const auto report = lint_sources(sources, std::move(unreadable), ctx, options);
   for (const auto& e : report.input_errors) {
     cli::diagnose(inv, k_tool, e.to_string());
