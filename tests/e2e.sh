@@ -95,6 +95,11 @@ check "help lists flags" grep -q -- "--environments" <<<"$out"
 run "$tmp" --list-rules
 check "list-rules sorted" test "$(cut -d' ' -f1 <<<"$out" | tr '\n' ' ')" = "environment-missing heroku-autocreate overlapping-deploy-targets "
 
+# Results that cannot be written are "could not evaluate", never a pass.
+(cd "$root/examples/incident" && "$lint" >/dev/full 2>"$tmp/err"); rc=$?
+check "stdout write failure exits 3" test "$rc" = 3
+check "stdout write failure said" grep -q "cannot write the results" "$tmp/err"
+
 # NO_COLOR and pipes: no escape codes.
 run "$root/examples/incident"
 check "no colour in a pipe" bash -c '! grep -q $'"'"'\x1b'"'"' <<<"$1"' _ "$out"

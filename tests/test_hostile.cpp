@@ -2,6 +2,8 @@
 // memory, never a crash or a hang, and one bad file must not hide the findings in another.
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
 #include "core/source.hpp"
 #include "core/yaml.hpp"
 #include "helpers.hpp"
@@ -123,4 +125,57 @@ TEST_CASE("missing paths, directories as files and bad records are input errors"
   CHECK_THAT(result.err, Catch::Contains("needs a string \"name\""));
   const auto deep_json = dir.write("deep.json", "{\"environments\":" + std::string(100000, '[') + "\n");
   CHECK(run_lint({good, "--environments", deep_json}).code == 2);
+}
+
+TEST_CASE("a named pipe is refused without blocking", "[hostile]") {
+  test::TempDir dir;
+  const auto fifo = (dir.path() / "pipe.yml").string();
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  auto result = run_lint({fifo});
+  CHECK(result.code == 2);
+  CHECK_THAT(result.err, Catch::Contains("pipe.yml: not a regular file"));
+  const auto good = dir.write("ok.yml", "on: push\njobs: {}\n");
+  CHECK(run_lint({good, "--environments", fifo}).code == 2);
+  CHECK(run_lint({good, "--config", fifo}).code == 2);
+  CHECK(run_lint({dir.path().string()}).code == 2);  // the pipe inside a directory is reported too
+}
+
+TEST_CASE("files that are not workflows, and empty directories, are input errors", "[hostile]") {
+  test::TempDir dir;
+  const auto no_on = dir.write("a/name-only.yml", "name: x\n");
+  const auto typo = dir.write("b/typo.yml", "on: push\njob:\n  a: {}\n");
+  const auto list_jobs = dir.write("c/list.yml", "on: push\njobs: [a, b]\n");
+  auto r = run_lint({no_on});
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("name-only.yml:1:1: not a workflow: no 'on'"));
+  CHECK_THAT(run_lint({typo}).err, Catch::Contains("not a workflow: no 'jobs'"));
+  CHECK_THAT(run_lint({list_jobs}).err, Catch::Contains("list.yml:2:7: not a workflow: 'jobs' must be a mapping"));
+  std::filesystem::create_directories(dir.path() / "empty");
+  r = run_lint({(dir.path() / "empty").string()});
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("no workflow files"));
+}
+
+TEST_CASE("a file named twice is linted once", "[hostile]") {
+  test::TempDir dir;
+  const auto wf = dir.write("wf/d.yml",
+                            "on: push\njobs:\n  d:\n    steps:\n      - run: heroku container:release web -a x\n");
+  const auto r = run_lint({(dir.path() / "wf").string(), wf, (dir.path() / "wf/./d.yml").string(), "--format", "json"});
+  CHECK(r.code == 0);
+  CHECK_THAT(r.out, Catch::Contains("\"files\": 1"));
+}
+
+TEST_CASE("values from the workflow cannot forge workflow commands", "[hostile]") {
+  test::TempDir dir;
+  const auto wf = dir.write("d.yml",
+                            "on: push\njobs:\n  d:\n    environment: \"prod\\n::add-mask::shipgate\\n::stop-commands::x\"\n"
+                            "    steps: [{run: x}]\n");
+  const auto envs = dir.write("envs.yml", "[staging]\n");
+  const auto r = run_lint({wf, "--environments", envs});
+  CHECK(r.code == 1);
+  for (const auto& out : {r.out, r.err}) {
+    CHECK_THAT(out, !Catch::Contains("\n::add-mask::"));
+    CHECK_THAT(out, !Catch::Contains("\n::stop-commands::"));
+  }
+  CHECK_THAT(r.out, Catch::Contains("prod\\n::add-mask::shipgate"));
 }

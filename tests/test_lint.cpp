@@ -139,3 +139,46 @@ TEST_CASE("ignore places parse file, line and column", "[lint]") {
   CHECK(lint::parse_ignore_place("", "a.yml:7").line == 7);
   CHECK(lint::parse_ignore_place("", "a.yml").line == 0);
 }
+
+TEST_CASE("a lowered rule never leaves a finding above the configured level", "[lint][config]") {
+  test::TempDir dir;
+  dir.write(".github/workflows/d.yml",
+            "on: push\njobs:\n  d:\n    steps:\n      - uses: akhileshns/heroku-deploy@v3\n"
+            "        with: {heroku_app_name: x, dontautocreate: \"${{ vars.X }}\"}\n");
+  dir.write(".github/shipgate.yml", "lint:\n  rules:\n    heroku-autocreate: note\n");
+  const auto r = lint_in(dir, {"--fail-level", "warning"});
+  CHECK(r.code == 0);
+  CHECK_THAT(r.out, Catch::Contains("note: cannot resolve"));
+}
+
+TEST_CASE("config ignore places match however the file is named", "[lint][config]") {
+  test::TempDir dir;
+  dir.write(".github/workflows/d.yml", k_unsafe);
+  dir.write(".github/shipgate.yml", "lint:\n  ignore:\n    - file: .github/workflows/d.yml\n");
+  CHECK(lint_in(dir, {"./.github/workflows"}).code == 0);
+  CHECK(lint_in(dir, {".github/workflows/../workflows/d.yml"}).code == 0);
+}
+
+TEST_CASE("config errors inside deploy-actions and ignore entries are positioned", "[lint][config]") {
+  test::TempDir dir;
+  dir.write(".github/workflows/d.yml", k_unsafe);
+  dir.write(".github/shipgate.yml",
+            "lint:\n  deploy-actions:\n    - uses: acme/ship\n      app_input: app\n"
+            "  ignore:\n    - rule: heroku-autocreat\n");
+  const auto r = lint_in(dir, {});
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("shipgate.yml:4:7: unknown key 'app_input'; did you mean 'app-input'?"));
+  CHECK_THAT(r.err, Catch::Contains("shipgate.yml:6:13: unknown rule 'heroku-autocreat'; did you mean 'heroku-autocreate'?"));
+}
+
+TEST_CASE("environment records: pages from gh api --paginate, with or without --slurp", "[lint]") {
+  const std::string page1 = R"({"total_count": 2, "environments": [{"name": "staging"}]})";
+  const std::string page2 = R"({"total_count": 2, "environments": [{"name": "production"}]})";
+  auto concatenated = lint::parse_environments(page1 + "\n" + page2 + "\n", "e.json");
+  REQUIRE(concatenated.ok());
+  CHECK(concatenated->find("production") != nullptr);
+  auto slurped = lint::parse_environments("[" + page1 + "," + page2 + "]", "e.json");
+  REQUIRE(slurped.ok());
+  CHECK(slurped->records.size() == 2);
+  CHECK_FALSE(lint::parse_environments(page1, "e.json").ok());  // page 2 missing
+}

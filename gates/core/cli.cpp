@@ -1,5 +1,7 @@
 #include "core/cli.hpp"
 
+#include "core/text.hpp"
+
 #include <algorithm>
 #include <ostream>
 
@@ -47,7 +49,7 @@ std::optional<ExitCode> parse(CLI::App& app, const Invocation& inv) {
 }
 
 void diagnose(const Invocation& inv, const std::string& tool, const std::string& message) {
-  inv.err << tool << ": " << message << '\n';
+  inv.err << tool << ": " << text::one_line(message) << '\n';
 }
 
 }  // namespace shipgate::cli

@@ -41,6 +41,8 @@ public:
   std::optional<std::vector<std::string>> take_string_list(std::string_view key);
 
   void error(const yaml::Node& at, std::string_view key, const std::string& message);
+  /// An error found by a reader of this section's data, with its own location.
+  void add(Error error) { m_errors.push_back(std::move(error)); }
   /// All errors, unknown keys included. Call once, after every take().
   std::vector<Error> finish();
   const yaml::Document* document() const { return m_file ? &m_file->doc : nullptr; }

@@ -131,6 +131,27 @@ std::optional<std::string> did_you_mean(std::string_view word, const std::vector
   return best;
 }
 
+std::string one_line(std::string_view s) {
+  static constexpr char k_hex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (u < 0x20 || u == 0x7f) {
+      out += "\\x";
+      out += k_hex[u >> 4];
+      out += k_hex[u & 0xf];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 std::string quote(std::string_view s) {
   std::string out = "\"";
   for (char c : s) {

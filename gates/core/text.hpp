@@ -23,6 +23,10 @@ int line_of_offset(std::string_view s, std::size_t pos);
 /// The candidate closest to `word` by edit distance, when it is close enough to be a likely typo.
 std::optional<std::string> did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
 
+/// `s` with CR, LF and other control characters shown as escapes (\n, \r, \x1b), so a value
+/// taken from input can never break a line of output or carry terminal escapes.
+std::string one_line(std::string_view s);
+
 /// Double-quoted JSON-style string for messages ("a\"b").
 std::string quote(std::string_view s);
 

@@ -57,6 +57,20 @@ Error data_error(const yaml::Document& doc, const yaml::Node& at, const std::str
 
 }  // namespace
 
+/// Reports keys of `map` that are not in `known`, with "did you mean".
+void check_keys(const yaml::Document& doc, const yaml::Node& map, const std::vector<std::string>& known,
+                std::vector<Error>& errors) {
+  for (const auto& pair : map.pairs) {
+    const auto& key = doc.at(pair.key);
+    if (std::find(known.begin(), known.end(), key.value) != known.end()) {
+      continue;
+    }
+    const auto guess = text::did_you_mean(key.value, known);
+    errors.push_back(data_error(doc, key, "unknown key '" + key.value + "'" +
+                                              (guess ? "; did you mean '" + *guess + "'?" : "")));
+  }
+}
+
 void read_deploy_actions(const yaml::Document& doc, const yaml::Node& list, std::vector<DeployAction>& out,
                          std::vector<Error>& errors) {
   if (!list.is_sequence()) {
@@ -65,6 +79,11 @@ void read_deploy_actions(const yaml::Document& doc, const yaml::Node& list, std:
   }
   for (const auto id : list.items) {
     const auto& entry = doc.at(id);
+    if (!entry.is_mapping()) {
+      errors.push_back(data_error(doc, entry, "a deploy action must be a mapping"));
+      continue;
+    }
+    check_keys(doc, entry, {"uses", "platform", "app-input", "autocreate"}, errors);
     DeployAction action;
     action.uses = scalar(doc, entry, "uses");
     action.platform = scalar(doc, entry, "platform");
@@ -74,6 +93,7 @@ void read_deploy_actions(const yaml::Document& doc, const yaml::Node& list, std:
       continue;
     }
     if (const auto* autocreate = doc.get(entry, "autocreate"); autocreate != nullptr) {
+      check_keys(doc, *autocreate, {"input", "default", "true-unless"}, errors);
       AutocreateInput input{scalar(doc, *autocreate, "input"), scalar(doc, *autocreate, "default"),
                             scalar(doc, *autocreate, "true-unless")};
       if (input.input.empty()) {

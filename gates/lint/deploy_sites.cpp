@@ -1,6 +1,9 @@
 #include "lint/deploy_sites.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <optional>
+#include <set>
 
 #include "core/text.hpp"
 #include "lint/expressions.hpp"
@@ -80,7 +83,10 @@ private:
     std::string out;
     const bool ok = expand_variables(resolved->front(), out, [this](const std::string& name, std::string& value) {
       if (const auto it = m_assigned.find(name); it != m_assigned.end()) {
-        value = it->second;
+        if (!it->second) {
+          return false;
+        }
+        value = *it->second;
         return true;
       }
       const auto values = env_value(name, m_scope);
@@ -110,26 +116,69 @@ private:
 
   void from_script(const yaml::Node& run) {
     m_assigned.clear();
+    // A literal block (`run: |`) keeps its lines: point at the command's own line, which starts
+    // on the line after the indicator. Folded and quoted scripts point at the value itself.
+    const char indicator = m_wf.char_at(run.pos);
     for (const auto& command : split_commands(run.value)) {
-      // A block scalar's text starts on the line after `run: |`; point at the command's line.
-      const bool block = !run.plain && run.value.find('\n') != std::string::npos;
-      const yaml::Position pos{run.pos.line + command.line + (block ? 1 : 0), run.pos.column};
+      yaml::Position pos = run.pos;
+      if (indicator == '|') {
+        pos.line += 1 + command.line;
+      } else if (indicator == '>') {
+        pos.line += 1;
+      }
       from_command(command.words, pos);
     }
   }
 
+  /// Records `NAME=value` from a script; a value that cannot be known makes NAME unknown.
+  void assign(const std::string& word) {
+    const auto eq = word.find('=');
+    auto value = literal(word.substr(eq + 1));
+    m_assigned[word.substr(0, eq)] = value.empty() ? std::nullopt : std::optional<std::string>(value);
+  }
+
+  static bool is_assignment(const std::string& word) {
+    const auto eq = word.find('=');
+    return eq != std::string::npos && eq > 0 &&
+           std::all_of(word.begin(), word.begin() + static_cast<std::ptrdiff_t>(eq), [](char c) {
+             return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+           });
+  }
+
   void from_command(std::vector<std::string> words, const yaml::Position& pos) {
-    while (!words.empty() && (words.front() == "sudo" || words.front() == "npx" || words.front() == "exec")) {
-      words.erase(words.begin());
+    static const std::set<std::string, std::less<>> k_prefixes = {
+        "!", "(", "{", "command", "do", "else", "elif", "env", "exec", "if", "npx", "sudo", "then", "time", "until",
+        "while"};
+    std::map<std::string, std::optional<std::string>> saved;  // `NAME=value cmd` sets NAME for cmd only
+    std::size_t first = 0;
+    while (first < words.size() && (k_prefixes.count(words[first]) != 0 ||
+                                    (is_assignment(words[first]) && first + 1 < words.size()))) {
+      if (is_assignment(words[first])) {
+        const auto name = words[first].substr(0, words[first].find('='));
+        saved.emplace(name, m_assigned.count(name) ? m_assigned[name] : std::nullopt);
+        assign(words[first]);
+      }
+      ++first;
     }
-    if (words.empty()) {
-      return;
+    words.erase(words.begin(), words.begin() + static_cast<std::ptrdiff_t>(first));
+    if (!words.empty()) {
+      run_command(words, pos);
     }
+    for (const auto& [name, value] : saved) {
+      m_assigned[name] = value;
+    }
+  }
+
+  void run_command(const std::vector<std::string>& words, const yaml::Position& pos) {
     const auto& program = words.front();
-    if (const auto eq = program.find('='); eq != std::string::npos && eq > 0 && words.size() == 1) {
-      m_assigned[program.substr(0, eq)] = literal(program.substr(eq + 1));
-    } else if (program == "export" && words.size() == 2) {
-      from_command({words[1]}, pos);
+    if (words.size() == 1 && is_assignment(program)) {
+      assign(program);
+    } else if ((program == "export" || program == "declare" || program == "local") && words.size() >= 2) {
+      for (std::size_t i = 1; i < words.size(); ++i) {
+        if (is_assignment(words[i])) {
+          assign(words[i]);
+        }
+      }
     } else if (program == "heroku" || program.ends_with("/heroku")) {
       from_heroku(words, pos);
     } else if (program == "git") {
@@ -139,7 +188,7 @@ private:
 
   /// The value of --app/-a (or --remote/-r mapped to an app) in a heroku command.
   std::vector<std::string> heroku_app(const std::vector<std::string>& words) {
-    for (std::size_t i = 2; i < words.size(); ++i) {
+    for (std::size_t i = 1; i < words.size(); ++i) {
       const auto& w = words[i];
       if ((w == "--app" || w == "-a") && i + 1 < words.size()) {
         return literals(words[i + 1]);
@@ -154,10 +203,26 @@ private:
         return remote_app(words[i + 1]);
       }
     }
+    if (const auto it = m_assigned.find("HEROKU_APP"); it != m_assigned.end()) {
+      return it->second ? std::vector<std::string>{*it->second} : std::vector<std::string>{};
+    }
     if (const auto values = env_value("HEROKU_APP", m_scope)) {
       return *values;
     }
     return remote_app("heroku");
+  }
+
+  /// The heroku command word: the first word after `heroku` that is not a global flag.
+  static std::string heroku_command(const std::vector<std::string>& words) {
+    for (std::size_t i = 1; i < words.size(); ++i) {
+      const auto& w = words[i];
+      if (w == "--app" || w == "-a" || w == "--remote" || w == "-r") {
+        ++i;
+      } else if (w.empty() || w.front() != '-') {
+        return w;
+      }
+    }
+    return {};
   }
 
   std::vector<std::string> remote_app(const std::string& remote) {
@@ -168,18 +233,19 @@ private:
   }
 
   void from_heroku(const std::vector<std::string>& words, const yaml::Position& pos) {
-    if (words.size() < 2) {
-      return;
-    }
-    const auto& command = words[1];
+    const auto command = heroku_command(words);
     if (command == "git:remote") {
+      // `heroku git:remote -a APP [-r NAME]` names a remote; it deploys nothing by itself.
       std::string remote = "heroku";
-      for (std::size_t i = 2; i + 1 < words.size(); ++i) {
-        if (words[i] == "--remote" || words[i] == "-r") {
-          remote = words[i + 1];
+      std::vector<std::string> app_words;
+      for (std::size_t i = 0; i < words.size(); ++i) {
+        if ((words[i] == "--remote" || words[i] == "-r") && i + 1 < words.size()) {
+          remote = words[++i];
+        } else {
+          app_words.push_back(words[i]);
         }
       }
-      if (const auto apps = heroku_app(words); apps.size() == 1) {
+      if (const auto apps = heroku_app(app_words); apps.size() == 1) {
         m_remotes[remote] = apps.front();
       }
       return;
@@ -203,7 +269,9 @@ private:
     const auto& command = words[i];
     std::vector<std::string> args;
     for (std::size_t k = i + 1; k < words.size(); ++k) {
-      if (!words[k].empty() && words[k].front() != '-') {
+      if (words[k] == "-o" || words[k] == "--push-option" || words[k] == "--repo" || words[k] == "--exec") {
+        ++k;  // options of git push that take a value
+      } else if (!words[k].empty() && words[k].front() != '-') {
         args.push_back(words[k]);
       }
     }
@@ -240,7 +308,7 @@ private:
   Scope m_scope;
   std::vector<DeploySite> m_sites;
   std::map<std::string, std::string> m_remotes;
-  std::map<std::string, std::string> m_assigned;
+  std::map<std::string, std::optional<std::string>> m_assigned;  // nullopt: unknown
 };
 
 }  // namespace

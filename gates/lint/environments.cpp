@@ -1,5 +1,8 @@
 #include "lint/environments.hpp"
 
+#include <algorithm>
+#include <sstream>
+
 #include <nlohmann/json.hpp>
 
 #include "core/source.hpp"
@@ -86,18 +89,64 @@ Result<EnvironmentRecords> from_yaml_list(const std::string& contents, const std
 
 }  // namespace
 
+namespace {
+
+/// Every JSON value in `contents`: one document, or the back-to-back pages `gh api --paginate`
+/// prints; a `--slurp`ed array of pages is flattened into its pages.
+Result<std::vector<nlohmann::json>> json_pages(const std::string& contents, const std::string& path) {
+  std::vector<nlohmann::json> pages;
+  std::istringstream in(contents);
+  try {
+    while ((in >> std::ws).peek() != std::char_traits<char>::eof()) {
+      nlohmann::json page;
+      in >> page;
+      pages.push_back(std::move(page));
+    }
+  } catch (const nlohmann::json::exception& e) {
+    return records_error(path, std::string("invalid JSON: ") + e.what());
+  }
+  if (pages.size() == 1 && pages[0].is_array() && !pages[0].empty() && pages[0][0].is_object() &&
+      pages[0][0].contains("environments")) {
+    auto slurped = std::move(pages[0]);
+    pages.assign(slurped.begin(), slurped.end());
+  }
+  return pages;
+}
+
+}  // namespace
+
 Result<EnvironmentRecords> parse_environments(const std::string& contents, const std::string& path) {
   const auto first = contents.find_first_not_of(" \t\r\n");
-  if (first != std::string::npos && contents[first] == '{') {
-    nlohmann::json doc;
-    try {
-      doc = nlohmann::json::parse(contents);
-    } catch (const nlohmann::json::parse_error& e) {
-      return records_error(path, std::string("invalid JSON: ") + e.what());
-    }
-    return from_api_json(doc, path);
+  const bool json = first != std::string::npos &&
+                    (contents[first] == '{' || contents.compare(first, 2, "[{") == 0 ||
+                     contents.find("\"environments\"") != std::string::npos);
+  if (!json) {
+    return from_yaml_list(contents, path);
   }
-  return from_yaml_list(contents, path);
+  auto pages = json_pages(contents, path);
+  if (!pages) {
+    return pages.error();
+  }
+  EnvironmentRecords merged{path, {}};
+  nlohmann::json combined = {{"environments", nlohmann::json::array()}};
+  std::size_t total = 0;
+  for (const auto& page : *pages) {
+    if (!page.is_object()) {
+      return records_error(path, "expected GitHub's environments list: an object with an \"environments\" array");
+    }
+    if (const auto envs = page.find("environments"); envs != page.end() && envs->is_array()) {
+      for (const auto& env : *envs) {
+        combined["environments"].push_back(env);
+      }
+    } else {
+      return records_error(path, "expected GitHub's environments list: an object with an \"environments\" array");
+    }
+    if (const auto count = page.find("total_count"); count != page.end() && count->is_number_unsigned()) {
+      total = std::max(total, count->get<std::size_t>());
+    }
+  }
+  combined["total_count"] = total;
+  return from_api_json(combined, path);
 }
 
 Result<EnvironmentRecords> load_environments(const std::string& path) {

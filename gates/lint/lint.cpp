@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <ostream>
+#include <set>
 #include <sstream>
 #include <variant>
 
@@ -15,8 +16,6 @@
 namespace shipgate::lint {
 
 namespace {
-
-constexpr const char* k_tool = "shipgate-lint";
 
 bool is_workflow_name(const std::filesystem::path& p) {
   const auto ext = p.extension().string();
@@ -47,16 +46,18 @@ void lint_workflow(const Workflow& wf, const Context& ctx, const Options& option
   }
 }
 
-/// Rules that set their own severity (a lower one for unverifiable cases) keep it unless config
-/// overrides the rule: then findings at the rule's default severity move to the new one.
+/// A config severity for a rule moves the rule's findings at its default severity to the new
+/// level and caps its other findings (unverifiable cases, races) at that level, so lowering a
+/// rule never leaves one of its findings above what the config asked for.
 void apply_severity(std::vector<Finding>& findings, const Options& options) {
   for (auto& f : findings) {
     const auto it = options.severity.find(f.rule);
-    if (it != options.severity.end() && it->second) {
-      for (const auto& rule : all_rules()) {
-        if (rule->id() == f.rule && f.severity == rule->severity()) {
-          f.severity = *it->second;
-        }
+    if (it == options.severity.end() || !it->second) {
+      continue;
+    }
+    for (const auto& rule : all_rules()) {
+      if (rule->id() == f.rule) {
+        f.severity = f.severity == rule->severity() ? *it->second : std::min(f.severity, *it->second);
       }
     }
   }
@@ -64,27 +65,43 @@ void apply_severity(std::vector<Finding>& findings, const Options& options) {
 
 }  // namespace
 
-std::vector<Source> collect_sources(const std::vector<std::string>& paths, std::vector<Error>& unreadable) {
+namespace {
+
+/// The files a PATH names: itself, or the *.yml/*.yaml entries of a directory, sorted. Entries
+/// that are not regular files are kept, so that reading them reports them instead of skipping.
+std::vector<std::string> expand_path(const std::string& path, std::vector<Error>& unreadable) {
   namespace fs = std::filesystem;
-  std::vector<Source> sources;
-  for (const auto& path : paths) {
-    std::error_code ec;
-    std::vector<std::string> files;
-    if (fs::is_directory(path, ec)) {
-      for (const auto& entry : fs::directory_iterator(path, ec)) {
-        std::error_code type_ec;
-        if (entry.is_regular_file(type_ec) && is_workflow_name(entry.path())) {
-          files.push_back((fs::path(path) / entry.path().filename()).string());
-        }
-      }
-      if (ec) {
-        unreadable.push_back({"cannot list directory: " + ec.message(), {path, 0, 0}, {}});
-      }
-      std::sort(files.begin(), files.end());
-    } else {
-      files.push_back(path);
+  std::error_code ec;
+  if (!fs::is_directory(path, ec)) {
+    return {path};
+  }
+  std::vector<std::string> files;
+  for (const auto& entry : fs::directory_iterator(path, ec)) {
+    if (is_workflow_name(entry.path())) {
+      files.push_back((fs::path(path) / entry.path().filename()).string());
     }
-    for (const auto& file : files) {
+  }
+  if (ec) {
+    unreadable.push_back({"cannot list directory: " + ec.message(), {path, 0, 0}, {}});
+  } else if (files.empty()) {
+    unreadable.push_back({"no workflow files (*.yml, *.yaml) in this directory", {path, 0, 0}, {}});
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+}  // namespace
+
+std::vector<Source> collect_sources(const std::vector<std::string>& paths, std::vector<Error>& unreadable) {
+  std::vector<Source> sources;
+  std::set<std::string> seen;  // a file named twice (a dir and a file in it) is linted once
+  for (const auto& path : paths) {
+    for (const auto& file : expand_path(path, unreadable)) {
+      std::error_code ec;
+      const auto canonical = std::filesystem::weakly_canonical(file, ec);
+      if (!seen.insert(ec ? file : canonical.string()).second) {
+        continue;
+      }
       auto text = read_text_file(file);
       if (!text) {
         unreadable.push_back(text.error());
@@ -112,7 +129,7 @@ Report lint_sources(const std::vector<Source>& sources, std::vector<Error> unrea
       report.input_errors.push_back(doc.error());
       continue;
     }
-    auto wf = build_workflow(*doc);
+    auto wf = build_workflow(*doc, source.text);
     if (!wf) {
       report.input_errors.push_back(wf.error());
       continue;
@@ -134,11 +151,16 @@ Report lint_sources(const std::vector<Source>& sources, std::vector<Error> unrea
     rule->on_repository(summaries, ctx, reporter);
   }
   apply_severity(findings, options);
+  std::map<std::string, std::string> canonical;  // finding file -> canonical path, computed once
   for (auto& f : findings) {
     const auto it = suppressions.find(f.where.file);
     const bool inline_hit = it != suppressions.end() && it->second.covers(f);
+    auto [place, fresh] = canonical.try_emplace(f.where.file);
+    if (fresh && !options.ignore.empty()) {
+      place->second = canonical_path(f.where.file);
+    }
     const bool config_hit = std::any_of(options.ignore.begin(), options.ignore.end(),
-                                        [&f](const IgnoreEntry& e) { return e.covers(f); });
+                                        [&](const IgnoreEntry& e) { return e.covers(f, place->second); });
     if (inline_hit || config_hit) {
       ++report.suppressed;
     } else {
@@ -210,7 +232,8 @@ void publish(const Report& report, const Options& options, const Invocation& inv
       {"report", text.str()}};
   for (const auto& [name, value] : outputs) {
     if (const auto written = gh.set_output(name, value); !written) {
-      cli::diagnose(inv, k_tool, written.error().to_string());
+      cli::diagnose(inv, k_tool, written.error().to_string() + "; step outputs are not set");
+      break;
     }
   }
   if (const auto written = gh.append_summary(summary_markdown(report)); !written) {
@@ -274,6 +297,11 @@ int run_checked(const Invocation& inv) {
     cli::diagnose(inv, k_tool, e.to_string());
   }
   write_results(report, options, inv);
+  inv.out.flush();
+  if (!inv.out) {
+    cli::diagnose(inv, k_tool, "cannot write the results to stdout");
+    return static_cast<int>(ExitCode::could_not_evaluate);
+  }
   for (const auto& s : report.skipped) {
     cli::diagnose(inv, k_tool, "skipped " + s.rule + ": " + s.reason);
   }

@@ -13,8 +13,6 @@ namespace shipgate::lint {
 
 namespace {
 
-constexpr const char* k_tool = "shipgate-lint";
-
 struct Flags {
   std::vector<std::string> paths;
   std::string format = "text";
@@ -42,6 +40,19 @@ std::unique_ptr<CLI::App> make_cli(Flags& flags) {
   return app;
 }
 
+std::vector<std::string> rule_ids() {
+  std::vector<std::string> ids;
+  for (const auto& rule : all_rules()) {
+    ids.emplace_back(rule->id());
+  }
+  return ids;
+}
+
+bool is_rule_id(const std::string& id) {
+  const auto ids = rule_ids();
+  return std::find(ids.begin(), ids.end(), id) != ids.end();
+}
+
 /// Paths in the config are relative to the repository root: the parent of `.github/`.
 std::string config_relative(const std::string& config_path, const std::string& value) {
   namespace fs = std::filesystem;
@@ -61,10 +72,7 @@ void read_rules(config::Section& section, Options& options) {
     return;
   }
   const auto& doc = *section.document();
-  std::vector<std::string> ids;
-  for (const auto& rule : all_rules()) {
-    ids.emplace_back(rule->id());
-  }
+  const auto ids = rule_ids();
   if (!rules->is_mapping()) {
     section.error(*rules, "rules", "'rules' must map rule ids to off|note|warning|error");
     return;
@@ -111,7 +119,16 @@ void read_ignore(config::Section& section, Options& options) {
         section.error(doc.at(pair.key), "ignore", "unknown key '" + key + "' in an ignore entry (rule, file, reason)");
       }
     }
-    options.ignore.push_back(parse_ignore_place(rule ? rule->value : "", file ? file->value : ""));
+    if (rule != nullptr && !is_rule_id(rule->value)) {
+      const auto guess = text::did_you_mean(rule->value, rule_ids());
+      section.error(*rule, "ignore", "unknown rule '" + rule->value + "'" + (guess ? "; did you mean '" + *guess + "'?" : ""));
+      continue;
+    }
+    auto place = parse_ignore_place(rule ? rule->value : "", file ? file->value : "");
+    if (!place.file.empty()) {
+      place.file = canonical_path(config_relative(section.path(), place.file));
+    }
+    options.ignore.push_back(std::move(place));
   }
 }
 
@@ -139,8 +156,9 @@ std::vector<Error> apply_config(const config::File* file, Options& options, cons
   if (const auto* actions = section.take("deploy-actions"); actions != nullptr && !actions->is_null()) {
     std::vector<Error> errors;
     read_deploy_actions(*section.document(), *actions, options.extra_actions, errors);
-    for (const auto& e : errors) {
-      section.error(*actions, "deploy-actions", e.message);
+    for (auto& e : errors) {
+      e.key = "lint.deploy-actions";
+      section.add(std::move(e));
     }
   }
   auto errors = file ? config::check_sections(*file) : std::vector<Error>{};

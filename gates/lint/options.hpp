@@ -13,6 +13,8 @@
 
 namespace shipgate::lint {
 
+inline constexpr const char* k_tool = "shipgate-lint";
+
 /// Everything a lint run is configured with, after flags and .github/shipgate.yml are merged
 /// (flags win).
 struct Options {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/finding.hpp"
+#include "core/text.hpp"
 #include "lint/data.hpp"
 #include "lint/deploy_sites.hpp"
 #include "lint/environments.hpp"
@@ -29,8 +30,13 @@ public:
     report(m_severity, where, std::move(message), std::move(related));
   }
   /// A finding at another severity (an unverifiable case reported lower, say).
+  /// Messages embed values from the workflow; they are made one line here, so that no value can
+  /// start a line of output (a forged `::add-mask::` or `::stop-commands::` in Actions logs).
   void report(Severity severity, const Location& where, std::string message, std::vector<Related> related = {}) {
-    m_sink.push_back(Finding{m_rule, severity, where, std::move(message), std::move(related)});
+    for (auto& r : related) {
+      r.message = text::one_line(r.message);
+    }
+    m_sink.push_back(Finding{m_rule, severity, where, text::one_line(message), std::move(related)});
   }
 
 private:

@@ -1,16 +1,25 @@
 #pragma once
 
 #include <cctype>
+#include <string_view>
 
 namespace shipgate::lint {
 
 template <typename Lookup>
 bool expand_variables(const std::string& word, std::string& out, Lookup&& lookup) {
   out.clear();
+  if (word.find('`') != std::string::npos) {
+    return false;  // command substitution: known only at run time
+  }
   for (std::size_t i = 0; i < word.size(); ++i) {
     if (word[i] != '$' || i + 1 >= word.size()) {
       out += word[i];
       continue;
+    }
+    const char next = word[i + 1];
+    if (next == '(' || std::isdigit(static_cast<unsigned char>(next)) != 0 ||
+        std::string_view("@*#?$!-").find(next) != std::string_view::npos) {
+      return false;  // $(...), positional and special parameters
     }
     std::size_t start = i + 1;
     std::size_t end = start;

@@ -1,5 +1,7 @@
 #include "lint/suppress.hpp"
 
+#include <filesystem>
+
 #include <re2/re2.h>
 
 #include "core/text.hpp"
@@ -62,11 +64,17 @@ bool InlineSuppressions::covers(const Finding& finding) const {
   return false;
 }
 
-bool IgnoreEntry::covers(const Finding& finding) const {
+std::string canonical_path(const std::string& path) {
+  std::error_code ec;
+  const auto canonical = std::filesystem::weakly_canonical(path, ec);
+  return ec ? path : canonical.string();
+}
+
+bool IgnoreEntry::covers(const Finding& finding, const std::string& canonical_file) const {
   if (!rule.empty() && rule != finding.rule) {
     return false;
   }
-  if (!file.empty() && file != finding.where.file) {
+  if (!file.empty() && file != canonical_file) {
     return false;
   }
   if (line > 0 && line != finding.where.line) {

@@ -21,14 +21,19 @@ private:
 };
 
 /// A config `ignore` entry: a rule id and/or a `file[:line[:col]]` place; empty parts match all.
+/// `file` is compared as a canonical path, so `./x.yml` and `x.yml` name the same file.
 struct IgnoreEntry {
   std::string rule;
   std::string file;
   int line = 0;
   int column = 0;
 
-  bool covers(const Finding& finding) const;
+  /// `canonical_file` is the finding's file as canonical_path() gives it.
+  bool covers(const Finding& finding, const std::string& canonical_file) const;
 };
+
+/// The absolute, normalised form of `path` (symlinks resolved where the path exists).
+std::string canonical_path(const std::string& path);
 
 /// Parses "path", "path:12" or "path:12:5" into an IgnoreEntry's place.
 IgnoreEntry parse_ignore_place(std::string rule, std::string_view place);

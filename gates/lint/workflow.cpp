@@ -17,6 +17,19 @@ std::string Workflow::describe_triggers() const {
   return out;
 }
 
+char Workflow::char_at(yaml::Position pos) const {
+  std::size_t offset = 0;
+  for (int line = 1; line < pos.line; ++line) {
+    offset = text.find('\n', offset);
+    if (offset == std::string_view::npos) {
+      return 0;
+    }
+    ++offset;
+  }
+  offset += static_cast<std::size_t>(pos.column > 0 ? pos.column - 1 : 0);
+  return offset < text.size() ? text[offset] : '\0';
+}
+
 namespace {
 
 /// "a, b" for a scalar or a sequence of scalars; "" for anything else.
@@ -160,22 +173,32 @@ Job read_job(const yaml::Document& doc, const yaml::Pair& pair) {
 
 }  // namespace
 
-Result<Workflow> build_workflow(const yaml::Document& doc) {
+Result<Workflow> build_workflow(const yaml::Document& doc, std::string_view text) {
   const auto& root = doc.root();
   if (!root.is_mapping()) {
     const char* what = root.is_null() ? "the file is empty" : root.is_sequence() ? "it is a list" : "it is a scalar";
     return Error{std::string("a workflow must be a mapping with 'on' and 'jobs', but ") + what,
                  {doc.file(), root.pos.line, root.pos.column}, {}};
   }
+  const auto* on = doc.get(root, "on");
+  const auto* jobs = doc.get(root, "jobs");
+  if (on == nullptr || on->is_null()) {
+    return Error{"not a workflow: no 'on' (the events that run it)", {doc.file(), root.pos.line, root.pos.column}, {}};
+  }
+  if (jobs == nullptr || !jobs->is_mapping()) {
+    const auto pos = jobs != nullptr ? jobs->pos : root.pos;
+    return Error{jobs != nullptr ? "not a workflow: 'jobs' must be a mapping of job ids to jobs"
+                                 : "not a workflow: no 'jobs'",
+                 {doc.file(), pos.line, pos.column}, {}};
+  }
   Workflow wf;
   wf.doc = &doc;
   wf.path = doc.file();
-  wf.triggers = read_triggers(doc, doc.get(root, "on"));
+  wf.text = text;
+  wf.triggers = read_triggers(doc, on);
   wf.env = doc.get(root, "env");
-  if (const auto* jobs = doc.get(root, "jobs"); jobs != nullptr && jobs->is_mapping()) {
-    for (const auto& pair : jobs->pairs) {
-      wf.jobs.push_back(read_job(doc, pair));
-    }
+  for (const auto& pair : jobs->pairs) {
+    wf.jobs.push_back(read_job(doc, pair));
   }
   return wf;
 }

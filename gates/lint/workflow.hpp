@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/result.hpp"
@@ -43,16 +44,20 @@ struct Job {
 struct Workflow {
   const yaml::Document* doc = nullptr;
   std::string path;
+  std::string_view text;                // the file's text, when known (block scalar styles)
   std::vector<Trigger> triggers;        // sorted by event
   const yaml::Node* env = nullptr;
   std::vector<Job> jobs;
 
   /// "push (branches: main), workflow_dispatch", or "no triggers".
   std::string describe_triggers() const;
+  /// The first character of the value at `pos` in the text ('|' or '>' for block scalars), or 0.
+  char char_at(yaml::Position pos) const;
 };
 
-/// Builds the workflow view of `doc`. The only error is a root that is not a mapping; other shape
-/// problems leave the affected part empty (rules then find nothing there rather than guessing).
-Result<Workflow> build_workflow(const yaml::Document& doc);
+/// Builds the workflow view of `doc`. A root that is not a mapping, or has no `on` or no `jobs`
+/// mapping, is an error (GitHub rejects such a file too); other shape problems leave the affected
+/// part empty, so rules find nothing there rather than guessing.
+Result<Workflow> build_workflow(const yaml::Document& doc, std::string_view text = {});
 
 }  // namespace shipgate::lint

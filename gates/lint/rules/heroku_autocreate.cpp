@@ -34,7 +34,8 @@ void HerokuAutocreate::on_step(const Workflow& wf, const Job& job, const Step& s
   const Location where = at(wf, *step.uses.key);
   const std::string consequence = " runs `heroku create` when `heroku git:remote` fails for any reason (a typo in the "
                                   "app name, a missing app, a bad API key); set `" +
-                                  input.input + ": true` so a missing app fails the deploy instead";
+                                  input.input + ": true` (the action then skips a missing app with exit 0: "
+                                  "check its `status` output or run shipgate-release after it)";
 
   const auto entry = step.with != nullptr && step.with->is_mapping() ? wf.doc->find_ci(*step.with, input.input)
                                                                       : yaml::Entry{};
