@@ -1,4 +1,6 @@
+#include <cctype>
 #include <ostream>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -20,13 +22,33 @@ std::string_view sarif_level(Severity severity) {
   return "error";
 }
 
+/// A relative path as a URI reference: unreserved characters and '/' stay, the rest is %XX.
+std::string uri_path(std::string_view path) {
+  static constexpr char k_hex[] = "0123456789ABCDEF";
+  if (path.rfind("./", 0) == 0) {
+    path.remove_prefix(2);
+  }
+  std::string out;
+  for (char c : path) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) != 0 || std::string_view("-._~/").find(c) != std::string_view::npos) {
+      out += c;
+    } else {
+      out += '%';
+      out += k_hex[u >> 4];
+      out += k_hex[u & 0xF];
+    }
+  }
+  return out;
+}
+
 nlohmann::json physical_location(const Location& where) {
   nlohmann::json region = nlohmann::json::object();
   region["startLine"] = std::max(where.line, 1);
   if (where.column > 0) {
     region["startColumn"] = where.column;
   }
-  return {{"artifactLocation", {{"uri", where.file}}}, {"region", std::move(region)}};
+  return {{"artifactLocation", {{"uri", uri_path(where.file)}}}, {"region", std::move(region)}};
 }
 
 }  // namespace
@@ -39,7 +61,7 @@ void write_sarif(const Report& report, const std::vector<RuleInfo>& rules, const
                          {"name", rule.id},
                          {"shortDescription", {{"text", rule.summary}}},
                          {"defaultConfiguration", {{"level", sarif_level(rule.severity)}}},
-                         {"helpUri", "rules/" + rule.id + ".md"}});
+                         {"help", {{"text", "See rules/" + rule.id + ".md in the shipgate repository."}}}});
   }
   nlohmann::json results = nlohmann::json::array();
   for (const auto& f : report.findings) {

@@ -152,6 +152,17 @@ std::string one_line(std::string_view s) {
   return out;
 }
 
+std::string join(const std::vector<std::string>& parts, std::string_view separator) {
+  std::string out;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) {
+      out += separator;
+    }
+    out += parts[i];
+  }
+  return out;
+}
+
 std::string quote(std::string_view s) {
   std::string out = "\"";
   for (char c : s) {

@@ -27,6 +27,9 @@ std::optional<std::string> did_you_mean(std::string_view word, const std::vector
 /// taken from input can never break a line of output or carry terminal escapes.
 std::string one_line(std::string_view s);
 
+/// The parts joined with `separator` ("a, b, c").
+std::string join(const std::vector<std::string>& parts, std::string_view separator);
+
 /// Double-quoted JSON-style string for messages ("a\"b").
 std::string quote(std::string_view s);
 

@@ -113,48 +113,32 @@ std::vector<Source> collect_sources(const std::vector<std::string>& paths, std::
   return sources;
 }
 
-Report lint_sources(const std::vector<Source>& sources, std::vector<Error> unreadable, const Context& ctx,
-                    const Options& options) {
-  Report report;
-  report.tool = k_tool;
-  report.fail_level = options.fail_level;
-  report.input_errors = std::move(unreadable);
-  report.files = sources.size() + report.input_errors.size();
-  std::vector<Finding> findings;
-  std::vector<WorkflowSummary> summaries;
-  std::map<std::string, InlineSuppressions> suppressions;
-  for (const auto& source : sources) {
-    auto doc = yaml::parse(source.text, source.path);
-    if (!doc) {
-      report.input_errors.push_back(doc.error());
-      continue;
-    }
-    auto wf = build_workflow(*doc, source.text);
-    if (!wf) {
-      report.input_errors.push_back(wf.error());
-      continue;
-    }
-    lint_workflow(*wf, ctx, options, findings);
-    summaries.push_back(summarize(*wf, ctx.data));
-    suppressions.emplace(source.path, InlineSuppressions(source.text));
-  }
+namespace {
+
+/// The repository pass: every enabled rule's on_repository hook, or why it was skipped.
+void lint_repository(const std::vector<WorkflowSummary>& summaries, const Context& ctx, const Options& options,
+                     std::vector<Finding>& findings, std::vector<Skipped>& skipped) {
   for (const auto& rule : all_rules()) {
     const auto severity = effective_severity(*rule, options);
     if (!severity) {
       continue;
     }
     if (const auto reason = rule->skip_reason(ctx); !reason.empty()) {
-      report.skipped.push_back({std::string(rule->id()), reason});
+      skipped.push_back({std::string(rule->id()), reason});
       continue;
     }
     Reporter reporter(std::string(rule->id()), *severity, findings);
     rule->on_repository(summaries, ctx, reporter);
   }
-  apply_severity(findings, options);
+}
+
+/// Moves the findings that no inline comment or config entry suppresses into the report.
+void keep_unsuppressed(std::vector<Finding>& findings, const std::map<std::string, InlineSuppressions>& inline_ignores,
+                       const Options& options, Report& report) {
   std::map<std::string, std::string> canonical;  // finding file -> canonical path, computed once
   for (auto& f : findings) {
-    const auto it = suppressions.find(f.where.file);
-    const bool inline_hit = it != suppressions.end() && it->second.covers(f);
+    const auto it = inline_ignores.find(f.where.file);
+    const bool inline_hit = it != inline_ignores.end() && it->second.covers(f);
     auto [place, fresh] = canonical.try_emplace(f.where.file);
     if (fresh && !options.ignore.empty()) {
       place->second = canonical_path(f.where.file);
@@ -167,6 +151,34 @@ Report lint_sources(const std::vector<Source>& sources, std::vector<Error> unrea
       report.findings.push_back(std::move(f));
     }
   }
+}
+
+}  // namespace
+
+Report lint_sources(const std::vector<Source>& sources, std::vector<Error> unreadable, const Context& ctx,
+                    const Options& options) {
+  Report report;
+  report.tool = k_tool;
+  report.fail_level = options.fail_level;
+  report.input_errors = std::move(unreadable);
+  report.files = sources.size() + report.input_errors.size();
+  std::vector<Finding> findings;
+  std::vector<WorkflowSummary> summaries;
+  std::map<std::string, InlineSuppressions> inline_ignores;
+  for (const auto& source : sources) {
+    auto doc = yaml::parse(source.text, source.path);
+    auto wf = doc ? build_workflow(*doc, source.text) : Result<Workflow>(doc.error());
+    if (!wf) {
+      report.input_errors.push_back(wf.error());
+      continue;
+    }
+    lint_workflow(*wf, ctx, options, findings);
+    summaries.push_back(summarize(*wf, ctx.data));
+    inline_ignores.emplace(source.path, InlineSuppressions(source.text));
+  }
+  lint_repository(summaries, ctx, options, findings, report.skipped);
+  apply_severity(findings, options);
+  keep_unsuppressed(findings, inline_ignores, options, report);
   sort_findings(report.findings);
   std::sort(report.input_errors.begin(), report.input_errors.end(),
             [](const Error& a, const Error& b) { return a.where < b.where; });

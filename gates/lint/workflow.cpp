@@ -1,5 +1,7 @@
 #include "lint/workflow.hpp"
 
+#include "core/text.hpp"
+
 #include <algorithm>
 
 namespace shipgate::lint {
@@ -7,14 +9,11 @@ namespace shipgate::lint {
 std::string Trigger::describe() const { return filters.empty() ? event : event + " (" + filters + ")"; }
 
 std::string Workflow::describe_triggers() const {
-  if (triggers.empty()) {
-    return "no triggers";
-  }
-  std::string out;
+  std::vector<std::string> parts;
   for (const auto& t : triggers) {
-    out += (out.empty() ? "" : ", ") + t.describe();
+    parts.push_back(t.describe());
   }
-  return out;
+  return parts.empty() ? "no triggers" : text::join(parts, ", ");
 }
 
 char Workflow::char_at(yaml::Position pos) const {
@@ -46,11 +45,7 @@ std::string join_scalars(const yaml::Document& doc, const yaml::Node& node) {
     }
   }
   std::sort(values.begin(), values.end());
-  std::string out;
-  for (const auto& v : values) {
-    out += (out.empty() ? "" : ", ") + v;
-  }
-  return out;
+  return text::join(values, ", ");
 }
 
 /// The filters that decide when an event fires (branches, tags, paths, types, cron, ...).
@@ -71,11 +66,7 @@ std::string describe_filters(const yaml::Document& doc, const yaml::Node& config
     parts.push_back(key.value + ": " + join_scalars(doc, value));
   }
   std::sort(parts.begin(), parts.end());
-  std::string out;
-  for (const auto& p : parts) {
-    out += (out.empty() ? "" : "; ") + p;
-  }
-  return out;
+  return text::join(parts, "; ");
 }
 
 std::string describe_schedule(const yaml::Document& doc, const yaml::Node& config) {
@@ -88,11 +79,7 @@ std::string describe_schedule(const yaml::Document& doc, const yaml::Node& confi
     }
   }
   std::sort(crons.begin(), crons.end());
-  std::string out;
-  for (const auto& c : crons) {
-    out += (out.empty() ? "cron: " : ", ") + c;
-  }
-  return out;
+  return crons.empty() ? std::string{} : "cron: " + text::join(crons, ", ");
 }
 
 std::vector<Trigger> read_triggers(const yaml::Document& doc, const yaml::Node* on) {

@@ -1,5 +1,7 @@
 #include "lint/rules/heroku_autocreate.hpp"
 
+#include <algorithm>
+
 #include "lint/expressions.hpp"
 
 namespace shipgate::lint {
@@ -18,6 +20,57 @@ std::string runner_string(const yaml::Node& value) {
   return value.value;
 }
 
+/// What one step of a known action sets its autocreate opt-out to, reported at the step's `uses:`.
+class Check {
+public:
+  Check(const Workflow& wf, const Step& step, const DeployAction& action, Reporter& out)
+      : m_input(*action.autocreate),
+        m_name(action_repository(step.uses.value->value)),
+        m_where(at(wf, *step.uses.key)),
+        m_out(out) {}
+
+  void missing() const { m_out.report(m_where, m_name + " without `" + m_input.input + "`:" + consequence()); }
+  void unreadable(const std::string& what) const {
+    m_out.report(Severity::warning, m_where, what + "; write `" + m_input.input + ": true`");
+  }
+  void empty() const {
+    unreadable("`" + m_input.input + "` is empty, which leaves app creation to how the runner passes an empty "
+               "input (the action's default is \"" + m_input.default_value + "\")");
+  }
+  void unresolved(const std::string& written) const {
+    m_out.report(Severity::warning, m_where,
+                 "cannot resolve `" + m_input.input + ": " + written + "` statically; if it evaluates to \"" +
+                     m_input.true_unless + "\", " + m_name + " runs `heroku create` when `heroku git:remote` fails. "
+                     "Use a literal `true`");
+  }
+
+  /// Judges the values the input may take (one per matrix combination).
+  void values(const std::string& written, const std::vector<std::string>& values) const {
+    const auto has = [&values](auto&& pred) { return std::any_of(values.begin(), values.end(), pred); };
+    if (has([this](const std::string& v) { return v == m_input.true_unless; })) {
+      m_out.report(m_where, m_name + " with `" + m_input.input + ": " + written + "`" + consequence());
+    } else if (has([](const std::string& v) { return v.empty(); })) {
+      empty();
+    } else if (has([](const std::string& v) { return v != "true"; })) {
+      m_out.report(Severity::note, m_where,
+                   "`" + m_input.input + ": " + written + "` only turns app creation off because the action reads "
+                   "every value but \"" + m_input.true_unless + "\" as true; write `true` to say what you mean");
+    }
+  }
+
+private:
+  std::string consequence() const {
+    return " runs `heroku create` when `heroku git:remote` fails for any reason (a typo in the app name, a missing "
+           "app, a bad API key); set `" + m_input.input + ": true` (the action then skips a missing app with exit 0: "
+           "check its `status` output or run shipgate-release after it)";
+  }
+
+  const AutocreateInput& m_input;
+  std::string m_name;
+  Location m_where;
+  Reporter& m_out;
+};
+
 }  // namespace
 
 void HerokuAutocreate::on_step(const Workflow& wf, const Job& job, const Step& step, const Context& ctx,
@@ -29,66 +82,27 @@ void HerokuAutocreate::on_step(const Workflow& wf, const Job& job, const Step& s
   if (action == nullptr || !action->autocreate) {
     return;
   }
-  const auto& input = *action->autocreate;
-  const std::string name = action_repository(step.uses.value->value);
-  const Location where = at(wf, *step.uses.key);
-  const std::string consequence = " runs `heroku create` when `heroku git:remote` fails for any reason (a typo in the "
-                                  "app name, a missing app, a bad API key); set `" +
-                                  input.input + ": true` (the action then skips a missing app with exit 0: "
-                                  "check its `status` output or run shipgate-release after it)";
-
-  const auto entry = step.with != nullptr && step.with->is_mapping() ? wf.doc->find_ci(*step.with, input.input)
-                                                                      : yaml::Entry{};
+  const Check check(wf, step, *action, out);
+  const auto& input = action->autocreate->input;
   if (step.with != nullptr && !step.with->is_mapping() && !step.with->is_null()) {
-    out.report(Severity::warning, where,
-               "cannot read `with:` of " + name + " statically; make sure `" + input.input + "` is true");
-    return;
+    return check.unreadable("cannot read `with:` statically");
   }
+  const auto entry = step.with != nullptr ? wf.doc->find_ci(*step.with, input) : yaml::Entry{};
   if (!entry) {
-    out.report(where, name + " without `" + input.input + "`:" + consequence);
-    return;
+    return check.missing();
   }
   const auto& value = *entry.value;
-  const std::string empty_message = "`" + input.input + "` is empty, which leaves app creation to how the runner "
-                                    "passes an empty input (the action's default is \"" + input.default_value +
-                                    "\"): write `" + input.input + ": true`";
   if (value.is_null() || (value.is_scalar() && value.value.empty())) {
-    out.report(Severity::warning, where, empty_message);
-    return;
+    return check.empty();
   }
   if (!value.is_scalar()) {
-    out.report(Severity::warning, where, "`" + input.input + "` is not a single value; write `" +
-                                                          input.input + ": true`");
-    return;
+    return check.unreadable("`" + input + "` is not a single value");
   }
   const auto resolved = resolve(runner_string(value), Scope::for_step(wf, job, &step));
   if (!resolved) {
-    out.report(Severity::warning, where,
-               "cannot resolve `" + input.input + ": " + value.value + "` statically; if it evaluates to \"" +
-                   input.true_unless + "\"," + consequence.substr(0, consequence.find(';')) +
-                   ". Use a literal `true`");
-    return;
+    return check.unresolved(value.value);
   }
-  for (const auto& v : *resolved) {
-    if (v == input.true_unless) {
-      out.report(where, name + " with `" + input.input + ": " + value.value + "`" + consequence);
-      return;
-    }
-  }
-  for (const auto& v : *resolved) {
-    if (v.empty()) {
-      out.report(Severity::warning, where, empty_message);
-      return;
-    }
-  }
-  for (const auto& v : *resolved) {
-    if (v != "true") {
-      out.report(Severity::note, where,
-                 "`" + input.input + ": " + value.value + "` only turns app creation off because the action reads "
-                 "every value but \"" + input.true_unless + "\" as true; write `true` to say what you mean");
-      return;
-    }
-  }
+  check.values(value.value, *resolved);
 }
 
 }  // namespace shipgate::lint
