@@ -1,5 +1,6 @@
 #include "core/yaml.hpp"
 
+#include <algorithm>
 #include <sstream>
 #include <unordered_map>
 #include <unordered_set>
@@ -117,7 +118,7 @@ public:
                        YAML::EmitterStyle::value) override {
     open(mark, anchor, Kind::sequence);
   }
-  void OnSequenceEnd() override { m_stack.pop_back(); }
+  void OnSequenceEnd() override { close(); }
 
   void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
                   YAML::EmitterStyle::value) override {
@@ -127,7 +128,7 @@ public:
     if (m_stack.back().pending_key != k_no_node) {
       fail_at(m_doc.m_nodes[m_stack.back().pending_key].pos, "mapping key without a value");
     }
-    m_stack.pop_back();
+    close();
   }
 
 private:
@@ -136,6 +137,25 @@ private:
     NodeId pending_key = k_no_node;
     std::unordered_set<std::string> keys;
   };
+
+  /// Closes the innermost collection: its expanded weight is final once its children are.
+  void close() {
+    const NodeId id = m_stack.back().id;
+    const Node& node = m_doc.m_nodes[id];
+    std::uint64_t weight = 1;
+    for (const auto item : node.items) {
+      weight += m_weight[item];
+    }
+    for (const auto& pair : node.pairs) {
+      weight += m_weight[pair.key] + m_weight[pair.value];
+    }
+    m_weight[id] = std::min(weight, k_weight_cap);
+    if (weight > m_limits.max_expanded) {
+      fail_at(node.pos, "aliases expand this node to more than " + std::to_string(m_limits.max_expanded >> 20) +
+                            " MiB (an alias bomb or a large anchored block reused too often)");
+    }
+    m_stack.pop_back();
+  }
 
   [[noreturn]] void fail(const YAML::Mark& mark, const std::string& message) {
     fail_at(to_position(mark), message);
@@ -155,6 +175,7 @@ private:
     node.kind = kind;
     node.pos = to_position(mark);
     m_doc.m_nodes.push_back(std::move(node));
+    m_weight.push_back(1);
     if (anchor != YAML::NullAnchor) {
       m_anchors[anchor] = id;
     }
@@ -165,6 +186,7 @@ private:
     const NodeId id = make(mark, anchor, kind);
     m_doc.m_nodes[id].value = value;
     m_doc.m_nodes[id].plain = plain;
+    m_weight[id] = value.size() + 1;
     attach(id, mark);
   }
 
@@ -221,6 +243,8 @@ private:
   const Limits& m_limits;
   std::vector<Frame> m_stack;
   std::unordered_map<YAML::anchor_t, NodeId> m_anchors;
+  std::vector<std::uint64_t> m_weight;  // per node: its size with aliases expanded
+  static constexpr std::uint64_t k_weight_cap = std::uint64_t{1} << 62;  // saturate, never overflow
   NodeId m_root = k_no_node;
 };
 

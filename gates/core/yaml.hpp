@@ -53,6 +53,10 @@ struct Entry {
 /// Limits that keep hostile input cheap; hitting one is an input error, not a crash.
 struct Limits {
   std::size_t max_depth = 256;
+  /// What the document would weigh with every alias expanded (scalar bytes + nodes); an alias
+  /// bomb or a fan-out of a large anchored block is refused past this, so no later walk that
+  /// follows aliases can be made to do unbounded work.
+  std::uint64_t max_expanded = 16u * 1024 * 1024;
   std::size_t max_nodes = 250'000;  // a large real workflow has a few thousand
 };
 
@@ -80,7 +84,8 @@ private:
 
 /// Parses `text` (already checked to be UTF-8 without NULs) into one Document. Rejects, with a
 /// positioned Error: syntax errors, more than one document, duplicate keys (as GitHub does),
-/// non-scalar keys, aliases to a node that contains them, and nesting or size beyond `limits`.
+/// non-scalar keys, aliases to a node that contains them, and nesting, size or alias expansion
+/// beyond `limits`.
 Result<Document> parse(std::string_view text, const std::string& file, const Limits& limits = {});
 
 /// Whether a plain scalar reads as boolean true/false under the YAML 1.2 core schema, which is

@@ -113,6 +113,9 @@ std::optional<std::vector<std::string>> resolve_depth(std::string_view text, con
     const auto literal = text.substr(pos, open == std::string_view::npos ? std::string_view::npos : open - pos);
     for (auto& r : results) {
       r += literal;
+      if (r.size() > k_max_resolved_length) {
+        return std::nullopt;
+      }
     }
     if (open == std::string_view::npos) {
       break;
@@ -128,6 +131,9 @@ std::optional<std::vector<std::string>> resolve_depth(std::string_view text, con
     std::vector<std::string> next;
     for (const auto& r : results) {
       for (const auto& v : *values) {
+        if (r.size() + v.size() > k_max_resolved_length) {
+          return std::nullopt;
+        }
         next.push_back(r + v);
       }
     }

@@ -25,6 +25,9 @@ struct Scope {
 
 /// Most values one string may resolve to (matrix fan-out); past it, resolution gives up.
 inline constexpr std::size_t k_max_resolutions = 64;
+/// Longest value resolution builds; an app or environment name is far shorter, so anything longer
+/// (env chains that multiply, say) is treated as unknown before it costs time or memory.
+inline constexpr std::size_t k_max_resolved_length = 1024;
 
 /// Every literal `text` can take once `${{ env.X }}`, `${{ matrix.x }}` and literal expressions
 /// (`${{ 'a' }}`, `${{ true }}`) are substituted; nullopt when any part cannot be known statically.

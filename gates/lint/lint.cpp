@@ -139,12 +139,13 @@ void keep_unsuppressed(std::vector<Finding>& findings, const std::map<std::strin
   for (auto& f : findings) {
     const auto it = inline_ignores.find(f.where.file);
     const bool inline_hit = it != inline_ignores.end() && it->second.covers(f);
-    auto [place, fresh] = canonical.try_emplace(f.where.file);
-    if (fresh && !options.ignore.empty()) {
-      place->second = canonical_path(f.where.file);
+    const auto inserted = canonical.try_emplace(f.where.file);
+    std::string& file = inserted.first->second;
+    if (inserted.second && !options.ignore.empty()) {
+      file = canonical_path(f.where.file);
     }
     const bool config_hit = std::any_of(options.ignore.begin(), options.ignore.end(),
-                                        [&](const IgnoreEntry& e) { return e.covers(f, place->second); });
+                                        [&f, &file](const IgnoreEntry& e) { return e.covers(f, file); });
     if (inline_hit || config_hit) {
       ++report.suppressed;
     } else {

@@ -5,6 +5,9 @@
 
 namespace shipgate::lint {
 
+/// Longest word expand_variables builds before it calls the word unknown.
+inline constexpr std::size_t k_max_expanded_word = 1024;
+
 template <typename Lookup>
 bool expand_variables(const std::string& word, std::string& out, Lookup&& lookup) {
   out.clear();
@@ -44,6 +47,9 @@ bool expand_variables(const std::string& word, std::string& out, Lookup&& lookup
       return false;
     }
     out += value;
+    if (out.size() > k_max_expanded_word) {
+      return false;  // doubling assignments (A=$A$A) must not grow without bound
+    }
     i = braced ? end : end - 1;
   }
   return true;
