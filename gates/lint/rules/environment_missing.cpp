@@ -10,7 +10,7 @@ std::string EnvironmentMissing::skip_reason(const Context& ctx) const {
     return {};
   }
   return "no environment records given, so job environments were not checked; pass --environments FILE "
-         "(the output of `gh api repos/OWNER/REPO/environments`, or a YAML list of names) or set "
+         "(the output of `gh api --paginate repos/OWNER/REPO/environments`, or a YAML list of names) or set "
          "lint.environments in .github/shipgate.yml";
 }
 
