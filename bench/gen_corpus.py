@@ -13,12 +13,12 @@ import random
 
 WORDS = ["api", "web", "worker", "billing", "search", "auth", "cart", "ledger", "notify", "media",
          "reports", "gateway", "admin", "sync", "queue", "export", "import", "catalog", "orders"]
-ENV_KEYS = ["NODE_ENV", "RAILS_ENV", "PYTHONUNBUFFERED", "FORCE_COLOR", "CI_DEBUG", "LOG_LEVEL",
-            "DATABASE_URL", "REDIS_URL", "HEROKU_EMAIL", "APP_REGION", "BUNDLE_WITHOUT",
-            "GOFLAGS", "CARGO_TERM_COLOR", "JAVA_OPTS", "TZ", "LANG", "SENTRY_ENVIRONMENT"]
-ENV_VALUES = ["production", "test", "'1'", "info", "debug", "postgres://localhost/app_test",
-              "redis://localhost:6379/0", "ops@example.com", "eu", "development:test",
-              "-mod=readonly", "always", "-Xmx2g", "UTC", "C.UTF-8", "${{ vars.STAGE }}"]
+ENV = {"NODE_ENV": "production", "RAILS_ENV": "test", "PYTHONUNBUFFERED": "'1'", "FORCE_COLOR": "'3'",
+       "LOG_LEVEL": "debug", "DATABASE_URL": "postgres://postgres:postgres@localhost:5432/app_test",
+       "REDIS_URL": "redis://localhost:6379/0", "HEROKU_EMAIL": "ops@example.com", "APP_REGION": "eu",
+       "BUNDLE_WITHOUT": "development:production", "GOFLAGS": "-mod=readonly", "CARGO_TERM_COLOR": "always",
+       "JAVA_OPTS": '"-Xmx2g -XX:+UseG1GC"', "TZ": "UTC", "LANG": "C.UTF-8",
+       "SENTRY_ENVIRONMENT": "${{ vars.STAGE }}", "API_TOKEN": "${{ secrets.API_TOKEN }}"}
 SETUPS = [("actions/setup-node@v4", "node-version", ["18", "20", "22"]),
           ("actions/setup-python@v5", "python-version", ["'3.10'", "'3.11'", "'3.12'"]),
           ("actions/setup-go@v5", "go-version", ["'1.21'", "'1.22'"]),
@@ -30,10 +30,11 @@ ONE_LINERS = ["npm ci", "npm test -- --coverage", "make lint", "make test", "go 
 
 
 class Out:
-    """Lines of one file, written with two-space indentation."""
+    """Lines of one file, written with two-space indentation, and the size it should reach."""
 
-    def __init__(self, rng):
+    def __init__(self, rng, limit):
         self.rng = rng
+        self.limit = limit
         self.lines = []
         self.anchor_count = 0
 
@@ -96,8 +97,8 @@ def run_step(out, depth, lines):
 def env_block(out, depth, key="env", anchor=None):
     rng = out.rng
     out.put(depth, f"{key}: &{anchor}" if anchor else f"{key}:")
-    for k in rng.sample(ENV_KEYS, rng.randint(1, 6)):
-        out.put(depth + 1, f"{k}: {rng.choice(ENV_VALUES)}")
+    for k in rng.sample(sorted(ENV), rng.randint(1, 6)):
+        out.put(depth + 1, f"{k}: {ENV[k]}")
 
 
 def setup_step(out, depth):
@@ -114,7 +115,7 @@ def setup_step(out, depth):
 def checkout(out, depth, anchors):
     if "checkout" in anchors:
         out.put(depth, f"- *{anchors['checkout']}")
-    elif out.rng.random() < 0.2:
+    elif anchors.get("use") and out.rng.random() < 0.5:
         anchors["checkout"] = out.anchor()
         out.put(depth, f"- &{anchors['checkout']}")
         out.put(depth + 1, "uses: actions/checkout@v4")
@@ -305,8 +306,7 @@ def make_file(seed, idx):
     rng = random.Random(seed * 1_000_003 + idx)
     target = int(min(1500, max(20, rng.lognormvariate(math.log(190), 0.85))))
     shape = "ci" if target < 60 else rng.choices(["ci", "matrix", "deploy", "mono"], [20, 25, 40, 15])[0]
-    out = Out(rng)
-    out.limit = target
+    out = Out(rng, target)
     header(out, idx, shape)
     anchors = {"use": rng.random() < 0.25}
     ids = set()

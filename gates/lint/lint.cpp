@@ -92,23 +92,28 @@ std::vector<std::string> expand_path(const std::string& path, std::vector<Error>
 
 }  // namespace
 
-std::vector<Source> collect_sources(const std::vector<std::string>& paths, std::vector<Error>& unreadable) {
-  std::vector<Source> sources;
+std::vector<std::string> collect_files(const std::vector<std::string>& paths, std::vector<Error>& unreadable) {
+  std::vector<std::string> files;
   std::set<std::string> seen;  // a file named twice (a dir and a file in it) is linted once
   for (const auto& path : paths) {
-    for (const auto& file : expand_path(path, unreadable)) {
-      std::error_code ec;
-      const auto canonical = std::filesystem::weakly_canonical(file, ec);
-      if (!seen.insert(ec ? file : canonical.string()).second) {
-        continue;
+    for (auto& file : expand_path(path, unreadable)) {
+      if (seen.insert(canonical_path(file)).second) {
+        files.push_back(std::move(file));
       }
-      auto text = read_text_file(file);
-      if (!text) {
-        unreadable.push_back(text.error());
-        continue;
-      }
-      sources.push_back({file, std::move(*text)});
     }
+  }
+  return files;
+}
+
+std::vector<Source> collect_sources(const std::vector<std::string>& paths, std::vector<Error>& unreadable) {
+  std::vector<Source> sources;
+  for (const auto& file : collect_files(paths, unreadable)) {
+    auto text = read_text_file(file);
+    if (!text) {
+      unreadable.push_back(text.error());
+      continue;
+    }
+    sources.push_back({file, std::move(*text)});
   }
   return sources;
 }
@@ -156,34 +161,49 @@ void keep_unsuppressed(std::vector<Finding>& findings, const std::map<std::strin
 
 }  // namespace
 
+Linter::Linter(const Context& ctx, const Options& options) : m_ctx(ctx), m_options(options) {
+  m_report.tool = k_tool;
+  m_report.fail_level = options.fail_level;
+}
+
+void Linter::add(const Source& source) {
+  ++m_report.files;
+  auto doc = yaml::parse(source.text, source.path);
+  auto wf = doc ? build_workflow(*doc, source.text) : Result<Workflow>(doc.error());
+  if (!wf) {
+    m_report.input_errors.push_back(wf.error());
+    return;
+  }
+  lint_workflow(*wf, m_ctx, m_options, m_findings);
+  m_summaries.push_back(summarize(*wf, m_ctx.data));
+  m_inline_ignores.emplace(source.path, InlineSuppressions(source.text));
+}
+
+void Linter::add_error(Error error) {
+  ++m_report.files;
+  m_report.input_errors.push_back(std::move(error));
+}
+
+Report Linter::finish() && {
+  lint_repository(m_summaries, m_ctx, m_options, m_findings, m_report.skipped);
+  apply_severity(m_findings, m_options);
+  keep_unsuppressed(m_findings, m_inline_ignores, m_options, m_report);
+  sort_findings(m_report.findings);
+  std::sort(m_report.input_errors.begin(), m_report.input_errors.end(),
+            [](const Error& a, const Error& b) { return a.where < b.where; });
+  return std::move(m_report);
+}
+
 Report lint_sources(const std::vector<Source>& sources, std::vector<Error> unreadable, const Context& ctx,
                     const Options& options) {
-  Report report;
-  report.tool = k_tool;
-  report.fail_level = options.fail_level;
-  report.input_errors = std::move(unreadable);
-  report.files = sources.size() + report.input_errors.size();
-  std::vector<Finding> findings;
-  std::vector<WorkflowSummary> summaries;
-  std::map<std::string, InlineSuppressions> inline_ignores;
-  for (const auto& source : sources) {
-    auto doc = yaml::parse(source.text, source.path);
-    auto wf = doc ? build_workflow(*doc, source.text) : Result<Workflow>(doc.error());
-    if (!wf) {
-      report.input_errors.push_back(wf.error());
-      continue;
-    }
-    lint_workflow(*wf, ctx, options, findings);
-    summaries.push_back(summarize(*wf, ctx.data));
-    inline_ignores.emplace(source.path, InlineSuppressions(source.text));
+  Linter linter(ctx, options);
+  for (auto& e : unreadable) {
+    linter.add_error(std::move(e));
   }
-  lint_repository(summaries, ctx, options, findings, report.skipped);
-  apply_severity(findings, options);
-  keep_unsuppressed(findings, inline_ignores, options, report);
-  sort_findings(report.findings);
-  std::sort(report.input_errors.begin(), report.input_errors.end(),
-            [](const Error& a, const Error& b) { return a.where < b.where; });
-  return report;
+  for (const auto& source : sources) {
+    linter.add(source);
+  }
+  return std::move(linter).finish();
 }
 
 namespace {
@@ -254,26 +274,44 @@ void publish(const Report& report, const Options& options, const Invocation& inv
   }
 }
 
-/// With RUNNER_DEBUG=1 (or SHIPGATE_DEBUG=1 outside Actions): what was read, in a folded group.
-void debug_inputs(const Invocation& inv, const Options& options, const std::vector<Source>& sources,
-                  const EnvironmentRecords* records) {
+/// Reads and lints one file at a time, so memory holds one file's text, not the corpus. With
+/// RUNNER_DEBUG=1 (or SHIPGATE_DEBUG=1) it says what it reads, folded in a group.
+Report lint_files(const Invocation& inv, const Options& options, const Context& ctx) {
   github::Runtime gh(inv, inv.err);
-  if (!gh.debug() && inv.getenv("SHIPGATE_DEBUG").value_or("") != "1") {
-    return;
+  const bool debug = gh.debug() || inv.getenv("SHIPGATE_DEBUG").value_or("") == "1";
+  auto say = [&](const std::string& line) {
+    if (debug) {
+      cli::diagnose(inv, k_tool, "debug: " + line);
+    }
+  };
+  if (debug) {
+    gh.group_begin("shipgate-lint inputs");
   }
-  gh.group_begin("shipgate-lint inputs");
+  say("fail level " + std::string(to_string(options.fail_level)));
+  if (ctx.environments != nullptr) {
+    say(std::to_string(ctx.environments->records.size()) + " environment records from " + ctx.environments->source);
+  }
+  Linter linter(ctx, options);
+  std::vector<Error> unreadable;
   for (const auto& path : options.paths) {
-    cli::diagnose(inv, k_tool, "debug: path " + path);
+    say("path " + path);
   }
-  for (const auto& source : sources) {
-    cli::diagnose(inv, k_tool, "debug: read " + source.path + " (" + std::to_string(source.text.size()) + " bytes)");
+  for (const auto& file : collect_files(options.paths, unreadable)) {
+    auto text = read_text_file(file);
+    if (!text) {
+      unreadable.push_back(text.error());
+      continue;
+    }
+    say("read " + file + " (" + std::to_string(text->size()) + " bytes)");
+    linter.add(Source{file, std::move(*text)});
   }
-  if (records != nullptr) {
-    cli::diagnose(inv, k_tool, "debug: " + std::to_string(records->records.size()) + " environment records from " +
-                                   records->source);
+  for (auto& e : unreadable) {
+    linter.add_error(std::move(e));
   }
-  cli::diagnose(inv, k_tool, "debug: fail level " + std::string(to_string(options.fail_level)));
-  gh.group_end();
+  if (debug) {
+    gh.group_end();
+  }
+  return std::move(linter).finish();
 }
 
 int run_checked(const Invocation& inv) {
@@ -302,10 +340,7 @@ int run_checked(const Invocation& inv) {
     records = std::move(*loaded);
   }
   const Context ctx{*data, records ? &*records : nullptr};
-  std::vector<Error> unreadable;
-  const auto sources = collect_sources(options.paths, unreadable);
-  debug_inputs(inv, options, sources, records ? &*records : nullptr);
-  const auto report = lint_sources(sources, std::move(unreadable), ctx, options);
+  const auto report = lint_files(inv, options, ctx);
   for (const auto& e : report.input_errors) {
     cli::diagnose(inv, k_tool, e.to_string());
   }
