@@ -11,8 +11,7 @@ corpus="$out/corpus"
 build="$root/build-bench"
 peer_runs="${PEER_RUNS:-3}"
 
-# install-deps fails where Debian's npm cannot go beside an installed Node.js that bundles its own npm
-# (this machine image's); go on if what the benchmark needs is here anyway. Peers are optional.
+# Peers are optional: if install-deps cannot install something, go on with the tools present.
 SHIPGATE_BENCH=1 "$root/scripts/install-deps" || echo "run.sh: install-deps failed; using the tools present" >&2
 for tool in cmake g++ python3 hyperfine /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "run.sh: $tool is missing" >&2; exit 1; }
