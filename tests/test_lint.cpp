@@ -131,6 +131,14 @@ TEST_CASE("expressions resolve env and static matrix values only", "[lint]") {
   CHECK_FALSE(lint::resolve("${{ env.A }}", scope).has_value());
 }
 
+TEST_CASE("matrix exclude entries of one key remove that value", "[lint]") {
+  auto doc = yaml::parse(
+      "matrix: {app: [x, y, z], region: [eu, us], exclude: [{app: y}, {app: z, region: eu}]}\n", "w.yml");
+  REQUIRE(doc.ok());
+  lint::Scope scope{&*doc, nullptr, nullptr, nullptr, doc->get(doc->root(), "matrix"), true};
+  CHECK(lint::resolve("${{ matrix.app }}", scope) == std::vector<std::string>{"x", "z"});
+}
+
 TEST_CASE("ignore places parse file, line and column", "[lint]") {
   const auto e = lint::parse_ignore_place("r", ".github/workflows/a.yml:12:5");
   CHECK(e.file == ".github/workflows/a.yml");

@@ -52,6 +52,17 @@ std::optional<std::vector<std::string>> matrix_value(std::string_view name, cons
       }
     }
   }
+  if (const auto* exclude = doc.get(*scope.matrix, "exclude"); exclude != nullptr && exclude->is_sequence()) {
+    // An entry that names only this key removes the value from every combination; entries with
+    // more keys remove combinations, not values, and leave the value list as it is.
+    for (const auto id : exclude->items) {
+      const auto& entry = doc.at(id);
+      const auto* v = doc.get(entry, name);
+      if (entry.is_mapping() && entry.pairs.size() == 1 && v != nullptr && v->is_scalar()) {
+        values.erase(std::remove(values.begin(), values.end(), v->value), values.end());
+      }
+    }
+  }
   if (values.empty()) {
     return std::nullopt;
   }
