@@ -168,6 +168,14 @@ TEST_CASE("missing paths, directories as files and bad records are input errors"
   CHECK(run_lint({good, "--environments", deep_json}).code == 2);
 }
 
+TEST_CASE("a file that cannot be read is an input error naming it", "[hostile]") {
+  // Permission bits do not stop root (the test may run as root); /proc/self/mem is a regular
+  // file whose read fails for everyone, so it stands in for an unreadable workflow.
+  const auto result = run_lint({"/proc/self/mem"});
+  CHECK(result.code == 2);
+  CHECK_THAT(result.err, Catch::Contains("/proc/self/mem: read error"));
+}
+
 TEST_CASE("a named pipe is refused without blocking", "[hostile]") {
   test::TempDir dir;
   const auto fifo = (dir.path() / "pipe.yml").string();
