@@ -10,17 +10,8 @@ namespace shipgate {
 
 namespace {
 
-std::string_view sarif_level(Severity severity) {
-  switch (severity) {
-    case Severity::error:
-      return "error";
-    case Severity::warning:
-      return "warning";
-    case Severity::note:
-      return "note";
-  }
-  return "error";
-}
+/// SARIF's result levels are our severity names (error, warning, note).
+std::string_view sarif_level(Severity severity) { return to_string(severity); }
 
 /// A relative path as a URI reference: unreserved characters and '/' stay, the rest is %XX.
 std::string uri_path(std::string_view path) {
