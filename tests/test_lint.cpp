@@ -131,12 +131,23 @@ TEST_CASE("expressions resolve env and static matrix values only", "[lint]") {
   CHECK_FALSE(lint::resolve("${{ env.A }}", scope).has_value());
 }
 
-TEST_CASE("matrix exclude entries of one key remove that value", "[lint]") {
+TEST_CASE("matrix exclude removes a value only when every combination with it goes", "[lint]") {
   auto doc = yaml::parse(
-      "matrix: {app: [x, y, z], region: [eu, us], exclude: [{app: y}, {app: z, region: eu}]}\n", "w.yml");
+      "a: {app: [x, y, z, w], region: [eu, us], exclude: [{app: y}, {app: z, region: eu}, {app: w, region: eu},"
+      " {app: w, region: us}]}\n"
+      "b: {dac: ['true', 'false'], exclude: [{dac: 'false'}], include: [{dac: 'false', note: legacy}]}\n",
+      "w.yml");
   REQUIRE(doc.ok());
-  lint::Scope scope{&*doc, nullptr, nullptr, nullptr, doc->get(doc->root(), "matrix"), true};
+  lint::Scope scope{&*doc, nullptr, nullptr, nullptr, doc->get(doc->root(), "a"), true};
   CHECK(lint::resolve("${{ matrix.app }}", scope) == std::vector<std::string>{"x", "z"});
+  scope.matrix = doc->get(doc->root(), "b");  // include comes after exclude and adds the value back
+  CHECK(lint::resolve("${{ matrix.dac }}", scope) == std::vector<std::string>{"false", "true"});
+}
+
+TEST_CASE("a long literal is not cut by the cap meant for expansion", "[lint]") {
+  lint::Scope scope;
+  const std::string name(1100, 'p');
+  CHECK(lint::resolve(name, scope) == std::vector<std::string>{name});
 }
 
 TEST_CASE("ignore places parse file, line and column", "[lint]") {

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <optional>
 #include <set>
+#include <tuple>
 
 #include "core/text.hpp"
 #include "lint/expressions.hpp"
@@ -50,7 +51,7 @@ public:
 
 private:
   void add(const std::string& app, const std::string& how, const yaml::Position& pos) {
-    if (app.empty()) {
+    if (app.empty() || !m_seen.insert({app, how, pos.line, pos.column}).second) {
       return;
     }
     m_sites.push_back({"heroku", app, how, m_job.id, {m_wf.path, pos.line, pos.column}});
@@ -307,6 +308,7 @@ private:
   const LintData& m_data;
   Scope m_scope;
   std::vector<DeploySite> m_sites;
+  std::set<std::tuple<std::string, std::string, int, int>> m_seen;  // app, how, line, column
   std::map<std::string, std::string> m_remotes;
   std::map<std::string, std::optional<std::string>> m_assigned;  // nullopt: unknown
 };
@@ -318,7 +320,12 @@ std::vector<DeploySite> find_deploy_sites(const Workflow& wf, const Job& job, co
 }
 
 WorkflowSummary summarize(const Workflow& wf, const LintData& data) {
-  WorkflowSummary summary{wf.path, wf.triggers, wf.describe_triggers(), {}, {}};
+  std::string full;
+  for (const auto& t : wf.triggers) {
+    full += t.describe();
+    full += '\n';
+  }
+  WorkflowSummary summary{wf.path, wf.describe_triggers(), std::hash<std::string>{}(full), {}, {}};
   for (const auto& job : wf.jobs) {
     summary.needs[job.id] = job.needs;
     auto sites = find_deploy_sites(wf, job, data);

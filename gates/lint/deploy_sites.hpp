@@ -23,14 +23,15 @@ struct DeploySite {
 /// can be kept while each parsed document is dropped after its own rules ran.
 struct WorkflowSummary {
   std::string path;
-  std::vector<Trigger> triggers;
-  std::string trigger_text;
+  std::string trigger_text;  // for messages; long filter lists are shortened
+  std::size_t trigger_key;   // hash of the full trigger model, to compare workflows
   std::map<std::string, std::vector<std::string>> needs;  // job id -> the jobs it needs
   std::vector<DeploySite> sites;
 };
 
-/// The deploy sites of one job, in step order. App names that cannot be resolved to literals are
-/// left out: they cannot be compared with anything.
+/// The deploy sites of one job, in step order, each place once (steps reused through an alias
+/// share the anchor's place). App names that cannot be resolved to literals are left out: they
+/// cannot be compared with anything.
 std::vector<DeploySite> find_deploy_sites(const Workflow& wf, const Job& job, const LintData& data);
 
 WorkflowSummary summarize(const Workflow& wf, const LintData& data);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 
 #include "core/text.hpp"
 
@@ -19,7 +20,67 @@ constexpr int k_max_depth = 4;
 
 std::optional<std::vector<std::string>> resolve_depth(std::string_view text, const Scope& scope, int depth);
 
-/// Literal values of matrix key `name`: its list, plus values from `include` entries.
+/// The literal values of a matrix list, or nullopt when it is not a list of plain literals.
+std::optional<std::vector<std::string>> literal_list(const yaml::Document& doc, const yaml::Node& list) {
+  if (!list.is_sequence()) {
+    return std::nullopt;
+  }
+  std::vector<std::string> values;
+  for (const auto id : list.items) {
+    const auto& item = doc.at(id);
+    if (!item.is_scalar() || has_expression(item.value)) {
+      return std::nullopt;
+    }
+    values.push_back(item.value);
+  }
+  return values;
+}
+
+/// Most combinations checked when deciding whether `exclude` removes every run of a value.
+constexpr std::size_t k_max_combinations = 256;
+
+/// Whether the matrix's `exclude` entries remove every combination in which key `name` is
+/// `value` (GitHub applies exclude to the lists' product, before `include`).
+bool fully_excluded(const yaml::Document& doc, const yaml::Node& matrix, std::string_view name,
+                    const std::string& value) {
+  const auto* exclude = doc.get(matrix, "exclude");
+  if (exclude == nullptr || !exclude->is_sequence()) {
+    return false;
+  }
+  std::vector<std::pair<std::string, std::vector<std::string>>> axes;  // the other keys
+  std::size_t combinations = 1;
+  for (const auto& pair : matrix.pairs) {
+    const auto& key = doc.at(pair.key).value;
+    if (key == name || key == "include" || key == "exclude") {
+      continue;
+    }
+    auto values = literal_list(doc, doc.at(pair.value));
+    if (!values || values->empty() || (combinations *= values->size()) > k_max_combinations) {
+      return false;  // unknown or too many combinations: keep the value
+    }
+    axes.emplace_back(key, std::move(*values));
+  }
+  for (std::size_t n = 0; n < combinations; ++n) {
+    std::map<std::string, std::string, std::less<>> combo = {{std::string(name), value}};
+    for (std::size_t i = 0, rest = n; i < axes.size(); rest /= axes[i].second.size(), ++i) {
+      combo[axes[i].first] = axes[i].second[rest % axes[i].second.size()];
+    }
+    const bool removed = std::any_of(exclude->items.begin(), exclude->items.end(), [&](yaml::NodeId id) {
+      const auto& entry = doc.at(id);
+      return entry.is_mapping() && std::all_of(entry.pairs.begin(), entry.pairs.end(), [&](const yaml::Pair& p) {
+               const auto it = combo.find(doc.at(p.key).value);
+               return it != combo.end() && doc.at(p.value).is_scalar() && doc.at(p.value).value == it->second;
+             });
+    });
+    if (!removed) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/// Literal values of matrix key `name`: its list less what `exclude` removes entirely, plus the
+/// values `include` entries add (include comes after exclude, so it can add a value back).
 std::optional<std::vector<std::string>> matrix_value(std::string_view name, const Scope& scope) {
   if (scope.matrix == nullptr || !scope.matrix->is_mapping()) {
     return std::nullopt;
@@ -27,15 +88,14 @@ std::optional<std::vector<std::string>> matrix_value(std::string_view name, cons
   const auto& doc = *scope.doc;
   std::vector<std::string> values;
   if (const auto* list = doc.get(*scope.matrix, name); list != nullptr) {
-    if (!list->is_sequence()) {
+    auto listed = literal_list(doc, *list);
+    if (!listed) {
       return std::nullopt;
     }
-    for (const auto id : list->items) {
-      const auto& item = doc.at(id);
-      if (!item.is_scalar() || has_expression(item.value)) {
-        return std::nullopt;
+    for (auto& v : *listed) {
+      if (!fully_excluded(doc, *scope.matrix, name, v)) {
+        values.push_back(std::move(v));
       }
-      values.push_back(item.value);
     }
   }
   if (const auto* include = doc.get(*scope.matrix, "include"); include != nullptr) {
@@ -49,17 +109,6 @@ std::optional<std::vector<std::string>> matrix_value(std::string_view name, cons
           return std::nullopt;
         }
         values.push_back(v->value);
-      }
-    }
-  }
-  if (const auto* exclude = doc.get(*scope.matrix, "exclude"); exclude != nullptr && exclude->is_sequence()) {
-    // An entry that names only this key removes the value from every combination; entries with
-    // more keys remove combinations, not values, and leave the value list as it is.
-    for (const auto id : exclude->items) {
-      const auto& entry = doc.at(id);
-      const auto* v = doc.get(entry, name);
-      if (entry.is_mapping() && entry.pairs.size() == 1 && v != nullptr && v->is_scalar()) {
-        values.erase(std::remove(values.begin(), values.end(), v->value), values.end());
       }
     }
   }
@@ -157,6 +206,9 @@ std::optional<std::vector<std::string>> resolve_depth(std::string_view text, con
 }  // namespace
 
 std::optional<std::vector<std::string>> resolve(std::string_view text, const Scope& scope) {
+  if (!has_expression(text)) {
+    return std::vector<std::string>{std::string(text)};  // the length cap is for expansion only
+  }
   return resolve_depth(text, scope, 0);
 }
 

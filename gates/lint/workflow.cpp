@@ -13,7 +13,12 @@ std::string Workflow::describe_triggers() const {
   for (const auto& t : triggers) {
     parts.push_back(t.describe());
   }
-  return parts.empty() ? "no triggers" : text::join(parts, ", ");
+  auto out = parts.empty() ? std::string("no triggers") : text::join(parts, ", ");
+  if (out.size() > k_max_trigger_text) {
+    out.resize(k_max_trigger_text);
+    out += "...";
+  }
+  return out;
 }
 
 char Workflow::char_at(yaml::Position pos) const {

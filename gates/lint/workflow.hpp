@@ -49,8 +49,10 @@ struct Workflow {
   const yaml::Node* env = nullptr;
   std::vector<Job> jobs;
 
-  /// "push (branches: main), workflow_dispatch", or "no triggers".
+  /// "push (branches: main), workflow_dispatch", or "no triggers"; cut at k_max_trigger_text
+  /// characters, since filter lists can be long and the text goes into every related message.
   std::string describe_triggers() const;
+  static constexpr std::size_t k_max_trigger_text = 300;
   /// The first character of the value at `pos` in the text ('|' or '>' for block scalars), or 0.
   char char_at(yaml::Position pos) const;
 };

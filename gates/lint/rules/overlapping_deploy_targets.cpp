@@ -79,7 +79,7 @@ void OverlappingDeployTargets::on_repository(const std::vector<WorkflowSummary>&
     }
     const auto& first = sites.front();
     const bool same_triggers = std::all_of(sites.begin(), sites.end(), [&first](const Site& s) {
-      return s.workflow->triggers == first.workflow->triggers;
+      return s.workflow->trigger_key == first.workflow->trigger_key;
     });
     std::vector<Related> related;
     std::string places;
