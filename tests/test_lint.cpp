@@ -201,3 +201,15 @@ TEST_CASE("environment records: pages from gh api --paginate, with or without --
   CHECK(slurped->records.size() == 2);
   CHECK_FALSE(lint::parse_environments(page1, "e.json").ok());  // page 2 missing
 }
+
+TEST_CASE("trigger descriptions are cut short and keep no large buffer", "[lint]") {
+  const std::string branch(5000, 'b');
+  auto doc = yaml::parse("on:\n  push:\n    branches: [&a " + branch + ", *a, *a]\njobs: {}\n", "w.yml");
+  REQUIRE(doc.ok());
+  const auto wf = lint::build_workflow(*doc);
+  REQUIRE(wf.ok());
+  const auto text = wf->describe_triggers();
+  CHECK(text.size() == lint::Workflow::k_max_trigger_text + 3);
+  CHECK(text.capacity() < 1024);
+  CHECK_THAT(text, Catch::StartsWith("push (branches: bbb") && Catch::EndsWith("..."));
+}

@@ -15,8 +15,7 @@ std::string Workflow::describe_triggers() const {
   }
   auto out = parts.empty() ? std::string("no triggers") : text::join(parts, ", ");
   if (out.size() > k_max_trigger_text) {
-    out.resize(k_max_trigger_text);
-    out += "...";
+    out = out.substr(0, k_max_trigger_text) + "...";  // a fresh string: resize() keeps the capacity
   }
   return out;
 }
