@@ -30,7 +30,4 @@ std::string one_line(std::string_view s);
 /// The parts joined with `separator` ("a, b, c").
 std::string join(const std::vector<std::string>& parts, std::string_view separator);
 
-/// Double-quoted JSON-style string for messages ("a\"b").
-std::string quote(std::string_view s);
-
 }  // namespace shipgate::text
