@@ -150,13 +150,16 @@ private:
     static const std::set<std::string, std::less<>> k_prefixes = {
         "!", "(", "{", "command", "do", "else", "elif", "env", "exec", "if", "npx", "sudo", "then", "time", "until",
         "while"};
-    std::map<std::string, std::optional<std::string>> saved;  // `NAME=value cmd` sets NAME for cmd only
+    // `NAME=value cmd` sets NAME for cmd only: the previous state is restored after it, and a
+    // name the script had not assigned goes back to unassigned (env: applies again), not unknown.
+    std::optional<decltype(m_assigned)> saved;
     std::size_t first = 0;
     while (first < words.size() && (k_prefixes.count(words[first]) != 0 ||
                                     (is_assignment(words[first]) && first + 1 < words.size()))) {
       if (is_assignment(words[first])) {
-        const auto name = words[first].substr(0, words[first].find('='));
-        saved.emplace(name, m_assigned.count(name) ? m_assigned[name] : std::nullopt);
+        if (!saved) {
+          saved = m_assigned;
+        }
         assign(words[first]);
       }
       ++first;
@@ -165,8 +168,8 @@ private:
     if (!words.empty()) {
       run_command(words, pos);
     }
-    for (const auto& [name, value] : saved) {
-      m_assigned[name] = value;
+    if (saved) {
+      m_assigned = std::move(*saved);
     }
   }
 
