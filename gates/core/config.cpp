@@ -52,15 +52,9 @@ std::vector<Error> check_sections(const File& file) {
   }
   for (const auto& pair : root.pairs) {
     const auto& key = file.doc.at(pair.key);
-    const auto& sections = gate_sections();
-    if (std::find(sections.begin(), sections.end(), key.value) != sections.end()) {
-      continue;
+    if (auto message = text::unknown_name("section", key.value, gate_sections())) {
+      errors.push_back({std::move(*message), {file.path, key.pos.line, key.pos.column}, key.value});
     }
-    std::string message = "unknown section '" + key.value + "'";
-    if (const auto guess = text::did_you_mean(key.value, sections)) {
-      message += "; did you mean '" + *guess + "'?";
-    }
-    errors.push_back({message, {file.path, key.pos.line, key.pos.column}, key.value});
   }
   return errors;
 }
@@ -147,14 +141,9 @@ std::vector<Error> Section::finish() {
   if (m_node != nullptr) {
     for (const auto& pair : m_node->pairs) {
       const auto& key = m_file->doc.at(pair.key);
-      if (std::find(m_known.begin(), m_known.end(), key.value) != m_known.end()) {
-        continue;
+      if (const auto message = text::unknown_name("key", key.value, m_known, " in section '" + m_gate + "'")) {
+        error(key, key.value, *message);
       }
-      std::string message = "unknown key '" + key.value + "' in section '" + m_gate + "'";
-      if (const auto guess = text::did_you_mean(key.value, m_known)) {
-        message += "; did you mean '" + *guess + "'?";
-      }
-      error(key, key.value, message);
     }
   }
   return std::move(m_errors);

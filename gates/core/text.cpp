@@ -152,6 +152,18 @@ std::string one_line(std::string_view s) {
   return out;
 }
 
+std::optional<std::string> unknown_name(std::string_view kind, std::string_view word,
+                                        const std::vector<std::string>& known, std::string_view context) {
+  if (std::find(known.begin(), known.end(), word) != known.end()) {
+    return std::nullopt;
+  }
+  std::string message = "unknown " + std::string(kind) + " '" + std::string(word) + "'" + std::string(context);
+  if (const auto guess = did_you_mean(word, known)) {
+    message += "; did you mean '" + *guess + "'?";
+  }
+  return message;
+}
+
 std::string join(const std::vector<std::string>& parts, std::string_view separator) {
   std::string out;
   for (std::size_t i = 0; i < parts.size(); ++i) {

@@ -27,6 +27,11 @@ std::optional<std::string> did_you_mean(std::string_view word, const std::vector
 /// taken from input can never break a line of output or carry terminal escapes.
 std::string one_line(std::string_view s);
 
+/// nullopt when `word` is one of `known`; otherwise "unknown KIND 'word'CONTEXT", followed by
+/// "; did you mean 'x'?" when a known name is close: the one wording of every unknown-name error.
+std::optional<std::string> unknown_name(std::string_view kind, std::string_view word,
+                                        const std::vector<std::string>& known, std::string_view context = {});
+
 /// The parts joined with `separator` ("a, b, c").
 std::string join(const std::vector<std::string>& parts, std::string_view separator);
 

@@ -62,12 +62,9 @@ void check_keys(const yaml::Document& doc, const yaml::Node& map, const std::vec
                 std::vector<Error>& errors) {
   for (const auto& pair : map.pairs) {
     const auto& key = doc.at(pair.key);
-    if (std::find(known.begin(), known.end(), key.value) != known.end()) {
-      continue;
+    if (const auto message = text::unknown_name("key", key.value, known)) {
+      errors.push_back(data_error(doc, key, *message));
     }
-    const auto guess = text::did_you_mean(key.value, known);
-    errors.push_back(data_error(doc, key, "unknown key '" + key.value + "'" +
-                                              (guess ? "; did you mean '" + *guess + "'?" : "")));
   }
 }
 

@@ -48,11 +48,6 @@ std::vector<std::string> rule_ids() {
   return ids;
 }
 
-bool is_rule_id(const std::string& id) {
-  const auto ids = rule_ids();
-  return std::find(ids.begin(), ids.end(), id) != ids.end();
-}
-
 /// Paths in the config are relative to the repository root: the parent of `.github/`.
 std::string config_relative(const std::string& config_path, const std::string& value) {
   namespace fs = std::filesystem;
@@ -80,9 +75,8 @@ void read_rules(config::Section& section, Options& options) {
   for (const auto& pair : rules->pairs) {
     const auto& key = doc.at(pair.key);
     const auto& value = doc.at(pair.value);
-    if (std::find(ids.begin(), ids.end(), key.value) == ids.end()) {
-      const auto guess = text::did_you_mean(key.value, ids);
-      section.error(key, "rules", "unknown rule '" + key.value + "'" + (guess ? "; did you mean '" + *guess + "'?" : ""));
+    if (const auto message = text::unknown_name("rule", key.value, ids)) {
+      section.error(key, "rules", *message);
       continue;
     }
     if (value.is_scalar() && value.value == "off") {
@@ -119,9 +113,8 @@ void read_ignore(config::Section& section, Options& options) {
         section.error(doc.at(pair.key), "ignore", "unknown key '" + key + "' in an ignore entry (rule, file, reason)");
       }
     }
-    if (rule != nullptr && !is_rule_id(rule->value)) {
-      const auto guess = text::did_you_mean(rule->value, rule_ids());
-      section.error(*rule, "ignore", "unknown rule '" + rule->value + "'" + (guess ? "; did you mean '" + *guess + "'?" : ""));
+    if (const auto message = rule != nullptr ? text::unknown_name("rule", rule->value, rule_ids()) : std::nullopt) {
+      section.error(*rule, "ignore", *message);
       continue;
     }
     auto place = parse_ignore_place(rule ? rule->value : "", file ? file->value : "");
