@@ -33,11 +33,19 @@ void add_format_option(CLI::App& app, std::string& format, bool with_sarif) {
       ->option_text("FORMAT");
 }
 
+namespace {
+
+ExitCode print_version(const CLI::App& app, const Invocation& inv) {
+  inv.out << app.get_name() << " " << SHIPGATE_VERSION << '\n';
+  return ExitCode::pass;
+}
+
+}  // namespace
+
 std::optional<ExitCode> parse(CLI::App& app, const Invocation& inv) {
   // A lone --version is answered before CLI11 runs: the cheapest start-up, and the same answer.
   if (inv.args.size() == 1 && inv.args.front() == "--version") {
-    inv.out << app.get_name() << " " << SHIPGATE_VERSION << '\n';
-    return ExitCode::pass;
+    return print_version(app, inv);
   }
   std::vector<std::string> args(inv.args.rbegin(), inv.args.rend());  // CLI11 wants them reversed
   try {
@@ -50,8 +58,7 @@ std::optional<ExitCode> parse(CLI::App& app, const Invocation& inv) {
     return ExitCode::usage;
   }
   if (app.count("--version") > 0) {
-    inv.out << app.get_name() << " " << SHIPGATE_VERSION << '\n';
-    return ExitCode::pass;
+    return print_version(app, inv);
   }
   return std::nullopt;
 }

@@ -1,6 +1,5 @@
 #include "core/config.hpp"
 
-#include <algorithm>
 #include <filesystem>
 
 #include "core/source.hpp"

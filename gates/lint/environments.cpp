@@ -127,19 +127,15 @@ Result<EnvironmentRecords> parse_environments(const std::string& contents, const
   if (!pages) {
     return pages.error();
   }
-  EnvironmentRecords merged{path, {}};
   nlohmann::json combined = {{"environments", nlohmann::json::array()}};
   std::size_t total = 0;
   for (const auto& page : *pages) {
-    if (!page.is_object()) {
+    const auto envs = page.is_object() ? page.find("environments") : page.end();
+    if (!page.is_object() || envs == page.end() || !envs->is_array()) {
       return records_error(path, "expected GitHub's environments list: an object with an \"environments\" array");
     }
-    if (const auto envs = page.find("environments"); envs != page.end() && envs->is_array()) {
-      for (const auto& env : *envs) {
-        combined["environments"].push_back(env);
-      }
-    } else {
-      return records_error(path, "expected GitHub's environments list: an object with an \"environments\" array");
+    for (const auto& env : *envs) {
+      combined["environments"].push_back(env);
     }
     if (const auto count = page.find("total_count"); count != page.end() && count->is_number_unsigned()) {
       total = std::max(total, count->get<std::size_t>());

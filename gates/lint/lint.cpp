@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 #include <ostream>
 #include <set>
 #include <sstream>
@@ -63,10 +64,6 @@ void apply_severity(std::vector<Finding>& findings, const Options& options) {
   }
 }
 
-}  // namespace
-
-namespace {
-
 /// The files a PATH names: itself, or the *.yml/*.yaml entries of a directory, sorted. Entries
 /// that are not regular files are kept, so that reading them reports them instead of skipping.
 std::vector<std::string> expand_path(const std::string& path, std::vector<Error>& unreadable) {
@@ -105,15 +102,26 @@ std::vector<std::string> collect_files(const std::vector<std::string>& paths, st
   return files;
 }
 
+namespace {
+
+/// The file as a Source, or nullopt with its error added to `unreadable`.
+std::optional<Source> read_source(const std::string& file, std::vector<Error>& unreadable) {
+  auto text = read_text_file(file);
+  if (!text) {
+    unreadable.push_back(text.error());
+    return std::nullopt;
+  }
+  return Source{file, std::move(*text)};
+}
+
+}  // namespace
+
 std::vector<Source> collect_sources(const std::vector<std::string>& paths, std::vector<Error>& unreadable) {
   std::vector<Source> sources;
   for (const auto& file : collect_files(paths, unreadable)) {
-    auto text = read_text_file(file);
-    if (!text) {
-      unreadable.push_back(text.error());
-      continue;
+    if (auto source = read_source(file, unreadable)) {
+      sources.push_back(std::move(*source));
     }
-    sources.push_back({file, std::move(*text)});
   }
   return sources;
 }
@@ -297,13 +305,10 @@ Report lint_files(const Invocation& inv, const Options& options, const Context& 
     say("path " + path);
   }
   for (const auto& file : collect_files(options.paths, unreadable)) {
-    auto text = read_text_file(file);
-    if (!text) {
-      unreadable.push_back(text.error());
-      continue;
+    if (const auto source = read_source(file, unreadable)) {
+      say("read " + file + " (" + std::to_string(source->text.size()) + " bytes)");
+      linter.add(*source);
     }
-    say("read " + file + " (" + std::to_string(text->size()) + " bytes)");
-    linter.add(Source{file, std::move(*text)});
   }
   for (auto& e : unreadable) {
     linter.add_error(std::move(e));
