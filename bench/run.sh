@@ -19,7 +19,7 @@ done
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DSHIPGATE_BENCH=ON -DSHIPGATE_STATIC=ON \
   -DSHIPGATE_TESTS=OFF >/dev/null
 cmake --build "$build" -j"$(nproc)" --target shipgate-lint yaml_load_baseline
-lint="$build/gates/lint/shipgate-lint"
+lint="$build/bin/shipgate-lint"
 base="$build/bench/yaml_load_baseline"
 
 mkdir -p "$out"

@@ -6,14 +6,19 @@ endif()
 find_package(yaml-cpp REQUIRED)
 find_package(nlohmann_json 3 REQUIRED)
 find_package(CLI11 REQUIRED)
-find_package(PkgConfig REQUIRED)
-find_library(RE2_LIBRARY NAMES re2 REQUIRED)
-find_path(RE2_INCLUDE_DIR re2/re2.h REQUIRED)
 set(CMAKE_FIND_LIBRARY_SUFFIXES ${_saved_suffixes})
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
 
+# RE2 through pkg-config: newer RE2 releases depend on abseil, which only its .pc file names.
+pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
 add_library(shipgate_re2 INTERFACE)
-target_link_libraries(shipgate_re2 INTERFACE ${RE2_LIBRARY})
-target_include_directories(shipgate_re2 SYSTEM INTERFACE ${RE2_INCLUDE_DIR})
+if(SHIPGATE_STATIC)
+  target_link_libraries(shipgate_re2 INTERFACE ${RE2_STATIC_LDFLAGS})
+  target_include_directories(shipgate_re2 SYSTEM INTERFACE ${RE2_STATIC_INCLUDE_DIRS})
+else()
+  target_link_libraries(shipgate_re2 INTERFACE PkgConfig::RE2)
+endif()
 
 # yaml-cpp's exported target names differ between versions; give our code one name.
 add_library(shipgate_yaml INTERFACE)
@@ -26,4 +31,8 @@ else()
   target_link_libraries(shipgate_yaml INTERFACE yaml-cpp)
 endif()
 
-find_package(Threads REQUIRED)
+# libcurl, for network code only (shipgate_net). Debian's shared libcurl serves debug and test
+# builds; a static network gate needs the minimal static libcurl of PLATFORM-FACTS.md.
+find_package(CURL REQUIRED)
+add_library(shipgate_curl INTERFACE)
+target_link_libraries(shipgate_curl INTERFACE CURL::libcurl)

@@ -17,16 +17,12 @@ if(SHIPGATE_CLANG_TIDY)
   set(CMAKE_CXX_CLANG_TIDY "${CLANG_TIDY_EXE}")
 endif()
 
-# shipgate_static_gate(target [NETWORK]): a gate without network code links fully statically; a
-# network gate links everything statically but glibc and the system libcurl.
+# compile_commands.json for clang-tidy and editors.
+set(CMAKE_EXPORT_COMPILE_COMMANDS ON)
+
+# shipgate_static_gate(target): with SHIPGATE_STATIC, the executable links fully statically.
 function(shipgate_static_gate target)
-  cmake_parse_arguments(ARG "NETWORK" "" "" ${ARGN})
-  if(NOT SHIPGATE_STATIC)
-    return()
-  endif()
-  if(ARG_NETWORK)
-    target_link_options(${target} PRIVATE -static-libstdc++ -static-libgcc)
-  else()
+  if(SHIPGATE_STATIC)
     target_link_options(${target} PRIVATE -static)
   endif()
 endfunction()

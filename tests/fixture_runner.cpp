@@ -1,17 +1,44 @@
-// Lints one fixture (a workflow file, or a directory linted as one repository) and checks its
-// findings against the expectations written as comments in the fixture itself:
-//   # expect[rule-id]: part of the message    a finding of that rule must point at this line
-//   # related[rule-id]: part of the message   a finding of that rule must list this line as related
+// Runs one fixture case through a gate's real entry point (run_gate, --format json) and checks the
+// results against the expectations the fixture carries. Usage: fixture_runner GATE CASE
+//
+// A case is a file or a directory inside a group folder of the gate's fixtures. How it is run comes
+// from a `fixture.yml` inside a directory case, else beside the case (for the whole group), else the
+// default (the case's inputs as arguments):
+//   args: [--environments, "{dir}/environments.json", "{inputs}"]   # {case}, {dir}, {inputs}
+//   env: {NAME: value}        # the gate's environment (nothing else is inherited)
+//   config: |                 # written to a file and passed as --config
+//     toy: {max-bytes: 10}
+//   exit: 1                   # the exit code the run must end with
+//   checks:                   # checks that must be reported (name, and optionally verdict, message part)
+//     - {name: size a.txt, verdict: fail, message: "12 bytes"}
+//   errors: ["no such file"]  # input errors that must be reported (message parts)
+//   stdout: [part]            # text stdout and stderr must contain
+//   stderr: [part]
+// Expectations can also be comments in any file of the case, on the line a check must point at:
+//   # expect[rule-id]: part of the message    a check with that name must point at this line
+//   # related[rule-id]: part of the message   a check with that name must list this line as related
 //   # expect[input]: part of the message      this file must be rejected as invalid input here
-// A finding no expectation claims fails the fixture; so does an expectation nothing meets.
+// Any non-passing check or input error that no expectation claims fails the case; so does any
+// expectation nothing meets. Without `exit`, exit 3 always fails, and exit 2 needs an expected
+// input error.
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "core/paths.hpp"
+#include "core/source.hpp"
 #include "core/text.hpp"
-#include "lint/lint.hpp"
+#include "core/yaml.hpp"
+#include "gates_table.hpp"
 
 namespace fs = std::filesystem;
 using namespace shipgate;
@@ -19,17 +46,90 @@ using namespace shipgate;
 namespace {
 
 struct Expectation {
-  std::string kind;  // expect or related
-  std::string rule;
-  std::string file;
-  int line;
+  std::string kind;  // expect, related, check, error
+  std::string name;
+  std::string file;  // canonical; empty for expectations without a place
+  int line = 0;
   std::string part;
+  std::string verdict;
   bool met = false;
 };
 
-std::vector<Expectation> read_expectations(const lint::Source& source) {
-  std::vector<Expectation> out;
-  const auto lines = text::split_lines(source.text);
+struct Spec {
+  std::vector<std::string> args = {"{inputs}"};
+  Environment env;
+  std::string config;
+  std::optional<int> exit;
+  std::vector<std::string> stdout_parts;
+  std::vector<std::string> stderr_parts;
+  std::vector<Expectation> expectations;
+};
+
+[[noreturn]] void bad_fixture(const std::string& message) {
+  std::cerr << "bad fixture: " << message << '\n';
+  std::exit(2);
+}
+
+std::vector<std::string> strings(const yaml::Document& doc, const yaml::Node* node) {
+  std::vector<std::string> out;
+  if (node != nullptr) {
+    for (const auto id : node->items) {
+      out.push_back(doc.at(id).value);
+    }
+  }
+  return out;
+}
+
+Spec read_spec(const fs::path& file) {
+  Spec spec;
+  if (!fs::exists(file)) {
+    return spec;
+  }
+  const auto text = read_text_file(file.string());
+  const auto doc = text ? yaml::parse(*text, file.string()) : Result<yaml::Document>(text.error());
+  if (!doc) {
+    bad_fixture(doc.error().to_string());
+  }
+  const auto& root = doc->root();
+  if (const auto* args = doc->get(root, "args")) {
+    spec.args = strings(*doc, args);
+  }
+  if (const auto* env = doc->get(root, "env")) {
+    for (const auto& pair : env->pairs) {
+      spec.env[doc->at(pair.key).value] = doc->at(pair.value).value;
+    }
+  }
+  if (const auto* config = doc->get(root, "config")) {
+    spec.config = config->value;
+  }
+  if (const auto* exit = doc->get(root, "exit")) {
+    spec.exit = std::stoi(exit->value);
+  }
+  spec.stdout_parts = strings(*doc, doc->get(root, "stdout"));
+  spec.stderr_parts = strings(*doc, doc->get(root, "stderr"));
+  if (const auto* checks = doc->get(root, "checks")) {
+    for (const auto id : checks->items) {
+      const auto& item = doc->at(id);
+      auto field = [&](const char* key) {
+        const auto* n = doc->get(item, key);
+        return n ? n->value : std::string();
+      };
+      spec.expectations.push_back({"check", field("name"), "", 0, field("message"), field("verdict")});
+    }
+  }
+  for (const auto& part : strings(*doc, doc->get(root, "errors"))) {
+    spec.expectations.push_back({"error", "input", "", 0, part, ""});
+  }
+  return spec;
+}
+
+/// The `# expect[...]` and `# related[...]` comments of one file.
+void read_comments(const fs::path& file, std::vector<Expectation>& out) {
+  const auto text = read_text_file(file.string());
+  if (!text) {
+    return;  // binary or hostile inputs carry no comments
+  }
+  const auto lines = text::split_lines(*text);
   for (std::size_t i = 0; i < lines.size(); ++i) {
     std::string_view rest = lines[i];
     for (;;) {
@@ -44,60 +144,64 @@ std::vector<Expectation> read_expectations(const lint::Source& source) {
           kind = std::string(k).substr(0, std::string(k).size() - 1);
         }
       }
-      if (kind.empty()) {
+      const auto close = rest.find(']');
+      if (kind.empty() || close == std::string_view::npos) {
         continue;
       }
-      const auto close = rest.find(']');
-      if (close == std::string_view::npos) {
-        break;
-      }
-      const auto rule = std::string(rest.substr(kind.size() + 1, close - kind.size() - 1));
+      const auto name = std::string(rest.substr(kind.size() + 1, close - kind.size() - 1));
       rest = rest.substr(close + 1);
       std::string part;
       if (!rest.empty() && rest.front() == ':') {
         part = std::string(text::trim(rest.substr(1, rest.find('#') - 1)));
       }
-      out.push_back({kind, rule, source.path, static_cast<int>(i) + 1, part});
+      out.push_back({kind, name, paths::canonical(file.string()), static_cast<int>(i) + 1, part, ""});
     }
   }
-  return out;
 }
 
-std::vector<lint::Source> load(const fs::path& fixture, std::vector<Error>& unreadable) {
-  if (fs::is_directory(fixture)) {
-    std::vector<std::string> dirs;
-    for (const auto& entry : fs::recursive_directory_iterator(fixture)) {
-      if (entry.is_directory()) {
-        dirs.push_back(entry.path().string());
+/// The files of a case (itself, or every regular file below it) and, for {inputs}, the paths to
+/// pass: the file, or the directory and each directory below it.
+void walk_case(const fs::path& fixture, std::vector<fs::path>& files, std::vector<std::string>& inputs) {
+  if (!fs::is_directory(fixture)) {
+    files.push_back(fixture);
+    inputs.push_back(fixture.string());
+    return;
+  }
+  inputs.push_back(fixture.string());
+  for (const auto& entry : fs::recursive_directory_iterator(fixture)) {
+    if (entry.is_directory()) {
+      inputs.push_back(entry.path().string());
+    } else if (entry.is_regular_file() && entry.path().filename() != "fixture.yml") {
+      files.push_back(entry.path());
+    }
+  }
+  std::sort(inputs.begin(), inputs.end());
+}
+
+std::vector<std::string> expand_args(const Spec& spec, const fs::path& fixture, const std::vector<std::string>& inputs) {
+  std::vector<std::string> args;
+  for (const auto& arg : spec.args) {
+    if (arg == "{inputs}") {
+      args.insert(args.end(), inputs.begin(), inputs.end());
+      continue;
+    }
+    std::string a = arg;
+    for (const auto& [key, value] :
+         {std::pair<std::string, std::string>{"{case}", fixture.string()}, {"{dir}", fixture.parent_path().string()}}) {
+      for (auto at = a.find(key); at != std::string::npos; at = a.find(key)) {
+        a.replace(at, key.size(), value);
       }
     }
-    dirs.push_back(fixture.string());
-    std::sort(dirs.begin(), dirs.end());
-    return lint::collect_sources(dirs, unreadable);
+    args.push_back(a);
   }
-  return lint::collect_sources({fixture.string()}, unreadable);
+  return args;
 }
 
-std::optional<lint::EnvironmentRecords> records_for(const fs::path& fixture) {
-  const auto dir = fs::is_directory(fixture) ? fixture : fixture.parent_path();
-  for (const char* name : {"environments.json", "environments.yml"}) {
-    if (fs::exists(dir / name)) {
-      auto records = lint::load_environments((dir / name).string());
-      if (!records) {
-        std::cerr << records.error().to_string() << '\n';
-        std::exit(2);
-      }
-      return *records;
-    }
-  }
-  return std::nullopt;
-}
-
-bool claim(std::vector<Expectation>& expectations, const std::string& kind, const std::string& rule,
-           const Location& where, const std::string& message) {
+bool claim(std::vector<Expectation>& expectations, const std::string& kind, const std::string& name,
+           const std::string& file, int line, const std::string& message, const std::string& verdict) {
   for (auto& e : expectations) {
-    if (!e.met && e.kind == kind && e.rule == rule && e.file == where.file && e.line == where.line &&
-        message.find(e.part) != std::string::npos) {
+    if (!e.met && e.kind == kind && e.name == name && e.file == file && e.line == line &&
+        message.find(e.part) != std::string::npos && (e.verdict.empty() || e.verdict == verdict)) {
       e.met = true;
       return true;
     }
@@ -105,55 +209,113 @@ bool claim(std::vector<Expectation>& expectations, const std::string& kind, cons
   return false;
 }
 
+std::string canonical_of(const nlohmann::json& item) {
+  const auto file = item.value("file", std::string());
+  return file.empty() ? std::string() : paths::canonical(file);
+}
+
+/// Claims every reported check and input error; returns the number of unclaimed ones.
+int claim_results(const nlohmann::json& doc, std::vector<Expectation>& expectations) {
+  int failures = 0;
+  for (const auto& c : doc.value("checks", nlohmann::json::array())) {
+    const auto name = c.value("name", std::string());
+    const auto message = c.value("message", std::string());
+    const auto verdict = c.value("verdict", std::string());
+    const auto file = canonical_of(c);
+    const bool claimed = file.empty() ? claim(expectations, "check", name, "", 0, message, verdict)
+                                      : claim(expectations, "expect", name, file, c.value("line", 0), message, verdict);
+    if (!claimed && verdict != "pass") {
+      std::cerr << "unexpected check: " << c.dump() << '\n';
+      ++failures;
+    }
+  }
+  for (const auto& f : doc.value("findings", nlohmann::json::array())) {
+    for (const auto& r : f.value("related", nlohmann::json::array())) {
+      claim(expectations, "related", f.value("rule", std::string()), canonical_of(r), r.value("line", 0),
+            r.value("message", std::string()), "");
+    }
+  }
+  for (const auto& e : doc.value("errors", nlohmann::json::array())) {
+    const auto message = e.value("message", std::string());
+    if (!claim(expectations, "expect", "input", canonical_of(e), e.value("line", 0), message, "") &&
+        !claim(expectations, "error", "input", "", 0, message, "")) {
+      std::cerr << "unexpected input error: " << e.dump() << '\n';
+      ++failures;
+    }
+  }
+  return failures;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::cerr << "usage: fixture_runner FIXTURE\n";
+  if (argc != 3) {
+    std::cerr << "usage: fixture_runner GATE CASE\n";
     return 2;
   }
-  const fs::path fixture = fs::path(argv[1]).lexically_relative(fs::current_path()).empty()
-                               ? fs::path(argv[1])
-                               : fs::path(argv[1]).lexically_relative(fs::current_path());
-  std::vector<Error> unreadable;
-  const auto sources = load(fixture, unreadable);
-  std::vector<Expectation> expectations;
-  for (const auto& source : sources) {
-    auto found = read_expectations(source);
-    expectations.insert(expectations.end(), found.begin(), found.end());
+  const auto* gate = test::find_gate(argv[1]);
+  if (gate == nullptr) {
+    bad_fixture(std::string("no gate '") + argv[1] + "'");
   }
-  const auto data = lint::builtin_data();
-  if (!data) {
-    std::cerr << data.error().to_string() << '\n';
-    return 2;
+  const auto cwd = fs::current_path();
+  const auto rel = fs::path(argv[2]).lexically_relative(cwd);
+  const fs::path fixture = rel.empty() || *rel.begin() == ".." ? fs::path(argv[2]) : rel;
+  const auto own = fixture / "fixture.yml";
+  Spec spec = read_spec(fs::is_directory(fixture) && fs::exists(own) ? own : fixture.parent_path() / "fixture.yml");
+
+  std::vector<fs::path> files;
+  std::vector<std::string> inputs;
+  walk_case(fixture, files, inputs);
+  for (const auto& file : files) {
+    read_comments(file, spec.expectations);
   }
-  const auto records = records_for(fixture);
-  const lint::Context ctx{*data, records ? &*records : nullptr};
-  const auto report = lint::lint_sources(sources, unreadable, ctx, lint::Options{});
+  auto args = expand_args(spec, fixture, inputs);
+  const auto config = fs::temp_directory_path() / ("shipgate-fixture-" + std::to_string(::getpid()) + ".yml");
+  if (!spec.config.empty()) {
+    std::ofstream(config) << spec.config;
+    args.insert(args.begin(), {"--config", config.string()});
+  }
+  if (std::find(args.begin(), args.end(), "--format") == args.end()) {
+    args.insert(args.begin(), {"--format", "json"});
+  }
+
+  std::ostringstream out, err;
+  const Invocation inv{args, spec.env, out, err, false, false, cwd.string(), nullptr};
+  const int code = run_gate(*gate->make(), inv);
+  fs::remove(config);
 
   int failures = 0;
-  for (const auto& f : report.findings) {
-    if (!claim(expectations, "expect", f.rule, f.where, f.message)) {
-      std::cerr << "unexpected finding: " << f.where.to_string() << ": " << f.message << " [" << f.rule << "]\n";
-      ++failures;
-    }
-    for (const auto& r : f.related) {
-      claim(expectations, "related", f.rule, r.where, r.message);
-    }
-  }
-  for (const auto& e : report.input_errors) {
-    if (!claim(expectations, "expect", "input", e.where, e.message)) {
-      std::cerr << "unexpected input error: " << e.to_string() << '\n';
+  if (!out.str().empty()) {
+    try {
+      failures += claim_results(nlohmann::json::parse(out.str()), spec.expectations);
+    } catch (const nlohmann::json::exception& e) {
+      std::cerr << "stdout is not JSON: " << e.what() << '\n';
       ++failures;
     }
   }
-  for (const auto& e : expectations) {
+  for (const auto& [parts, text, stream] : {std::tuple{&spec.stdout_parts, out.str(), "stdout"},
+                                            std::tuple{&spec.stderr_parts, err.str(), "stderr"}}) {
+    for (const auto& part : *parts) {
+      if (text.find(part) == std::string::npos) {
+        std::cerr << stream << " lacks: " << part << '\n';
+        ++failures;
+      }
+    }
+  }
+  for (const auto& e : spec.expectations) {
     if (!e.met) {
-      std::cerr << "unmet " << e.kind << "[" << e.rule << "] at " << e.file << ":" << e.line << ": " << e.part << '\n';
+      std::cerr << "unmet " << e.kind << "[" << e.name << "] " << (e.file.empty() ? "" : e.file + ":" + std::to_string(e.line))
+                << ": " << e.part << '\n';
       ++failures;
     }
   }
-  std::cout << fixture.string() << ": " << report.findings.size() << " findings, " << expectations.size()
-            << " expectations, " << failures << " failures\n";
+  const bool input_expected = std::any_of(spec.expectations.begin(), spec.expectations.end(),
+                                          [](const Expectation& e) { return e.name == "input"; });
+  if (spec.exit ? code != *spec.exit : code == 3 || (code == 2 && !input_expected)) {
+    std::cerr << "exit code " << code << (spec.exit ? ", expected " + std::to_string(*spec.exit) : "") << "\n" << err.str();
+    ++failures;
+  }
+  std::cout << fixture.string() << ": exit " << code << ", " << spec.expectations.size() << " expectations, " << failures
+            << " failures\n";
   return failures == 0 ? 0 : 1;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -7,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.hpp"
 #include "core/invocation.hpp"
 
 namespace shipgate::test {
@@ -46,11 +48,34 @@ struct Captured {
   std::string err;
 };
 
+/// A clock the test moves: sleep_for advances it at once, so time-based code runs without waiting.
+class ManualClock final : public Clock {
+public:
+  explicit ManualClock(WallTime start = WallTime(std::chrono::seconds(1'790'000'000))) : m_wall(start) {}
+  WallTime now() const override { return m_wall; }
+  Instant monotonic() const override { return m_steady; }
+  void sleep_for(std::chrono::nanoseconds d) override { advance(d); }
+  void advance(std::chrono::nanoseconds d) {
+    m_wall += std::chrono::duration_cast<WallTime::duration>(d);
+    m_steady += std::chrono::duration_cast<Instant::duration>(d);
+  }
+
+private:
+  WallTime m_wall;
+  Instant m_steady{};
+};
+
+/// Runs `run` as if started in `cwd` (default: the test's own directory) with `env` as its whole
+/// environment; the process's working directory is never changed.
 template <typename Run>
-Captured capture(Run&& run, std::vector<std::string> args, Environment env = {}) {
+Captured capture(Run&& run, std::vector<std::string> args, Environment env = {}, std::string cwd = {}) {
   std::ostringstream out;
   std::ostringstream err;
-  Invocation inv{std::move(args), std::move(env), out, err, false, false};
+  if (cwd.empty()) {
+    cwd = std::filesystem::current_path().string();
+  }
+  ManualClock clock;
+  Invocation inv{std::move(args), std::move(env), out, err, false, false, std::move(cwd), &clock};
   Captured c;
   c.code = run(inv);
   c.out = out.str();

@@ -24,7 +24,7 @@ std::string load_error(const std::string& text) {
 }
 
 test::Captured run_lint(const std::vector<std::string>& args) {
-  return test::capture([](const Invocation& inv) { return lint::run(inv); }, args);
+  return test::capture([](const Invocation& inv) { return run_gate(*lint::make_gate(), inv); }, args);
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "helpers.hpp"
-#include "lint/environments.hpp"
+#include "core/environments.hpp"
 #include "lint/expressions.hpp"
 #include "lint/lint.hpp"
 #include "lint/registry.hpp"
@@ -13,11 +13,8 @@ using namespace shipgate;
 namespace {
 
 test::Captured lint_in(const test::TempDir& dir, std::vector<std::string> args, Environment env = {}) {
-  const auto cwd = std::filesystem::current_path();
-  std::filesystem::current_path(dir.path());
-  auto r = test::capture([](const Invocation& inv) { return lint::run(inv); }, std::move(args), std::move(env));
-  std::filesystem::current_path(cwd);
-  return r;
+  return test::capture([](const Invocation& inv) { return run_gate(*lint::make_gate(), inv); }, std::move(args),
+                       std::move(env), dir.path().string());
 }
 
 const char* k_unsafe =
@@ -90,19 +87,19 @@ TEST_CASE("config deploy-actions extend the built-in table", "[lint][config]") {
 }
 
 TEST_CASE("environment records: GitHub's JSON, YAML names, incomplete pages", "[lint]") {
-  auto api = lint::parse_environments(
+  auto api = parse_environments(
       R"({"total_count": 1, "environments": [{"name": "Prod", "protection_rules": [{"type": "wait_timer"}]}]})", "e.json");
   REQUIRE(api.ok());
   REQUIRE(api->find("prod") != nullptr);
   CHECK(api->find("PROD")->protection_rules == std::vector<std::string>{"wait_timer"});
-  auto names = lint::parse_environments("[staging, production]\n", "e.yml");
+  auto names = parse_environments("[staging, production]\n", "e.yml");
   REQUIRE(names.ok());
   CHECK(names->records.size() == 2);
-  auto partial = lint::parse_environments(R"({"total_count": 40, "environments": [{"name": "a"}]})", "e.json");
+  auto partial = parse_environments(R"({"total_count": 40, "environments": [{"name": "a"}]})", "e.json");
   REQUIRE_FALSE(partial.ok());
   CHECK_THAT(partial.error().to_string(), Catch::Contains("fetch every page"));
-  CHECK_FALSE(lint::parse_environments("{not json", "e.json").ok());
-  CHECK_FALSE(lint::parse_environments("name: x\n", "e.yml").ok());
+  CHECK_FALSE(parse_environments("{not json", "e.json").ok());
+  CHECK_FALSE(parse_environments("name: x\n", "e.yml").ok());
 }
 
 TEST_CASE("shell splitting keeps quotes and expressions together", "[lint]") {
@@ -193,13 +190,13 @@ TEST_CASE("config errors inside deploy-actions and ignore entries are positioned
 TEST_CASE("environment records: pages from gh api --paginate, with or without --slurp", "[lint]") {
   const std::string page1 = R"({"total_count": 2, "environments": [{"name": "staging"}]})";
   const std::string page2 = R"({"total_count": 2, "environments": [{"name": "production"}]})";
-  auto concatenated = lint::parse_environments(page1 + "\n" + page2 + "\n", "e.json");
+  auto concatenated = parse_environments(page1 + "\n" + page2 + "\n", "e.json");
   REQUIRE(concatenated.ok());
   CHECK(concatenated->find("production") != nullptr);
-  auto slurped = lint::parse_environments("[" + page1 + "," + page2 + "]", "e.json");
+  auto slurped = parse_environments("[" + page1 + "," + page2 + "]", "e.json");
   REQUIRE(slurped.ok());
   CHECK(slurped->records.size() == 2);
-  CHECK_FALSE(lint::parse_environments(page1, "e.json").ok());  // page 2 missing
+  CHECK_FALSE(parse_environments(page1, "e.json").ok());  // page 2 missing
 }
 
 TEST_CASE("trigger descriptions are cut short and keep no large buffer", "[lint]") {

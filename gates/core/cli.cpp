@@ -1,9 +1,9 @@
 #include "core/cli.hpp"
 
-#include "core/text.hpp"
-
 #include <algorithm>
 #include <ostream>
+
+#include "core/text.hpp"
 
 namespace shipgate::cli {
 
@@ -16,22 +16,22 @@ std::unique_ptr<CLI::App> make_app(const std::string& name, const std::string& d
       "Exit codes: 0 passed, 1 failed, 2 usage or input error, 3 could not evaluate.\n"
       "Inside GitHub Actions it also writes outputs, a step summary and annotations.");
   app->get_formatter()->column_width(34);
+  // Unknown arguments are collected rather than thrown, so the error can say "did you mean".
+  app->allow_extras(true);
   return app;
 }
 
-void add_format_option(CLI::App& app, std::string& format, bool with_sarif) {
-  std::vector<std::string> choices = {"text", "json", "github"};
-  if (with_sarif) {
-    choices.emplace_back("sarif");
+std::vector<std::string> long_flags(const CLI::App& app) {
+  std::vector<std::string> flags = {"--help"};
+  for (const auto* option : app.get_options()) {
+    for (const auto& name : option->get_lnames()) {
+      flags.push_back("--" + name);
+    }
   }
-  std::string all;
-  for (const auto& c : choices) {
-    all += (all.empty() ? "" : "|") + c;
-  }
-  app.add_option("--format", format, "Result format on stdout: " + all + " (default: text)")
-      ->check(CLI::IsMember(choices))
-      ->option_text("FORMAT");
+  return flags;
 }
+
+bool given(const CLI::App& app, const std::string& flag) { return app.count(flag) > 0; }
 
 namespace {
 
@@ -40,9 +40,19 @@ ExitCode print_version(const CLI::App& app, const Invocation& inv) {
   return ExitCode::pass;
 }
 
+/// The error for arguments nobody asked for: an unknown flag gets "did you mean".
+std::string extras_error(const CLI::App& app, const std::vector<std::string>& extras) {
+  const auto& first = extras.front();
+  if (first.size() > 1 && first.front() == '-') {
+    const auto flag = first.substr(0, first.find('='));
+    return text::unknown_name("flag", flag, long_flags(app)).value_or("unexpected flag '" + flag + "'");
+  }
+  return "unexpected argument '" + first + "'";
+}
+
 }  // namespace
 
-std::optional<ExitCode> parse(CLI::App& app, const Invocation& inv) {
+std::optional<ExitCode> parse(CLI::App& app, const Invocation& inv, std::string& usage_error) {
   // A lone --version is answered before CLI11 runs: the cheapest start-up, and the same answer.
   if (inv.args.size() == 1 && inv.args.front() == "--version") {
     return print_version(app, inv);
@@ -54,7 +64,11 @@ std::optional<ExitCode> parse(CLI::App& app, const Invocation& inv) {
     inv.out << app.help();
     return ExitCode::pass;
   } catch (const CLI::ParseError& e) {
-    inv.err << app.get_name() << ": " << e.what() << "\n" << "Run '" << app.get_name() << " --help' for usage.\n";
+    usage_error = text::one_line(e.what());
+    return ExitCode::usage;
+  }
+  if (const auto extras = app.remaining(); !extras.empty()) {
+    usage_error = text::one_line(extras_error(app, extras));
     return ExitCode::usage;
   }
   if (app.count("--version") > 0) {

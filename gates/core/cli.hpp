@@ -1,12 +1,13 @@
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
 #include "core/invocation.hpp"
-#include "core/report.hpp"
 #include "core/result.hpp"
 
 namespace shipgate::cli {
@@ -15,14 +16,18 @@ namespace shipgate::cli {
 /// and a footer naming the exit codes.
 std::unique_ptr<CLI::App> make_app(const std::string& name, const std::string& description);
 
-/// Adds `--format` with the given choices into `format`.
-void add_format_option(CLI::App& app, std::string& format, bool with_sarif);
-
 /// Parses inv.args. Returns an exit code when the gate should stop now: 0 after --help or
-/// --version (printed to stdout), 2 after a usage error (printed to stderr); nullopt to go on.
-std::optional<ExitCode> parse(CLI::App& app, const Invocation& inv);
+/// --version (printed to stdout), 2 after a usage error; nullopt to go on. A usage error is
+/// returned in `usage_error` (one line, "did you mean" for a mistyped flag), not printed.
+std::optional<ExitCode> parse(CLI::App& app, const Invocation& inv, std::string& usage_error);
 
-/// "NAME: message" on stderr, the prefix every diagnostic carries.
+/// Whether the flag was given on the command line (flags override the config file).
+bool given(const CLI::App& app, const std::string& flag);
+
+/// Every long flag the app knows ("--format", ...), for "did you mean".
+std::vector<std::string> long_flags(const CLI::App& app);
+
+/// "NAME: message" on stderr, the prefix every diagnostic carries; made one line.
 void diagnose(const Invocation& inv, const std::string& tool, const std::string& message);
 
 }  // namespace shipgate::cli

@@ -1,7 +1,9 @@
 #include "core/config.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
+#include "core/paths.hpp"
 #include "core/source.hpp"
 #include "core/text.hpp"
 
@@ -16,18 +18,17 @@ const std::vector<std::string>& gate_sections() {
 
 namespace {
 
-std::optional<std::string> discover(const std::string& start_dir) {
+/// The absolute path of the nearest .github/shipgate.yml from `cwd` upwards.
+std::optional<std::string> discover(const std::string& cwd) {
   std::error_code ec;
-  fs::path dir = fs::absolute(start_dir, ec);
+  fs::path dir = fs::absolute(cwd.empty() ? fs::path(".") : fs::path(cwd), ec);
   if (ec) {
     return std::nullopt;
   }
   for (int depth = 0; depth < 64; ++depth) {
     const fs::path candidate = dir / std::string(k_default_path);
     if (fs::exists(candidate, ec)) {
-      std::error_code rel_ec;
-      const auto rel = fs::relative(candidate, fs::current_path(rel_ec), rel_ec);
-      return rel_ec || rel.empty() ? candidate.string() : rel.string();
+      return candidate.lexically_normal().string();
     }
     if (fs::exists(dir / ".git", ec) || !dir.has_parent_path() || dir.parent_path() == dir) {
       return std::nullopt;
@@ -37,9 +38,20 @@ std::optional<std::string> discover(const std::string& start_dir) {
   return std::nullopt;
 }
 
+/// A path as the user would write it from `cwd`: relative when it lies below, else absolute.
+std::string shown_from(const std::string& path, const std::string& cwd) {
+  const auto rel = fs::path(path).lexically_relative(cwd);
+  if (!rel.empty() && *rel.begin() != "..") {
+    return rel.string();
+  }
+  std::error_code ec;
+  const auto up = fs::relative(path, cwd, ec);
+  return ec || up.empty() ? path : up.string();
+}
+
 }  // namespace
 
-std::vector<Error> check_sections(const File& file) {
+std::vector<Error> check_sections(const File& file, const std::string& own_section) {
   std::vector<Error> errors;
   const auto& root = file.doc.root();
   if (root.is_null()) {
@@ -49,21 +61,44 @@ std::vector<Error> check_sections(const File& file) {
     errors.push_back({"config must be a mapping with one section per gate", {file.path, root.pos.line, root.pos.column}, {}});
     return errors;
   }
+  auto known = gate_sections();
+  if (!own_section.empty() && std::find(known.begin(), known.end(), own_section) == known.end()) {
+    known.push_back(own_section);
+  }
   for (const auto& pair : root.pairs) {
     const auto& key = file.doc.at(pair.key);
-    if (auto message = text::unknown_name("section", key.value, gate_sections())) {
+    if (auto message = text::unknown_name("section", key.value, known)) {
       errors.push_back({std::move(*message), {file.path, key.pos.line, key.pos.column}, key.value});
     }
   }
   return errors;
 }
 
-Result<std::optional<File>> load(const std::optional<std::string>& explicit_path, const std::string& start_dir) {
-  const auto path = explicit_path ? explicit_path : discover(start_dir);
+std::vector<Error> check_keys(const File& file, const yaml::Node& map, const std::vector<std::string>& known,
+                              const std::string& key, std::string_view context) {
+  std::vector<Error> errors;
+  for (const auto& pair : map.pairs) {
+    const auto& k = file.doc.at(pair.key);
+    if (auto message = text::unknown_name("key", k.value, known, context)) {
+      errors.push_back({std::move(*message), {file.path, k.pos.line, k.pos.column}, key});
+    }
+  }
+  return errors;
+}
+
+Result<std::optional<File>> load(const std::optional<std::string>& explicit_path, const std::string& cwd) {
+  std::optional<std::string> path = explicit_path;
+  if (!path) {
+    path = discover(cwd);
+    if (path) {
+      std::error_code ec;
+      path = shown_from(*path, cwd.empty() ? fs::current_path(ec).string() : cwd);
+    }
+  }
   if (!path) {
     return std::optional<File>{};
   }
-  auto contents = read_text_file(*path);
+  auto contents = read_text_file_in(cwd, *path);
   if (!contents) {
     return contents.error();
   }

@@ -13,7 +13,8 @@ namespace shipgate::config {
 /// The repository config file, relative to the repository root.
 inline constexpr std::string_view k_default_path = ".github/shipgate.yml";
 
-/// Every gate's section name; any other top-level key is an error.
+/// Every shipped gate's section name; any other top-level key is an error (a user's config may
+/// hold sections for gates other than the one running).
 const std::vector<std::string>& gate_sections();
 
 struct File {
@@ -21,12 +22,18 @@ struct File {
   yaml::Document doc;
 };
 
-/// The config given with --config (which must exist), else .github/shipgate.yml found from
-/// `start_dir` upwards (stopping at the directory that holds .git); nullopt when there is none.
-Result<std::optional<File>> load(const std::optional<std::string>& explicit_path, const std::string& start_dir);
+/// The config given with --config (which must exist; relative to `cwd`), else
+/// .github/shipgate.yml found from `cwd` upwards (stopping at the directory that holds .git);
+/// nullopt when there is none. The file's path is kept as the user would write it from `cwd`.
+Result<std::optional<File>> load(const std::optional<std::string>& explicit_path, const std::string& cwd);
 
-/// Errors for top-level keys that are not gate sections (with "did you mean").
-std::vector<Error> check_sections(const File& file);
+/// Errors for top-level keys that are neither a gate section nor `own_section` (with "did you mean").
+std::vector<Error> check_sections(const File& file, const std::string& own_section = {});
+
+/// Errors for keys of the mapping `map` that are not in `known`, with "did you mean"; `key` names
+/// the config key the mapping sits under (for the error's key field).
+std::vector<Error> check_keys(const File& file, const yaml::Node& map, const std::vector<std::string>& known,
+                              const std::string& key, std::string_view context = {});
 
 /// Reads one gate's section and collects every error with file, line and key, so all of them can
 /// be reported at once; keys never taken are reported as unknown, with "did you mean".
@@ -47,6 +54,7 @@ public:
   std::vector<Error> finish();
   const yaml::Document* document() const { return m_file ? &m_file->doc : nullptr; }
   const std::string& path() const;
+  const File* file() const { return m_file; }
 
 private:
   const File* m_file;

@@ -75,6 +75,17 @@ Result<bool> append_file(const std::string& path, std::string_view text, const c
 
 }  // namespace
 
+std::string cut_at_line(std::string_view text, std::size_t limit, std::string_view note) {
+  if (text.size() <= limit) {
+    return std::string(text);
+  }
+  const std::string suffix = "\n" + std::string(note) + "\n";
+  std::string cut(text.substr(0, limit > suffix.size() ? limit - suffix.size() : 0));
+  const auto last_line = cut.rfind('\n');
+  cut.resize(last_line == std::string::npos ? 0 : last_line);
+  return cut + suffix;
+}
+
 std::string escape_data(std::string_view s) { return escape(s, false); }
 std::string escape_property(std::string_view s) { return escape(s, true); }
 
@@ -155,19 +166,15 @@ Result<bool> Runtime::append_summary(std::string_view markdown) {
   std::error_code ec;
   const auto existing = std::filesystem::file_size(m_summary_path, ec);
   const std::size_t used = ec ? 0 : static_cast<std::size_t>(existing);
-  static constexpr std::string_view k_cut = "\n\n_(report cut short: the step summary is limited to 1 MiB)_\n";
+  static constexpr std::string_view k_cut = "\n_(report cut short: the step summary is limited to 1 MiB)_";
   if (used + markdown.size() <= k_summary_limit) {
     return append_file(m_summary_path, markdown, "$GITHUB_STEP_SUMMARY");
   }
-  if (used + k_cut.size() >= k_summary_limit) {
-    return false;
+  if (used + k_cut.size() + 2 >= k_summary_limit) {
+    // Too little room for even the note: the report cannot be shown, which the caller must know.
+    return Error{"the step summary is full (1 MiB); this step's report is not in it", {m_summary_path, 0, 0}, {}};
   }
-  std::string cut(markdown.substr(0, k_summary_limit - used - k_cut.size()));
-  const auto last_line = cut.rfind('\n');
-  if (last_line != std::string::npos) {
-    cut.resize(last_line);
-  }
-  cut += k_cut;
+  const auto cut = cut_at_line(markdown, k_summary_limit - used, k_cut);
   return append_file(m_summary_path, cut, "$GITHUB_STEP_SUMMARY");
 }
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/finding.hpp"
+#include "core/check.hpp"
 #include "core/invocation.hpp"
 #include "core/result.hpp"
 
@@ -12,6 +12,10 @@ namespace shipgate::github {
 
 /// Largest step summary GitHub accepts per step; we stop short of it and say so.
 inline constexpr std::size_t k_summary_limit = 1024 * 1024;
+
+/// `text` cut at a line boundary so that it and `note` fit in `limit` bytes, `note` appended;
+/// `text` unchanged when it fits.
+std::string cut_at_line(std::string_view text, std::size_t limit, std::string_view note);
 
 /// Escapes a workflow-command message: %, CR and LF.
 std::string escape_data(std::string_view s);

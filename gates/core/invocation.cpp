@@ -1,5 +1,8 @@
 #include "core/invocation.hpp"
 
+#include "core/paths.hpp"
+
+#include <filesystem>
 #include <iostream>
 #include <unistd.h>
 
@@ -44,13 +47,25 @@ bool color_allowed(const Invocation& inv, bool terminal) {
 bool Invocation::color_out() const { return color_allowed(*this, out_is_terminal); }
 bool Invocation::color_err() const { return color_allowed(*this, err_is_terminal); }
 
+std::string Invocation::resolve(const std::string& path) const { return paths::join(cwd, path); }
+
+Clock& Invocation::time() const { return clock != nullptr ? *clock : system_clock(); }
+
 Invocation invocation_from_main(int argc, char** argv) {
   std::vector<std::string> args;
   for (int i = 1; i < argc; ++i) {
     args.emplace_back(argv[i]);
   }
-  return Invocation{std::move(args), environment_from_process(), std::cout, std::cerr,
-                    isatty(STDOUT_FILENO) == 1, isatty(STDERR_FILENO) == 1};
+  std::error_code ec;
+  auto cwd = std::filesystem::current_path(ec);
+  return Invocation{std::move(args),
+                    environment_from_process(),
+                    std::cout,
+                    std::cerr,
+                    isatty(STDOUT_FILENO) == 1,
+                    isatty(STDERR_FILENO) == 1,
+                    ec ? std::string() : cwd.string(),
+                    &system_clock()};
 }
 
 }  // namespace shipgate

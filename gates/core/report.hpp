@@ -6,59 +6,50 @@
 #include <string_view>
 #include <vector>
 
-#include "core/finding.hpp"
-#include "core/result.hpp"
+#include "core/check.hpp"
+#include "core/names.hpp"
 
 namespace shipgate {
 
-/// Version of the JSON report schema (docs/json-schema.md); bumped only on incompatible change.
+/// Version of the JSON report schema (README "JSON report"); bumped only on incompatible change.
 inline constexpr int k_json_schema_version = 1;
 
+/// Result forms on stdout. sarif is offered only by gates whose checks are findings with places.
 enum class Format { text, json, github, sarif };
-std::optional<Format> parse_format(std::string_view text);
+inline constexpr NameTable<Format, 4> k_format_names(
+    {{{Format::text, "text"}, {Format::json, "json"}, {Format::github, "github"}, {Format::sarif, "sarif"}}});
 
-/// A check that did not run, and why (it is reported, never silently passed).
-struct Skipped {
-  std::string rule;
-  std::string reason;
-};
-
-/// Documentation of one rule, for --list-rules and SARIF.
-struct RuleInfo {
-  std::string id;
-  Severity severity;
-  std::string summary;
-};
-
-/// What a gate found: the findings, the inputs it could not evaluate, and the verdict.
-struct Report {
+/// What the writers need besides the outcome.
+struct ReportInfo {
   std::string tool;
-  std::vector<Finding> findings;
-  std::vector<Error> input_errors;
-  std::vector<Skipped> skipped;
-  std::size_t files = 0;
-  std::size_t suppressed = 0;
-  Severity fail_level = Severity::error;
-
-  std::size_t count(Severity severity) const;
-  /// 2 when any input could not be read or parsed, else 1 when a finding reaches the fail level.
-  ExitCode exit_code() const;
-  /// "pass", "fail" or "error", as written to outputs and JSON.
-  std::string_view verdict() const;
-  /// One line for people: "2 errors, 1 warning in 3 files (1 suppressed)".
-  std::string headline() const;
+  std::string version;
+  /// Every rule the gate has (SARIF lists them); empty for gates without rules.
+  std::vector<RuleInfo> rules;
 };
 
-/// `file:line:col: severity: message [rule-id]`, related places indented below.
-void write_text(const Report& report, std::ostream& out, bool color);
-/// The versioned JSON document (see README "JSON report").
-void write_json(const Report& report, std::ostream& out);
-/// One workflow command per finding, with file, line, col and the rule id as title.
-void write_github(const Report& report, std::ostream& out);
-/// SARIF 2.1.0 for code scanning upload; `rules` describes every rule the tool has.
-void write_sarif(const Report& report, const std::vector<RuleInfo>& rules, const std::string& version,
-                 std::ostream& out);
-/// A short Markdown report for $GITHUB_STEP_SUMMARY.
-std::string summary_markdown(const Report& report);
+/// "2 errors, 1 warning, 0 notes": the findings counted by severity.
+std::string count_findings(const Outcome& outcome);
+
+/// "2 errors, 1 warning, 0 notes" for findings, "3 checks: 2 passed, 1 failed" for other checks;
+/// the outcome's own headline when it has one.
+std::string headline(const Outcome& outcome);
+
+/// One line per check: `file:line:col: label: message [name]` when it has a place (related places
+/// indented below), `name: label: message` when it has none.
+void write_text(const Outcome& outcome, std::ostream& out, bool color);
+/// The versioned JSON document, one schema for every gate.
+void write_json(const Outcome& outcome, const ReportInfo& info, std::ostream& out);
+/// One workflow command per check and per unreadable input.
+void write_github(const Outcome& outcome, const ReportInfo& info, std::ostream& out);
+/// SARIF 2.1.0 for code scanning upload.
+void write_sarif(const Outcome& outcome, const ReportInfo& info, std::ostream& out);
+/// The chosen form.
+void write_results(Format format, const Outcome& outcome, const ReportInfo& info, std::ostream& out, bool color);
+/// A short Markdown report for $GITHUB_STEP_SUMMARY; every value from input is escaped.
+std::string summary_markdown(const Outcome& outcome, const ReportInfo& info);
+
+/// The annotation level of a check: its severity, else error for fail and error verdicts,
+/// warning for warn, note for pass.
+Severity annotation_level(const Check& check);
 
 }  // namespace shipgate

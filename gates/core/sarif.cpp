@@ -44,8 +44,8 @@ nlohmann::json physical_location(const Location& where) {
 
 }  // namespace
 
-void write_sarif(const Report& report, const std::vector<RuleInfo>& rules, const std::string& version,
-                 std::ostream& out) {
+void write_sarif(const Outcome& outcome, const ReportInfo& info, std::ostream& out) {
+  const auto& rules = info.rules;
   nlohmann::json rule_list = nlohmann::json::array();
   for (const auto& rule : rules) {
     rule_list.push_back({{"id", rule.id},
@@ -55,13 +55,16 @@ void write_sarif(const Report& report, const std::vector<RuleInfo>& rules, const
                          {"help", {{"text", "See rules/" + rule.id + ".md in the shipgate repository."}}}});
   }
   nlohmann::json results = nlohmann::json::array();
-  for (const auto& f : report.findings) {
-    nlohmann::json result = {{"ruleId", f.rule},
-                             {"level", sarif_level(f.severity)},
+  for (const auto& f : outcome.checks) {
+    if (!f.is_finding()) {
+      continue;
+    }
+    nlohmann::json result = {{"ruleId", f.name},
+                             {"level", sarif_level(*f.severity)},
                              {"message", {{"text", f.message}}},
                              {"locations", nlohmann::json::array({{{"physicalLocation", physical_location(f.where)}}})}};
     for (std::size_t i = 0; i < rules.size(); ++i) {
-      if (rules[i].id == f.rule) {
+      if (rules[i].id == f.name) {
         result["ruleIndex"] = i;
       }
     }
@@ -76,7 +79,7 @@ void write_sarif(const Report& report, const std::vector<RuleInfo>& rules, const
     results.push_back(std::move(result));
   }
   nlohmann::json notifications = nlohmann::json::array();
-  for (const auto& e : report.input_errors) {
+  for (const auto& e : outcome.input_errors) {
     notifications.push_back({{"level", "error"},
                              {"message", {{"text", e.message}}},
                              {"locations", nlohmann::json::array({{{"physicalLocation", physical_location(e.where)}}})}});
@@ -84,8 +87,8 @@ void write_sarif(const Report& report, const std::vector<RuleInfo>& rules, const
   const nlohmann::json doc = {
       {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
       {"version", "2.1.0"},
-      {"runs", nlohmann::json::array({{{"tool", {{"driver", {{"name", report.tool}, {"version", version}, {"rules", rule_list}}}}},
-                                       {"invocations", nlohmann::json::array({{{"executionSuccessful", report.input_errors.empty()},
+      {"runs", nlohmann::json::array({{{"tool", {{"driver", {{"name", info.tool}, {"version", info.version}, {"rules", rule_list}}}}},
+                                       {"invocations", nlohmann::json::array({{{"executionSuccessful", outcome.input_errors.empty()},
                                                                                {"toolExecutionNotifications", notifications}}})},
                                        {"results", std::move(results)}}})}};
   out << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';

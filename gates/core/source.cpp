@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/paths.hpp"
 #include "core/text.hpp"
 
 namespace shipgate {
@@ -95,6 +96,24 @@ Result<std::string> read_text_file(const std::string& path, std::size_t max_byte
     }
   }
   return check_text(std::move(contents), path);
+}
+
+}  // namespace shipgate
+
+namespace shipgate {
+
+Result<std::string> read_text_file_in(const std::string& dir, const std::string& path, std::size_t max_bytes) {
+  const auto real = paths::join(dir, path);
+  auto contents = read_text_file(real, max_bytes);
+  if (real == path) {
+    return contents;
+  }
+  if (!contents) {
+    auto error = contents.error();
+    error.where.file = path;
+    return error;
+  }
+  return contents;
 }
 
 }  // namespace shipgate

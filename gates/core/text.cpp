@@ -164,6 +164,41 @@ std::optional<std::string> unknown_name(std::string_view kind, std::string_view 
   return message;
 }
 
+std::string markdown(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (const char c : s) {
+    switch (c) {
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '\n':
+        out += "<br>";
+        break;
+      default:
+        if (std::string_view("\\`*_[]()|~").find(c) != std::string_view::npos) {
+          out += '\\';
+          out += c;
+        } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+          out += one_line(std::string_view(&c, 1));
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out;
+}
+
+std::string plural(std::size_t n, std::string_view word) {
+  return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s");
+}
+
 std::string join(const std::vector<std::string>& parts, std::string_view separator) {
   std::string out;
   for (std::size_t i = 0; i < parts.size(); ++i) {

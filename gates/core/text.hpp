@@ -32,6 +32,15 @@ std::string one_line(std::string_view s);
 std::optional<std::string> unknown_name(std::string_view kind, std::string_view word,
                                         const std::vector<std::string>& known, std::string_view context = {});
 
+/// `s` safe inside Markdown text and table cells (never at the start of a line): inline Markdown
+/// punctuation is backslash-escaped,
+/// `<`, `>` and `&` become entities (no HTML reaches the page), line breaks become `<br>` and
+/// other control characters are shown as escapes, so input can neither format nor break a line.
+std::string markdown(std::string_view s);
+
+/// "1 file", "2 files": a count with its noun, plural by adding "s".
+std::string plural(std::size_t n, std::string_view word);
+
 /// The parts joined with `separator` ("a, b, c").
 std::string join(const std::vector<std::string>& parts, std::string_view separator);
 

@@ -3,22 +3,23 @@
 #include <algorithm>
 #include <filesystem>
 #include <optional>
-#include <ostream>
 #include <set>
-#include <sstream>
-#include <variant>
+#include <stdexcept>
 
 #include "core/cli.hpp"
-#include "core/github.hpp"
+#include "core/environments.hpp"
+#include "core/paths.hpp"
 #include "core/source.hpp"
+#include "core/text.hpp"
 #include "lint/registry.hpp"
-#include "lint/suppress.hpp"
 
 namespace shipgate::lint {
 
 namespace {
 
-bool is_workflow_name(const std::filesystem::path& p) {
+namespace fs = std::filesystem;
+
+bool is_workflow_name(const fs::path& p) {
   const auto ext = p.extension().string();
   return ext == ".yml" || ext == ".yaml";
 }
@@ -30,7 +31,7 @@ std::optional<Severity> effective_severity(const Rule& rule, const Options& opti
 }
 
 /// Runs the per-file hooks of every enabled rule over one workflow.
-void lint_workflow(const Workflow& wf, const Context& ctx, const Options& options, std::vector<Finding>& out) {
+void lint_workflow(const Workflow& wf, const Context& ctx, const Options& options, std::vector<Check>& out) {
   for (const auto& rule : all_rules()) {
     const auto severity = effective_severity(*rule, options);
     if (!severity || !rule->skip_reason(ctx).empty()) {
@@ -50,15 +51,15 @@ void lint_workflow(const Workflow& wf, const Context& ctx, const Options& option
 /// A config severity for a rule moves the rule's findings at its default severity to the new
 /// level and caps its other findings (unverifiable cases, races) at that level, so lowering a
 /// rule never leaves one of its findings above what the config asked for.
-void apply_severity(std::vector<Finding>& findings, const Options& options) {
+void apply_severity(std::vector<Check>& findings, const Options& options) {
   for (auto& f : findings) {
-    const auto it = options.severity.find(f.rule);
+    const auto it = options.severity.find(f.name);
     if (it == options.severity.end() || !it->second) {
       continue;
     }
     for (const auto& rule : all_rules()) {
-      if (rule->id() == f.rule) {
-        f.severity = f.severity == rule->severity() ? *it->second : std::min(f.severity, *it->second);
+      if (rule->id() == f.name) {
+        f.severity = f.severity == rule->severity() ? *it->second : std::min(*f.severity, *it->second);
       }
     }
   }
@@ -66,14 +67,14 @@ void apply_severity(std::vector<Finding>& findings, const Options& options) {
 
 /// The files a PATH names: itself, or the *.yml/*.yaml entries of a directory, sorted. Entries
 /// that are not regular files are kept, so that reading them reports them instead of skipping.
-std::vector<std::string> expand_path(const std::string& path, std::vector<Error>& unreadable) {
-  namespace fs = std::filesystem;
+std::vector<std::string> expand_path(const std::string& path, const std::string& cwd, std::vector<Error>& unreadable) {
   std::error_code ec;
-  if (!fs::is_directory(path, ec)) {
+  const fs::path real = paths::join(cwd, path);
+  if (!fs::is_directory(real, ec)) {
     return {path};
   }
   std::vector<std::string> files;
-  for (const auto& entry : fs::directory_iterator(path, ec)) {
+  for (const auto& entry : fs::directory_iterator(real, ec)) {
     if (is_workflow_name(entry.path())) {
       files.push_back((fs::path(path) / entry.path().filename()).string());
     }
@@ -87,50 +88,9 @@ std::vector<std::string> expand_path(const std::string& path, std::vector<Error>
   return files;
 }
 
-}  // namespace
-
-std::vector<std::string> collect_files(const std::vector<std::string>& paths, std::vector<Error>& unreadable) {
-  std::vector<std::string> files;
-  std::set<std::string> seen;  // a file named twice (a dir and a file in it) is linted once
-  for (const auto& path : paths) {
-    for (auto& file : expand_path(path, unreadable)) {
-      if (seen.insert(canonical_path(file)).second) {
-        files.push_back(std::move(file));
-      }
-    }
-  }
-  return files;
-}
-
-namespace {
-
-/// The file as a Source, or nullopt with its error added to `unreadable`.
-std::optional<Source> read_source(const std::string& file, std::vector<Error>& unreadable) {
-  auto text = read_text_file(file);
-  if (!text) {
-    unreadable.push_back(text.error());
-    return std::nullopt;
-  }
-  return Source{file, std::move(*text)};
-}
-
-}  // namespace
-
-std::vector<Source> collect_sources(const std::vector<std::string>& paths, std::vector<Error>& unreadable) {
-  std::vector<Source> sources;
-  for (const auto& file : collect_files(paths, unreadable)) {
-    if (auto source = read_source(file, unreadable)) {
-      sources.push_back(std::move(*source));
-    }
-  }
-  return sources;
-}
-
-namespace {
-
 /// The repository pass: every enabled rule's on_repository hook, or why it was skipped.
 void lint_repository(const std::vector<WorkflowSummary>& summaries, const Context& ctx, const Options& options,
-                     std::vector<Finding>& findings, std::vector<Skipped>& skipped) {
+                     std::vector<Check>& findings, std::vector<Skipped>& skipped) {
   for (const auto& rule : all_rules()) {
     const auto severity = effective_severity(*rule, options);
     if (!severity) {
@@ -145,41 +105,30 @@ void lint_repository(const std::vector<WorkflowSummary>& summaries, const Contex
   }
 }
 
-/// Moves the findings that no inline comment or config entry suppresses into the report.
-void keep_unsuppressed(std::vector<Finding>& findings, const std::map<std::string, InlineSuppressions>& inline_ignores,
-                       const Options& options, Report& report) {
-  std::map<std::string, std::string> canonical;  // finding file -> canonical path, computed once
-  for (auto& f : findings) {
-    const auto it = inline_ignores.find(f.where.file);
-    const bool inline_hit = it != inline_ignores.end() && it->second.covers(f);
-    const auto inserted = canonical.try_emplace(f.where.file);
-    std::string& file = inserted.first->second;
-    if (inserted.second && !options.ignore.empty()) {
-      file = canonical_path(f.where.file);
-    }
-    const bool config_hit = std::any_of(options.ignore.begin(), options.ignore.end(),
-                                        [&f, &file](const IgnoreEntry& e) { return e.covers(f, file); });
-    if (inline_hit || config_hit) {
-      ++report.suppressed;
-    } else {
-      report.findings.push_back(std::move(f));
-    }
-  }
-}
-
 }  // namespace
 
-Linter::Linter(const Context& ctx, const Options& options) : m_ctx(ctx), m_options(options) {
-  m_report.tool = k_tool;
-  m_report.fail_level = options.fail_level;
+std::vector<std::string> collect_files(const std::vector<std::string>& paths, const std::string& cwd,
+                                       std::vector<Error>& unreadable) {
+  std::vector<std::string> files;
+  std::set<std::string> seen;  // a file named twice (a dir and a file in it) is linted once
+  for (const auto& path : paths) {
+    for (auto& file : expand_path(path, cwd, unreadable)) {
+      if (seen.insert(paths::canonical(paths::join(cwd, file))).second) {
+        files.push_back(std::move(file));
+      }
+    }
+  }
+  return files;
 }
 
+Linter::Linter(const Context& ctx, const Options& options) : m_ctx(ctx), m_options(options) {}
+
 void Linter::add(const Source& source) {
-  ++m_report.files;
+  ++m_files;
   auto doc = yaml::parse(source.text, source.path);
   auto wf = doc ? build_workflow(*doc, source.text) : Result<Workflow>(doc.error());
   if (!wf) {
-    m_report.input_errors.push_back(wf.error());
+    m_outcome.input_errors.push_back(wf.error());
     return;
   }
   lint_workflow(*wf, m_ctx, m_options, m_findings);
@@ -188,22 +137,49 @@ void Linter::add(const Source& source) {
 }
 
 void Linter::add_error(Error error) {
-  ++m_report.files;
-  m_report.input_errors.push_back(std::move(error));
+  ++m_files;
+  m_outcome.input_errors.push_back(std::move(error));
 }
 
-Report Linter::finish() && {
-  lint_repository(m_summaries, m_ctx, m_options, m_findings, m_report.skipped);
+Outcome Linter::finish() && {
+  lint_repository(m_summaries, m_ctx, m_options, m_findings, m_outcome.skipped);
   apply_severity(m_findings, m_options);
-  keep_unsuppressed(m_findings, m_inline_ignores, m_options, m_report);
-  sort_findings(m_report.findings);
-  std::sort(m_report.input_errors.begin(), m_report.input_errors.end(),
+  std::map<std::string, std::string> canonical;  // finding file -> canonical path, computed once
+  for (auto& f : m_findings) {
+    const auto it = m_inline_ignores.find(f.where.file);
+    const bool inline_hit = it != m_inline_ignores.end() && it->second.covers(f);
+    const auto inserted = canonical.try_emplace(f.where.file);
+    std::string& file = inserted.first->second;
+    if (inserted.second && !m_options.ignore.empty()) {
+      file = paths::canonical(paths::join(m_options.base_dir, f.where.file));
+    }
+    const bool config_hit = std::any_of(m_options.ignore.begin(), m_options.ignore.end(),
+                                        [&f, &file](const IgnoreEntry& e) { return e.covers(f, file); });
+    if (inline_hit || config_hit) {
+      ++m_suppressed;
+    } else {
+      m_outcome.checks.push_back(std::move(f));
+    }
+  }
+  sort_checks(m_outcome.checks);
+  std::sort(m_outcome.input_errors.begin(), m_outcome.input_errors.end(),
             [](const Error& a, const Error& b) { return a.where < b.where; });
-  return std::move(m_report);
+  m_outcome.set_fail_level(m_options.fail_level);
+  m_outcome.headline = count_findings(m_outcome) + " in " + text::plural(m_files, "file");
+  if (m_suppressed > 0) {
+    m_outcome.headline += " (" + std::to_string(m_suppressed) + " suppressed)";
+  }
+  m_outcome.summary = {{"files", m_files}, {"suppressed", m_suppressed}};
+  m_outcome.outputs = {{"findings", std::to_string(m_outcome.findings())},
+                       {"errors", std::to_string(m_outcome.count(Severity::error))},
+                       {"warnings", std::to_string(m_outcome.count(Severity::warning))},
+                       {"notes", std::to_string(m_outcome.count(Severity::note))},
+                       {"suppressed", std::to_string(m_suppressed)}};
+  return std::move(m_outcome);
 }
 
-Report lint_sources(const std::vector<Source>& sources, std::vector<Error> unreadable, const Context& ctx,
-                    const Options& options) {
+Outcome lint_sources(const std::vector<Source>& sources, std::vector<Error> unreadable, const Context& ctx,
+                     const Options& options) {
   Linter linter(ctx, options);
   for (auto& e : unreadable) {
     linter.add_error(std::move(e));
@@ -216,164 +192,90 @@ Report lint_sources(const std::vector<Source>& sources, std::vector<Error> unrea
 
 namespace {
 
-std::vector<RuleInfo> rule_infos() {
-  std::vector<RuleInfo> infos;
-  for (const auto& rule : all_rules()) {
-    infos.push_back({std::string(rule->id()), rule->severity(), std::string(rule->summary())});
+class LintGate final : public Gate {
+public:
+  GateInfo info() const override {
+    return {"shipgate-lint", "lint",
+            "Lint GitHub Actions workflow files for unsafe deploys.\n"
+            "PATH is a workflow file or a directory of them (default: .github/workflows)."};
   }
-  return infos;
-}
 
-void list_rules(const Invocation& inv) {
-  for (const auto& info : rule_infos()) {
-    inv.out << info.id << "  " << to_string(info.severity) << "  " << info.summary << '\n';
+  std::vector<RuleInfo> rules() const override {
+    std::vector<RuleInfo> infos;
+    for (const auto& rule : all_rules()) {
+      infos.push_back({std::string(rule->id()), rule->severity(), std::string(rule->summary())});
+    }
+    return infos;
   }
-}
 
-void write_results(const Report& report, const Options& options, const Invocation& inv) {
-  switch (options.format) {
-    case Format::text:
-      write_text(report, inv.out, inv.color_out());
-      break;
-    case Format::json:
-      write_json(report, inv.out);
-      break;
-    case Format::github:
-      write_github(report, inv.out);
-      break;
-    case Format::sarif:
-      write_sarif(report, rule_infos(), SHIPGATE_VERSION, inv.out);
-      break;
-  }
-}
+  void add_flags(CLI::App& app) override { lint::add_flags(app, m_flags); }
 
-/// Outputs, step summary and annotations when running inside GitHub Actions.
-void publish(const Report& report, const Options& options, const Invocation& inv) {
-  github::Runtime gh(inv, inv.err);
-  if (!gh.active()) {
-    return;
+  void configure(config::Section& section, const CLI::App&, const Invocation& inv) override {
+    m_options = lint::configure(m_flags, section, inv.cwd);
   }
-  if (options.format != Format::github) {
-    for (const auto& f : report.findings) {
-      gh.annotate(f.severity, f.where, f.rule, f.message);
-    }
-    for (const auto& e : report.input_errors) {
-      gh.annotate(Severity::error, e.where, k_tool, e.message);
-    }
-  }
-  std::ostringstream text;
-  write_text(report, text, false);
-  const std::vector<std::pair<std::string, std::string>> outputs = {
-      {"result", std::string(report.verdict())},
-      {"findings", std::to_string(report.findings.size())},
-      {"errors", std::to_string(report.count(Severity::error))},
-      {"warnings", std::to_string(report.count(Severity::warning))},
-      {"notes", std::to_string(report.count(Severity::note))},
-      {"suppressed", std::to_string(report.suppressed)},
-      {"report", text.str()}};
-  for (const auto& [name, value] : outputs) {
-    if (const auto written = gh.set_output(name, value); !written) {
-      cli::diagnose(inv, k_tool, written.error().to_string() + "; step outputs are not set");
-      break;
-    }
-  }
-  if (const auto written = gh.append_summary(summary_markdown(report)); !written) {
-    cli::diagnose(inv, k_tool, written.error().to_string());
-  }
-}
 
-/// Reads and lints one file at a time, so memory holds one file's text, not the corpus. With
-/// RUNNER_DEBUG=1 (or SHIPGATE_DEBUG=1) it says what it reads, folded in a group.
-Report lint_files(const Invocation& inv, const Options& options, const Context& ctx) {
-  github::Runtime gh(inv, inv.err);
-  const bool debug = gh.debug() || inv.getenv("SHIPGATE_DEBUG").value_or("") == "1";
-  auto say = [&](const std::string& line) {
-    if (debug) {
-      cli::diagnose(inv, k_tool, "debug: " + line);
+  std::vector<Error> prepare(const Invocation& inv) override {
+    auto data = builtin_data();
+    if (!data) {
+      throw std::runtime_error("built-in rule data: " + data.error().to_string());
     }
-  };
-  if (debug) {
-    gh.group_begin("shipgate-lint inputs");
+    m_data = std::move(*data);
+    m_data->actions.insert(m_data->actions.begin(), m_options.extra_actions.begin(), m_options.extra_actions.end());
+    if (m_options.environments) {
+      auto loaded = load_environments(*m_options.environments, inv.cwd);
+      if (!loaded) {
+        return {loaded.error()};
+      }
+      m_records = std::move(*loaded);
+    }
+    return {};
   }
-  say("fail level " + std::string(to_string(options.fail_level)));
-  if (ctx.environments != nullptr) {
-    say(std::to_string(ctx.environments->records.size()) + " environment records from " + ctx.environments->source);
+
+  Outcome evaluate(const Invocation& inv, Log& log) override;
+
+  std::vector<std::string> output_names() const override {
+    return {"findings", "errors", "warnings", "notes", "suppressed"};
   }
-  Linter linter(ctx, options);
+
+private:
+  Flags m_flags;
+  Options m_options;
+  std::optional<LintData> m_data;
+  std::optional<EnvironmentRecords> m_records;
+};
+
+/// Reads and lints one file at a time, so memory holds one file's text, not the corpus; in debug
+/// mode it says what it reads.
+Outcome LintGate::evaluate(const Invocation& inv, Log& log) {
+  const Context ctx{*m_data, m_records ? &*m_records : nullptr};
+  log.group_begin("shipgate-lint inputs");
+  log.debug("fail level " + std::string(to_string(m_options.fail_level)));
+  if (m_records) {
+    log.debug(std::to_string(m_records->records.size()) + " environment records from " + m_records->source);
+  }
+  for (const auto& path : m_options.paths) {
+    log.debug("path " + path);
+  }
+  Linter linter(ctx, m_options);
   std::vector<Error> unreadable;
-  for (const auto& path : options.paths) {
-    say("path " + path);
-  }
-  for (const auto& file : collect_files(options.paths, unreadable)) {
-    if (const auto source = read_source(file, unreadable)) {
-      say("read " + file + " (" + std::to_string(source->text.size()) + " bytes)");
-      linter.add(*source);
+  for (const auto& file : collect_files(m_options.paths, inv.cwd, unreadable)) {
+    auto text = read_text_file_in(inv.cwd, file);
+    if (!text) {
+      unreadable.push_back(text.error());
+      continue;
     }
+    log.debug("read " + file + " (" + std::to_string(text->size()) + " bytes)");
+    linter.add(Source{file, std::move(*text)});
   }
   for (auto& e : unreadable) {
     linter.add_error(std::move(e));
   }
-  if (debug) {
-    gh.group_end();
-  }
+  log.group_end();
   return std::move(linter).finish();
-}
-
-int run_checked(const Invocation& inv) {
-  auto parsed = parse_options(inv);
-  if (const auto* stop = std::get_if<ExitCode>(&parsed)) {
-    return static_cast<int>(*stop);
-  }
-  auto& options = std::get<Options>(parsed);
-  if (options.list_rules) {
-    list_rules(inv);
-    return 0;
-  }
-  auto data = builtin_data();
-  if (!data) {
-    cli::diagnose(inv, k_tool, "internal error: built-in rule data: " + data.error().to_string());
-    return static_cast<int>(ExitCode::could_not_evaluate);
-  }
-  data->actions.insert(data->actions.begin(), options.extra_actions.begin(), options.extra_actions.end());
-  std::optional<EnvironmentRecords> records;
-  if (options.environments) {
-    auto loaded = load_environments(*options.environments);
-    if (!loaded) {
-      cli::diagnose(inv, k_tool, loaded.error().to_string());
-      return static_cast<int>(ExitCode::usage);
-    }
-    records = std::move(*loaded);
-  }
-  const Context ctx{*data, records ? &*records : nullptr};
-  const auto report = lint_files(inv, options, ctx);
-  for (const auto& e : report.input_errors) {
-    cli::diagnose(inv, k_tool, e.to_string());
-  }
-  write_results(report, options, inv);
-  inv.out.flush();
-  if (!inv.out) {
-    cli::diagnose(inv, k_tool, "cannot write the results to stdout");
-    return static_cast<int>(ExitCode::could_not_evaluate);
-  }
-  for (const auto& s : report.skipped) {
-    cli::diagnose(inv, k_tool, "skipped " + s.rule + ": " + s.reason);
-  }
-  cli::diagnose(inv, k_tool, report.headline());
-  publish(report, options, inv);
-  return static_cast<int>(report.exit_code());
 }
 
 }  // namespace
 
-int run(const Invocation& inv) {
-  try {
-    return run_checked(inv);
-  } catch (const std::exception& e) {
-    cli::diagnose(inv, k_tool, std::string("internal error: ") + e.what());
-  } catch (...) {
-    cli::diagnose(inv, k_tool, "internal error");
-  }
-  return static_cast<int>(ExitCode::could_not_evaluate);
-}
+std::unique_ptr<Gate> make_gate() { return std::make_unique<LintGate>(); }
 
 }  // namespace shipgate::lint

@@ -1,11 +1,12 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
-#include "core/invocation.hpp"
-#include "core/report.hpp"
+#include "core/check.hpp"
+#include "core/gate.hpp"
 #include "lint/options.hpp"
 #include "lint/rule.hpp"
 #include "lint/suppress.hpp"
@@ -27,31 +28,32 @@ public:
   void add(const Source& source);
   /// An input that could not be read: reported, and the run ends with exit 2.
   void add_error(Error error);
-  /// Runs the repository pass, applies severities and suppressions, and sorts.
-  Report finish() &&;
+  /// Runs the repository pass, applies severities, suppressions and the fail level, and sorts.
+  Outcome finish() &&;
 
 private:
   const Context& m_ctx;
   const Options& m_options;
-  Report m_report;
-  std::vector<Finding> m_findings;
+  Outcome m_outcome;
+  std::size_t m_files = 0;
+  std::size_t m_suppressed = 0;
+  std::vector<Check> m_findings;
   std::vector<WorkflowSummary> m_summaries;
   std::map<std::string, InlineSuppressions> m_inline_ignores;
 };
 
-/// Lints workflows already in memory; the core of run(), used directly by the fixture tests.
-/// `unreadable` holds inputs that failed before parsing (they are reported, never dropped).
-Report lint_sources(const std::vector<Source>& sources, std::vector<Error> unreadable, const Context& ctx,
-                    const Options& options);
+/// Lints workflows already in memory (the fuzz target's entry); `unreadable` holds inputs that
+/// failed before parsing (they are reported, never dropped).
+Outcome lint_sources(const std::vector<Source>& sources, std::vector<Error> unreadable, const Context& ctx,
+                     const Options& options);
 
-/// Expands PATHs into workflow files (*.yml and *.yaml directly inside a directory, sorted), each
-/// once; a directory that cannot be listed or holds none becomes an Error in `unreadable`.
-std::vector<std::string> collect_files(const std::vector<std::string>& paths, std::vector<Error>& unreadable);
+/// Expands PATHs (relative to `cwd`) into workflow files: *.yml and *.yaml directly inside a
+/// directory, sorted, each once; a directory that cannot be listed or holds none becomes an
+/// Error in `unreadable`. Paths stay as the user wrote them.
+std::vector<std::string> collect_files(const std::vector<std::string>& paths, const std::string& cwd,
+                                       std::vector<Error>& unreadable);
 
-/// collect_files, then reads every file; a file that cannot be read becomes an Error.
-std::vector<Source> collect_sources(const std::vector<std::string>& paths, std::vector<Error>& unreadable);
-
-/// shipgate-lint: parses the invocation, lints, reports; returns the process exit code.
-int run(const Invocation& inv);
+/// shipgate-lint as a gate for core's run_gate().
+std::unique_ptr<Gate> make_gate();
 
 }  // namespace shipgate::lint

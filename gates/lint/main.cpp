@@ -1,6 +1,6 @@
-#include "core/invocation.hpp"
+#include "core/gate.hpp"
 #include "lint/lint.hpp"
 
 int main(int argc, char** argv) {
-  return shipgate::lint::run(shipgate::invocation_from_main(argc, argv));
+  return shipgate::run_gate(*shipgate::lint::make_gate(), shipgate::invocation_from_main(argc, argv));
 }

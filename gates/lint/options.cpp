@@ -1,11 +1,8 @@
 #include "lint/options.hpp"
 
 #include <algorithm>
-#include <filesystem>
-#include <variant>
 
-#include "core/cli.hpp"
-#include "core/config.hpp"
+#include "core/paths.hpp"
 #include "core/text.hpp"
 #include "lint/registry.hpp"
 
@@ -13,52 +10,12 @@ namespace shipgate::lint {
 
 namespace {
 
-struct Flags {
-  std::vector<std::string> paths;
-  std::string format = "text";
-  std::string config;
-  std::string environments;
-  std::string fail_level;
-  bool list_rules = false;
-};
-
-std::unique_ptr<CLI::App> make_cli(Flags& flags) {
-  auto app = cli::make_app(k_tool, "Lint GitHub Actions workflow files for unsafe deploys.\n"
-                                   "PATH is a workflow file or a directory of them (default: .github/workflows).");
-  app->add_option("paths", flags.paths, "Workflow files or directories")->option_text("PATH...");
-  cli::add_format_option(*app, flags.format, true);
-  app->add_option("--environments", flags.environments,
-                  "The repository's environments: GitHub's environments JSON, or a YAML list of names")
-      ->option_text("FILE");
-  app->add_option("--config", flags.config, "Config file (default: .github/shipgate.yml, found upwards)")
-      ->option_text("FILE");
-  app->add_option("--fail-level", flags.fail_level, "Lowest severity that fails the run: error|warning|note "
-                                                    "(default: error)")
-      ->check(CLI::IsMember({"error", "warning", "note"}))
-      ->option_text("LEVEL");
-  app->add_flag("--list-rules", flags.list_rules, "List every rule with its severity and exit");
-  return app;
-}
-
 std::vector<std::string> rule_ids() {
   std::vector<std::string> ids;
   for (const auto& rule : all_rules()) {
     ids.emplace_back(rule->id());
   }
   return ids;
-}
-
-/// Paths in the config are relative to the repository root: the parent of `.github/`.
-std::string config_relative(const std::string& config_path, const std::string& value) {
-  namespace fs = std::filesystem;
-  if (fs::path(value).is_absolute()) {
-    return value;
-  }
-  fs::path base = fs::path(config_path).parent_path();
-  if (base.filename() == ".github") {
-    base = base.parent_path();
-  }
-  return (base / value).lexically_normal().string();
 }
 
 void read_rules(config::Section& section, Options& options) {
@@ -107,11 +64,9 @@ void read_ignore(config::Section& section, Options& options) {
       section.error(entry, "ignore", "each ignore entry needs 'rule', 'file' (path[:line[:col]]) or both");
       continue;
     }
-    for (const auto& pair : entry.pairs) {
-      const auto& key = doc.at(pair.key).value;
-      if (key != "rule" && key != "file" && key != "reason") {
-        section.error(doc.at(pair.key), "ignore", "unknown key '" + key + "' in an ignore entry (rule, file, reason)");
-      }
+    for (auto& e : config::check_keys(*section.file(), entry, {"rule", "file", "reason"}, "lint.ignore",
+                                      " in an ignore entry")) {
+      section.add(std::move(e));
     }
     if (const auto message = rule != nullptr ? text::unknown_name("rule", rule->value, rule_ids()) : std::nullopt) {
       section.error(*rule, "ignore", *message);
@@ -119,17 +74,37 @@ void read_ignore(config::Section& section, Options& options) {
     }
     auto place = parse_ignore_place(rule ? rule->value : "", file ? file->value : "");
     if (!place.file.empty()) {
-      place.file = canonical_path(config_relative(section.path(), place.file));
+      place.file = paths::canonical(paths::join(options.base_dir, paths::from_config(section.path(), place.file)));
     }
     options.ignore.push_back(std::move(place));
   }
 }
 
-/// Applies the `lint:` section; returns every error found in it.
-std::vector<Error> apply_config(const config::File* file, Options& options, const Flags& flags) {
-  config::Section section(file, "lint");
+}  // namespace
+
+void add_flags(CLI::App& app, Flags& flags) {
+  app.add_option("paths", flags.paths, "Workflow files or directories")->option_text("PATH...");
+  app.add_option("--environments", flags.environments,
+                 "The repository's environments: GitHub's environments JSON, or a YAML list of names")
+      ->option_text("FILE");
+  app.add_option("--fail-level", flags.fail_level,
+                 "Lowest severity that fails the run: " + k_severity_names.choices() + " (default: error)")
+      ->check(CLI::IsMember(k_severity_names.names()))
+      ->option_text("LEVEL");
+}
+
+Options configure(const Flags& flags, config::Section& section, const std::string& base_dir) {
+  Options options;
+  options.base_dir = base_dir;
+  options.paths = flags.paths;
+  if (!flags.environments.empty()) {
+    options.environments = flags.environments;
+  }
+  if (!flags.fail_level.empty()) {
+    options.fail_level = parse_severity(flags.fail_level).value_or(Severity::error);
+  }
   if (const auto env = section.take_string("environments"); env && flags.environments.empty()) {
-    options.environments = config_relative(section.path(), *env);
+    options.environments = paths::from_config(section.path(), *env);
   }
   if (const auto* level = section.take("fail-level"); level != nullptr && !level->is_null()) {
     const auto severity = parse_severity(level->value);
@@ -139,9 +114,9 @@ std::vector<Error> apply_config(const config::File* file, Options& options, cons
       options.fail_level = *severity;
     }
   }
-  if (const auto paths = section.take_string_list("paths"); paths && flags.paths.empty()) {
-    for (const auto& p : *paths) {
-      options.paths.push_back(config_relative(section.path(), p));
+  if (const auto configured = section.take_string_list("paths"); configured && flags.paths.empty()) {
+    for (const auto& p : *configured) {
+      options.paths.push_back(paths::from_config(section.path(), p));
     }
   }
   read_rules(section, options);
@@ -153,49 +128,6 @@ std::vector<Error> apply_config(const config::File* file, Options& options, cons
       e.key = "lint.deploy-actions";
       section.add(std::move(e));
     }
-  }
-  auto errors = file ? config::check_sections(*file) : std::vector<Error>{};
-  auto section_errors = section.finish();
-  errors.insert(errors.end(), section_errors.begin(), section_errors.end());
-  return errors;
-}
-
-}  // namespace
-
-std::string help_text() {
-  Flags flags;
-  return make_cli(flags)->help();
-}
-
-std::variant<Options, ExitCode> parse_options(const Invocation& inv) {
-  Flags flags;
-  auto app = make_cli(flags);
-  if (const auto stop = cli::parse(*app, inv)) {
-    return *stop;
-  }
-  Options options;
-  options.format = parse_format(flags.format).value_or(Format::text);
-  options.list_rules = flags.list_rules;
-  options.paths = flags.paths;
-  if (!flags.environments.empty()) {
-    options.environments = flags.environments;
-  }
-  if (!flags.fail_level.empty()) {
-    options.fail_level = parse_severity(flags.fail_level).value_or(Severity::error);
-  }
-  const auto explicit_config = flags.config.empty() ? std::nullopt : std::optional<std::string>(flags.config);
-  const auto loaded = config::load(explicit_config, ".");
-  if (!loaded) {
-    cli::diagnose(inv, k_tool, "config: " + loaded.error().to_string());
-    return ExitCode::usage;
-  }
-  const config::File* file = loaded->has_value() ? &**loaded : nullptr;
-  const auto errors = apply_config(file, options, flags);
-  for (const auto& e : errors) {
-    cli::diagnose(inv, k_tool, "config: " + e.to_string() + (e.key.empty() ? "" : " [" + e.key + "]"));
-  }
-  if (!errors.empty()) {
-    return ExitCode::usage;
   }
   if (options.paths.empty()) {
     options.paths.emplace_back(".github/workflows");

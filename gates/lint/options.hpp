@@ -5,34 +5,40 @@
 #include <string>
 #include <vector>
 
-#include "core/finding.hpp"
-#include "core/invocation.hpp"
-#include "core/report.hpp"
+#include <CLI/CLI.hpp>
+
+#include "core/check.hpp"
+#include "core/config.hpp"
 #include "lint/data.hpp"
 #include "lint/suppress.hpp"
 
 namespace shipgate::lint {
 
-inline constexpr const char* k_tool = "shipgate-lint";
-
-/// Everything a lint run is configured with, after flags and .github/shipgate.yml are merged
-/// (flags win).
-struct Options {
+/// The flags shipgate-lint adds to core's (--format, --config, --list-rules).
+struct Flags {
   std::vector<std::string> paths;
-  Format format = Format::text;
+  std::string environments;
+  std::string fail_level;
+};
+
+/// Everything a lint run is configured with, after flags and the `lint:` section of
+/// .github/shipgate.yml are merged (flags win).
+struct Options {
+  /// The directory relative paths are taken from (the gate's working directory).
+  std::string base_dir;
+  std::vector<std::string> paths;
   std::optional<std::string> environments;
   Severity fail_level = Severity::error;
-  bool list_rules = false;
   std::vector<IgnoreEntry> ignore;
   std::map<std::string, std::optional<Severity>> severity;  // rule id -> new severity (nullopt: off)
   std::vector<DeployAction> extra_actions;
 };
 
-/// Parses flags and the config file into Options; on --help/--version or any error returns the
-/// exit code to stop with, having printed what is needed (all config errors at once).
-std::variant<Options, ExitCode> parse_options(const Invocation& inv);
+/// Adds PATH..., --environments and --fail-level.
+void add_flags(CLI::App& app, Flags& flags);
 
-/// The text of `shipgate-lint --help` (kept in README.md by a test).
-std::string help_text();
+/// Merges the flags and the `lint:` section into Options; config errors go to `section`.
+/// Relative paths are taken from `base_dir`.
+Options configure(const Flags& flags, config::Section& section, const std::string& base_dir);
 
 }  // namespace shipgate::lint

@@ -4,11 +4,11 @@
 #include <string_view>
 #include <vector>
 
-#include "core/finding.hpp"
+#include "core/check.hpp"
+#include "core/environments.hpp"
 #include "core/text.hpp"
 #include "lint/data.hpp"
 #include "lint/deploy_sites.hpp"
-#include "lint/environments.hpp"
 #include "lint/workflow.hpp"
 
 namespace shipgate::lint {
@@ -22,7 +22,7 @@ struct Context {
 /// Collects one rule's findings; the only way a rule reports.
 class Reporter {
 public:
-  Reporter(std::string rule, Severity severity, std::vector<Finding>& sink)
+  Reporter(std::string rule, Severity severity, std::vector<Check>& sink)
       : m_rule(std::move(rule)), m_severity(severity), m_sink(sink) {}
 
   /// A finding at the rule's default severity.
@@ -36,13 +36,13 @@ public:
     for (auto& r : related) {
       r.message = text::one_line(r.message);
     }
-    m_sink.push_back(Finding{m_rule, severity, where, text::one_line(message), std::move(related)});
+    m_sink.push_back(Check::finding(m_rule, severity, where, text::one_line(message), std::move(related)));
   }
 
 private:
   std::string m_rule;
   Severity m_severity;
-  std::vector<Finding>& m_sink;
+  std::vector<Check>& m_sink;
 };
 
 /// A lint rule: pure (model, context in; findings out), implementing only the hooks it needs.

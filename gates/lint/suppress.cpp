@@ -1,7 +1,5 @@
 #include "lint/suppress.hpp"
 
-#include <filesystem>
-
 #include <re2/re2.h>
 
 #include "core/text.hpp"
@@ -51,27 +49,21 @@ InlineSuppressions::InlineSuppressions(std::string_view text) {
   }
 }
 
-bool InlineSuppressions::covers(const Finding& finding) const {
+bool InlineSuppressions::covers(const Check& finding) const {
   const auto it = m_by_line.find(finding.where.line);
   if (it == m_by_line.end()) {
     return false;
   }
   for (const auto& id : it->second) {
-    if (id == finding.rule) {
+    if (id == finding.name) {
       return true;
     }
   }
   return false;
 }
 
-std::string canonical_path(const std::string& path) {
-  std::error_code ec;
-  const auto canonical = std::filesystem::weakly_canonical(path, ec);
-  return ec ? path : canonical.string();
-}
-
-bool IgnoreEntry::covers(const Finding& finding, const std::string& canonical_file) const {
-  if (!rule.empty() && rule != finding.rule) {
+bool IgnoreEntry::covers(const Check& finding, const std::string& canonical_file) const {
+  if (!rule.empty() && rule != finding.name) {
     return false;
   }
   if (!file.empty() && file != canonical_file) {

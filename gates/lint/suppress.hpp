@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/finding.hpp"
+#include "core/check.hpp"
 
 namespace shipgate::lint {
 
@@ -14,7 +14,7 @@ namespace shipgate::lint {
 class InlineSuppressions {
 public:
   explicit InlineSuppressions(std::string_view text);
-  bool covers(const Finding& finding) const;
+  bool covers(const Check& finding) const;
 
 private:
   std::map<int, std::vector<std::string>> m_by_line;
@@ -28,12 +28,9 @@ struct IgnoreEntry {
   int line = 0;
   int column = 0;
 
-  /// `canonical_file` is the finding's file as canonical_path() gives it.
-  bool covers(const Finding& finding, const std::string& canonical_file) const;
+  /// `canonical_file` is the finding's file as paths::canonical() gives it.
+  bool covers(const Check& finding, const std::string& canonical_file) const;
 };
-
-/// The absolute, normalised form of `path` (symlinks resolved where the path exists).
-std::string canonical_path(const std::string& path);
 
 /// Parses "path", "path:12" or "path:12:5" into an IgnoreEntry's place.
 IgnoreEntry parse_ignore_place(std::string rule, std::string_view place);

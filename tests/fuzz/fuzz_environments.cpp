@@ -5,7 +5,7 @@
 #include <string>
 
 #include "core/source.hpp"
-#include "lint/environments.hpp"
+#include "core/environments.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t size) {
   const std::string name = "environments.json";
@@ -13,7 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
   if (!text) {
     return -1;  // load_environments() refuses it before parsing
   }
-  const auto records = shipgate::lint::parse_environments(*text, name);
+  const auto records = shipgate::parse_environments(*text, name);
   if (records) {
     for (const auto& record : records->records) {
       (void)records->find(record.name);

@@ -13,7 +13,7 @@
 #include "core/yaml.hpp"
 #include "lint/data.hpp"
 #include "lint/deploy_sites.hpp"
-#include "lint/environments.hpp"
+#include "core/environments.hpp"
 #include "lint/lint.hpp"
 #include "lint/workflow.hpp"
 
@@ -32,8 +32,8 @@ const shipgate::lint::LintData& data() {
 }
 
 /// Records for one protected and one unprotected environment, so environment-missing runs too.
-const shipgate::lint::EnvironmentRecords& records() {
-  static const shipgate::lint::EnvironmentRecords k_records{
+const shipgate::EnvironmentRecords& records() {
+  static const shipgate::EnvironmentRecords k_records{
       "environments.json", {{"production", {"required_reviewers"}}, {"staging", {}}}};
   return k_records;
 }
@@ -60,5 +60,5 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
   const std::vector<shipgate::lint::Source> sources = {{name, std::move(*text)}};
   const shipgate::lint::Context ctx{data(), &records()};
   const auto report = shipgate::lint::lint_sources(sources, {}, ctx, shipgate::lint::Options{});
-  return report.findings.size() + summary.sites.size() == static_cast<std::size_t>(-1) ? 1 : 0;
+  return report.checks.size() + summary.sites.size() == static_cast<std::size_t>(-1) ? 1 : 0;
 }

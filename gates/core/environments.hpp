@@ -6,7 +6,7 @@
 
 #include "core/result.hpp"
 
-namespace shipgate::lint {
+namespace shipgate {
 
 /// One GitHub Environment as the repository has it.
 struct EnvironmentRecord {
@@ -26,9 +26,10 @@ struct EnvironmentRecords {
 
 /// Reads GitHub's `GET /repos/{owner}/{repo}/environments` JSON (`{"total_count": N,
 /// "environments": [{"name": ..., "protection_rules": [...]}]}`), or a YAML/JSON list of names.
-Result<EnvironmentRecords> load_environments(const std::string& path);
+/// `path` is taken relative to `cwd` when it is relative (and `cwd` is not empty).
+Result<EnvironmentRecords> load_environments(const std::string& path, const std::string& cwd = {});
 
 /// The same from text already read (tests, and the loader itself).
 Result<EnvironmentRecords> parse_environments(const std::string& contents, const std::string& path);
 
-}  // namespace shipgate::lint
+}  // namespace shipgate

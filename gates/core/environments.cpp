@@ -1,4 +1,4 @@
-#include "lint/environments.hpp"
+#include "core/environments.hpp"
 
 #include <algorithm>
 #include <sstream>
@@ -9,7 +9,7 @@
 #include "core/text.hpp"
 #include "core/yaml.hpp"
 
-namespace shipgate::lint {
+namespace shipgate {
 
 const EnvironmentRecord* EnvironmentRecords::find(const std::string& name) const {
   for (const auto& record : records) {
@@ -145,12 +145,12 @@ Result<EnvironmentRecords> parse_environments(const std::string& contents, const
   return from_api_json(combined, path);
 }
 
-Result<EnvironmentRecords> load_environments(const std::string& path) {
-  auto contents = read_text_file(path);
+Result<EnvironmentRecords> load_environments(const std::string& path, const std::string& cwd) {
+  auto contents = read_text_file_in(cwd, path);
   if (!contents) {
     return contents.error();
   }
   return parse_environments(*contents, path);
 }
 
-}  // namespace shipgate::lint
+}  // namespace shipgate

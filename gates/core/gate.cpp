@@ -1,0 +1,326 @@
+#include "core/gate.hpp"
+
+#include <algorithm>
+#include <ostream>
+#include <sstream>
+
+#include "core/cli.hpp"
+#include "core/text.hpp"
+
+namespace shipgate {
+
+Log::Log(const Invocation& inv, std::string tool, github::Runtime& runtime)
+    : m_inv(inv),
+      m_tool(std::move(tool)),
+      m_runtime(runtime),
+      m_debug(runtime.debug() || inv.getenv("SHIPGATE_DEBUG").value_or("") == "1") {}
+
+void Log::diagnose(const std::string& message) const { cli::diagnose(m_inv, m_tool, message); }
+
+void Log::debug(const std::string& message) const {
+  if (m_debug) {
+    diagnose("debug: " + message);
+  }
+}
+
+void Log::group_begin(const std::string& title) const {
+  if (m_debug) {
+    m_runtime.group_begin(title);
+  }
+}
+
+void Log::group_end() const {
+  if (m_debug) {
+    m_runtime.group_end();
+  }
+}
+
+const std::vector<std::string>& core_output_names() {
+  static const std::vector<std::string> k_names = {"result", "exit-code", "report"};
+  return k_names;
+}
+
+namespace {
+
+/// Usage errors printed before the rest are summarised in one line, so a hostile config cannot
+/// flood the log.
+constexpr std::size_t k_max_listed_errors = 50;
+
+/// The `report` output is cut below GitHub's 1 MiB limit for one output value.
+constexpr std::size_t k_max_report_output = 1000 * 1000;
+
+/// The flags every gate has, besides --help and --version.
+struct CommonFlags {
+  std::string format = "text";
+  std::string config;
+  bool list_rules = false;
+};
+
+std::vector<std::string> format_choices(bool with_sarif) {
+  auto choices = k_format_names.names();
+  if (!with_sarif) {
+    choices.erase(std::remove(choices.begin(), choices.end(), "sarif"), choices.end());
+  }
+  return choices;
+}
+
+std::unique_ptr<CLI::App> make_cli(Gate& gate, const GateInfo& info, bool has_rules, CommonFlags& flags) {
+  auto app = cli::make_app(info.name, info.description);
+  const auto formats = format_choices(has_rules);
+  app->add_option("--format", flags.format, "Result format on stdout: " + text::join(formats, "|") + " (default: text)")
+      ->check(CLI::IsMember(formats))
+      ->option_text("FORMAT");
+  gate.add_flags(*app);
+  app->add_option("--config", flags.config, "Config file (default: .github/shipgate.yml, found upwards)")
+      ->option_text("FILE");
+  if (has_rules) {
+    app->add_flag("--list-rules", flags.list_rules, "List every rule with its severity and exit");
+  }
+  return app;
+}
+
+/// Replaces every secret in `s` with ***.
+void scrub(std::string& s, const std::vector<std::string>& secrets) {
+  for (const auto& secret : secrets) {
+    for (auto at = s.find(secret); at != std::string::npos; at = s.find(secret, at + 3)) {
+      s.replace(at, secret.size(), "***");
+    }
+  }
+}
+
+void scrub(nlohmann::json& j, const std::vector<std::string>& secrets) {
+  if (j.is_string()) {
+    auto s = j.get<std::string>();
+    scrub(s, secrets);
+    j = s;
+  } else if (j.is_structured()) {
+    for (auto& item : j) {
+      scrub(item, secrets);
+    }
+  }
+}
+
+void scrub(Outcome& o, const std::vector<std::string>& secrets) {
+  if (secrets.empty()) {
+    return;
+  }
+  for (auto& c : o.checks) {
+    scrub(c.message, secrets);
+    scrub(c.details, secrets);
+    for (auto& r : c.related) {
+      scrub(r.message, secrets);
+    }
+  }
+  for (auto& e : o.input_errors) {
+    scrub(e.message, secrets);
+  }
+  scrub(o.headline, secrets);
+  for (auto& [name, value] : o.outputs) {
+    scrub(value, secrets);
+  }
+}
+
+/// Runs one gate invocation; every way out goes through finish(), stop() or internal_error().
+class Driver {
+public:
+  Driver(Gate& gate, const Invocation& inv)
+      : m_gate(gate), m_inv(inv), m_info(gate.info()), m_rules(gate.rules()), m_runtime(inv, inv.err) {}
+
+  int run();
+  int internal_error(const std::string& what) noexcept;
+
+private:
+  void say(const std::string& message) const { cli::diagnose(m_inv, m_info.name, message); }
+  int stop(ExitCode code, const std::vector<Error>& errors, const std::string& prefix, const std::string& fix,
+           const std::string& hint = {});
+  void list_rules() const;
+  int finish(Outcome outcome, Format format);
+  ExitCode publish(const Outcome& outcome, Format format, ExitCode code);
+  bool set_outputs(const std::vector<std::pair<std::string, std::string>>& outputs);
+
+  Gate& m_gate;
+  const Invocation& m_inv;
+  GateInfo m_info;
+  std::vector<RuleInfo> m_rules;
+  github::Runtime m_runtime;
+  std::vector<std::string> m_secrets;
+};
+
+int Driver::run() {
+  CommonFlags flags;
+  auto app = make_cli(m_gate, m_info, !m_rules.empty(), flags);
+  std::string usage_error;
+  if (const auto early = cli::parse(*app, m_inv, usage_error)) {
+    if (*early == ExitCode::pass) {
+      return 0;
+    }
+    return stop(*early, {{usage_error, {}, {}}}, "", "fix the step's arguments",
+                "Run '" + m_info.name + " --help' for usage.");
+  }
+  if (flags.list_rules) {
+    list_rules();
+    return 0;
+  }
+  const auto explicit_config = flags.config.empty() ? std::nullopt : std::optional<std::string>(flags.config);
+  const auto loaded = config::load(explicit_config, m_inv.cwd);
+  if (!loaded) {
+    return stop(ExitCode::usage, {loaded.error()}, "config: ", "fix the config file");
+  }
+  const config::File* file = loaded->has_value() ? &**loaded : nullptr;
+  config::Section section(file, m_info.section);
+  m_gate.configure(section, *app, m_inv);
+  auto errors = file ? config::check_sections(*file, m_info.section) : std::vector<Error>{};
+  auto section_errors = section.finish();
+  errors.insert(errors.end(), section_errors.begin(), section_errors.end());
+  if (!errors.empty()) {
+    return stop(ExitCode::usage, errors, "config: ", "fix the config file");
+  }
+  m_secrets = m_gate.secrets();
+  m_secrets.erase(std::remove(m_secrets.begin(), m_secrets.end(), std::string()), m_secrets.end());
+  for (const auto& secret : m_secrets) {
+    m_runtime.mask(secret);
+  }
+  if (const auto prepared = m_gate.prepare(m_inv); !prepared.empty()) {
+    return stop(ExitCode::usage, prepared, "", "fix the inputs named above");
+  }
+  Log log(m_inv, m_info.name, m_runtime);
+  return finish(m_gate.evaluate(m_inv, log), k_format_names.parse(flags.format).value_or(Format::text));
+}
+
+void Driver::list_rules() const {
+  for (const auto& rule : m_rules) {
+    m_inv.out << rule.id << "  " << to_string(rule.severity) << "  " << rule.summary << '\n';
+  }
+}
+
+/// Reports errors that stop the gate before it evaluates (bad flags, config, inputs): on stderr,
+/// and inside Actions as annotations, `result=error` and the exit code, and a step summary.
+int Driver::stop(ExitCode code, const std::vector<Error>& errors, const std::string& prefix, const std::string& fix,
+                 const std::string& hint) {
+  const auto shown = std::min(errors.size(), k_max_listed_errors);
+  std::string listed;
+  for (std::size_t i = 0; i < shown; ++i) {
+    const auto& e = errors[i];
+    say(prefix + e.to_string() + (e.key.empty() ? "" : " [" + e.key + "]"));
+    m_runtime.annotate(Severity::error, e.where, m_info.name, e.message);
+    listed += "- " + (e.where.file.empty() ? "" : text::markdown(e.where.to_string()) + ": ") + text::markdown(e.message) +
+              "\n";
+  }
+  if (errors.size() > shown) {
+    say("... and " + std::to_string(errors.size() - shown) + " more errors");
+    listed += "- ... and " + std::to_string(errors.size() - shown) + " more\n";
+  }
+  if (!hint.empty()) {
+    m_inv.err << hint << '\n';
+  }
+  if (m_runtime.active()) {
+    const auto md = "### " + m_info.name + ": error\n\nThe gate did not run: " + text::markdown(fix) +
+                    ".\n\n" + listed;
+    const auto summary = m_runtime.append_summary(md);
+    const bool outputs = set_outputs({{"result", "error"}, {"exit-code", std::to_string(static_cast<int>(code))}});
+    if (!summary.ok() || !outputs) {
+      code = ExitCode::could_not_evaluate;
+    }
+  }
+  return static_cast<int>(code);
+}
+
+int Driver::finish(Outcome outcome, Format format) {
+  scrub(outcome, m_secrets);
+  for (const auto& e : outcome.input_errors) {
+    say(e.to_string());
+  }
+  const ReportInfo info{m_info.name, SHIPGATE_VERSION, m_rules};
+  write_results(format, outcome, info, m_inv.out, m_inv.color_out());
+  m_inv.out.flush();
+  auto code = outcome.exit_code();
+  if (!m_inv.out) {
+    say("cannot write the results to stdout");
+    code = ExitCode::could_not_evaluate;
+  }
+  for (const auto& s : outcome.skipped) {
+    say("skipped " + s.name + ": " + s.reason);
+  }
+  say(headline(outcome));
+  return static_cast<int>(publish(outcome, format, code));
+}
+
+bool Driver::set_outputs(const std::vector<std::pair<std::string, std::string>>& outputs) {
+  for (const auto& [name, value] : outputs) {
+    if (const auto written = m_runtime.set_output(name, value); !written) {
+      say(written.error().to_string() + "; step outputs are not set");
+      return false;
+    }
+  }
+  return true;
+}
+
+/// Annotations, the step summary and the step outputs inside Actions; a failure to write any of
+/// them makes the run "could not evaluate".
+ExitCode Driver::publish(const Outcome& outcome, Format format, ExitCode code) {
+  if (!m_runtime.active()) {
+    return code;
+  }
+  if (format != Format::github) {
+    for (const auto& c : outcome.checks) {
+      if (c.verdict != Verdict::pass) {
+        m_runtime.annotate(annotation_level(c), c.where, c.name, c.message);
+      }
+    }
+    for (const auto& e : outcome.input_errors) {
+      m_runtime.annotate(Severity::error, e.where, m_info.name, e.message);
+    }
+  }
+  const ReportInfo info{m_info.name, SHIPGATE_VERSION, m_rules};
+  if (const auto written = m_runtime.append_summary(summary_markdown(outcome, info)); !written) {
+    say(written.error().to_string());
+    code = ExitCode::could_not_evaluate;
+  }
+  const auto declared = m_gate.output_names();
+  for (const auto& output : outcome.outputs) {
+    if (std::find(declared.begin(), declared.end(), output.first) == declared.end()) {
+      throw std::logic_error("output '" + output.first + "' is not declared by the gate");
+    }
+  }
+  std::ostringstream report;
+  write_text(outcome, report, false);
+  auto outputs = outcome.outputs;
+  outputs.insert(outputs.begin(), {{"result", std::string(result_name(code))},
+                                   {"exit-code", std::to_string(static_cast<int>(code))},
+                                   {"report", github::cut_at_line(report.str(), k_max_report_output,
+                                                                  "(report cut short: see the step summary or the log)")}});
+  if (!set_outputs(outputs)) {
+    code = ExitCode::could_not_evaluate;
+  }
+  return code;
+}
+
+int Driver::internal_error(const std::string& what) noexcept {
+  try {
+    return stop(ExitCode::could_not_evaluate, {{"internal error: " + what, {}, {}}}, "",
+                "this is a bug in the gate; please report it with the log");
+  } catch (...) {
+    return static_cast<int>(ExitCode::could_not_evaluate);
+  }
+}
+
+}  // namespace
+
+std::string help_text(Gate& gate) {
+  CommonFlags flags;
+  return make_cli(gate, gate.info(), !gate.rules().empty(), flags)->help();
+}
+
+int run_gate(Gate& gate, const Invocation& inv) {
+  std::optional<Driver> driver;
+  try {
+    driver.emplace(gate, inv);
+    return driver->run();
+  } catch (const std::exception& e) {
+    return driver ? driver->internal_error(e.what()) : static_cast<int>(ExitCode::could_not_evaluate);
+  } catch (...) {
+    return driver ? driver->internal_error("unknown exception") : static_cast<int>(ExitCode::could_not_evaluate);
+  }
+}
+
+}  // namespace shipgate
