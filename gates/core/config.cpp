@@ -74,13 +74,13 @@ std::vector<Error> check_sections(const File& file, const std::string& own_secti
   return errors;
 }
 
-std::vector<Error> check_keys(const File& file, const yaml::Node& map, const std::vector<std::string>& known,
+std::vector<Error> check_keys(const yaml::Document& doc, const yaml::Node& map, const std::vector<std::string>& known,
                               const std::string& key, std::string_view context) {
   std::vector<Error> errors;
   for (const auto& pair : map.pairs) {
-    const auto& k = file.doc.at(pair.key);
+    const auto& k = doc.at(pair.key);
     if (auto message = text::unknown_name("key", k.value, known, context)) {
-      errors.push_back({std::move(*message), {file.path, k.pos.line, k.pos.column}, key});
+      errors.push_back({std::move(*message), {doc.file(), k.pos.line, k.pos.column}, key.empty() ? k.value : key + "." + k.value});
     }
   }
   return errors;
@@ -173,11 +173,8 @@ void Section::error(const yaml::Node& at, std::string_view key, const std::strin
 
 std::vector<Error> Section::finish() {
   if (m_node != nullptr) {
-    for (const auto& pair : m_node->pairs) {
-      const auto& key = m_file->doc.at(pair.key);
-      if (const auto message = text::unknown_name("key", key.value, m_known, " in section '" + m_gate + "'")) {
-        error(key, key.value, *message);
-      }
+    for (auto& e : check_keys(m_file->doc, *m_node, m_known, m_gate, " in section '" + m_gate + "'")) {
+      m_errors.push_back(std::move(e));
     }
   }
   return std::move(m_errors);

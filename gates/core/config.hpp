@@ -30,9 +30,10 @@ Result<std::optional<File>> load(const std::optional<std::string>& explicit_path
 /// Errors for top-level keys that are neither a gate section nor `own_section` (with "did you mean").
 std::vector<Error> check_sections(const File& file, const std::string& own_section = {});
 
-/// Errors for keys of the mapping `map` that are not in `known`, with "did you mean"; `key` names
-/// the config key the mapping sits under (for the error's key field).
-std::vector<Error> check_keys(const File& file, const yaml::Node& map, const std::vector<std::string>& known,
+/// Errors for keys of the mapping `map` in `doc` that are not in `known`, with "did you mean":
+/// the one key check for config sections, nested config entries and rule data. `key` names the
+/// config key the mapping sits under; an error's key field is "KEY.unknown" (or "unknown").
+std::vector<Error> check_keys(const yaml::Document& doc, const yaml::Node& map, const std::vector<std::string>& known,
                               const std::string& key, std::string_view context = {});
 
 /// Reads one gate's section and collects every error with file, line and key, so all of them can
@@ -54,7 +55,6 @@ public:
   std::vector<Error> finish();
   const yaml::Document* document() const { return m_file ? &m_file->doc : nullptr; }
   const std::string& path() const;
-  const File* file() const { return m_file; }
 
 private:
   const File* m_file;

@@ -47,7 +47,7 @@ namespace {
 constexpr std::size_t k_max_listed_errors = 50;
 
 /// The `report` output is cut below GitHub's 1 MiB limit for one output value.
-constexpr std::size_t k_max_report_output = 1000 * 1000;
+constexpr std::size_t k_max_report_output = std::size_t{1000} * 1000;
 
 /// The flags every gate has, besides --help and --version.
 struct CommonFlags {

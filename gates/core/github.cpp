@@ -53,7 +53,7 @@ std::string make_delimiter(std::string_view value) {
   std::random_device device;
   std::mt19937_64 rng(device());
   for (;;) {
-    const std::string delimiter = "ghadelimiter_" + std::to_string(rng());
+    std::string delimiter = "ghadelimiter_" + std::to_string(rng());
     if (value.find(delimiter) == std::string_view::npos) {
       return delimiter;
     }

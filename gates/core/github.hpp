@@ -11,7 +11,7 @@
 namespace shipgate::github {
 
 /// Largest step summary GitHub accepts per step; we stop short of it and say so.
-inline constexpr std::size_t k_summary_limit = 1024 * 1024;
+inline constexpr std::size_t k_summary_limit = std::size_t{1024} * 1024;
 
 /// `text` cut at a line boundary so that it and `note` fit in `limit` bytes, `note` appended;
 /// `text` unchanged when it fits.

@@ -71,7 +71,7 @@ Result<std::string> read_text_file(const std::string& path, std::size_t max_byte
   if (!S_ISREG(st.st_mode)) {
     return Error{"not a regular file (a pipe, socket or device)", {path, 0, 0}, {}};
   }
-  const auto limit_error = Error{"file is larger than the " + std::to_string(max_bytes / (1024 * 1024)) +
+  const auto limit_error = Error{"file is larger than the " + std::to_string(max_bytes / (std::size_t{1024} * 1024)) +
                                      " MiB limit for inputs",
                                  {path, 0, 0}, {}};
   if (static_cast<std::size_t>(st.st_size) > max_bytes) {

@@ -9,7 +9,7 @@ namespace shipgate {
 
 /// Largest input file a gate reads (workflows, configs, records); larger files are refused with
 /// exit 2 rather than read into memory. Real workflow files are a few kilobytes.
-inline constexpr std::size_t k_max_input_bytes = 4 * 1024 * 1024;
+inline constexpr std::size_t k_max_input_bytes = std::size_t{4} * 1024 * 1024;
 
 /// Reads a text file a user gave us: refuses directories, files over `max_bytes`, NUL bytes and
 /// invalid UTF-8, each with a message naming the file (and line where known); strips a UTF-8 BOM.

@@ -56,7 +56,7 @@ struct Limits {
   /// What the document would weigh with every alias expanded (scalar bytes + nodes); an alias
   /// bomb or a fan-out of a large anchored block is refused past this, so no later walk that
   /// follows aliases can be made to do unbounded work.
-  std::uint64_t max_expanded = 16u * 1024 * 1024;
+  std::uint64_t max_expanded = std::uint64_t{16} * 1024 * 1024;
   std::size_t max_nodes = 250'000;  // a large real workflow has a few thousand
 };
 

@@ -1,5 +1,7 @@
 #include "lint/data.hpp"
 
+#include "core/config.hpp"
+
 #include <algorithm>
 
 #include "core/embedded.hpp"
@@ -51,22 +53,15 @@ std::string scalar(const yaml::Document& doc, const yaml::Node& map, std::string
   return node != nullptr && node->is_scalar() ? node->value : std::string{};
 }
 
+void append(std::vector<Error>& errors, std::vector<Error> more) {
+  errors.insert(errors.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+}
+
 Error data_error(const yaml::Document& doc, const yaml::Node& at, const std::string& message) {
   return Error{message, {doc.file(), at.pos.line, at.pos.column}, {}};
 }
 
 }  // namespace
-
-/// Reports keys of `map` that are not in `known`, with "did you mean".
-void check_keys(const yaml::Document& doc, const yaml::Node& map, const std::vector<std::string>& known,
-                std::vector<Error>& errors) {
-  for (const auto& pair : map.pairs) {
-    const auto& key = doc.at(pair.key);
-    if (const auto message = text::unknown_name("key", key.value, known)) {
-      errors.push_back(data_error(doc, key, *message));
-    }
-  }
-}
 
 void read_deploy_actions(const yaml::Document& doc, const yaml::Node& list, std::vector<DeployAction>& out,
                          std::vector<Error>& errors) {
@@ -80,7 +75,7 @@ void read_deploy_actions(const yaml::Document& doc, const yaml::Node& list, std:
       errors.push_back(data_error(doc, entry, "a deploy action must be a mapping"));
       continue;
     }
-    check_keys(doc, entry, {"uses", "platform", "app-input", "autocreate"}, errors);
+    append(errors, config::check_keys(doc, entry, {"uses", "platform", "app-input", "autocreate"}, {}));
     DeployAction action;
     action.uses = scalar(doc, entry, "uses");
     action.platform = scalar(doc, entry, "platform");
@@ -90,7 +85,7 @@ void read_deploy_actions(const yaml::Document& doc, const yaml::Node& list, std:
       continue;
     }
     if (const auto* autocreate = doc.get(entry, "autocreate"); autocreate != nullptr) {
-      check_keys(doc, *autocreate, {"input", "default", "true-unless"}, errors);
+      append(errors, config::check_keys(doc, *autocreate, {"input", "default", "true-unless"}, {}));
       AutocreateInput input{scalar(doc, *autocreate, "input"), scalar(doc, *autocreate, "default"),
                             scalar(doc, *autocreate, "true-unless")};
       if (input.input.empty()) {

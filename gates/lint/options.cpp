@@ -64,7 +64,7 @@ void read_ignore(config::Section& section, Options& options) {
       section.error(entry, "ignore", "each ignore entry needs 'rule', 'file' (path[:line[:col]]) or both");
       continue;
     }
-    for (auto& e : config::check_keys(*section.file(), entry, {"rule", "file", "reason"}, "lint.ignore",
+    for (auto& e : config::check_keys(*section.document(), entry, {"rule", "file", "reason"}, "lint.ignore",
                                       " in an ignore entry")) {
       section.add(std::move(e));
     }

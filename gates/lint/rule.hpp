@@ -26,13 +26,14 @@ public:
       : m_rule(std::move(rule)), m_severity(severity), m_sink(sink) {}
 
   /// A finding at the rule's default severity.
-  void report(const Location& where, std::string message, std::vector<Related> related = {}) {
-    report(m_severity, where, std::move(message), std::move(related));
+  void report(const Location& where, const std::string& message, std::vector<Related> related = {}) {
+    report(m_severity, where, message, std::move(related));
   }
   /// A finding at another severity (an unverifiable case reported lower, say).
   /// Messages embed values from the workflow; they are made one line here, so that no value can
   /// start a line of output (a forged `::add-mask::` or `::stop-commands::` in Actions logs).
-  void report(Severity severity, const Location& where, std::string message, std::vector<Related> related = {}) {
+  void report(Severity severity, const Location& where, const std::string& message,
+              std::vector<Related> related = {}) {
     for (auto& r : related) {
       r.message = text::one_line(r.message);
     }

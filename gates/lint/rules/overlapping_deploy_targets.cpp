@@ -39,7 +39,7 @@ bool runs_after(const WorkflowSummary& wf, const std::string& later, const std::
 
 /// One site per (workflow, job); a job ordered after another deploying job of its workflow is
 /// part of the same sequence and dropped.
-std::vector<Site> independent_sites(std::vector<Site> sites) {
+std::vector<Site> independent_sites(const std::vector<Site>& sites) {
   std::vector<Site> out;
   for (const auto& site : sites) {
     const bool covered = std::any_of(out.begin(), out.end(), [&site](const Site& kept) {
