@@ -178,7 +178,8 @@ void walk_case(const fs::path& fixture, std::vector<fs::path>& files, std::vecto
   std::sort(inputs.begin(), inputs.end());
 }
 
-std::vector<std::string> expand_args(const Spec& spec, const fs::path& fixture, const std::vector<std::string>& inputs) {
+std::vector<std::string> expand_args(const Spec& spec, const fs::path& fixture,
+                                     const std::vector<std::string>& inputs) {
   std::vector<std::string> args;
   for (const auto& arg : spec.args) {
     if (arg == "{inputs}") {
@@ -293,8 +294,8 @@ int main(int argc, char** argv) {
       ++failures;
     }
   }
-  for (const auto& [parts, text, stream] : {std::tuple{&spec.stdout_parts, out.str(), "stdout"},
-                                            std::tuple{&spec.stderr_parts, err.str(), "stderr"}}) {
+  for (const auto& [parts, text, stream] :
+       {std::tuple{&spec.stdout_parts, out.str(), "stdout"}, std::tuple{&spec.stderr_parts, err.str(), "stderr"}}) {
     for (const auto& part : *parts) {
       if (text.find(part) == std::string::npos) {
         std::cerr << stream << " lacks: " << part << '\n';
@@ -304,18 +305,19 @@ int main(int argc, char** argv) {
   }
   for (const auto& e : spec.expectations) {
     if (!e.met) {
-      std::cerr << "unmet " << e.kind << "[" << e.name << "] " << (e.file.empty() ? "" : e.file + ":" + std::to_string(e.line))
-                << ": " << e.part << '\n';
+      std::cerr << "unmet " << e.kind << "[" << e.name << "] "
+                << (e.file.empty() ? "" : e.file + ":" + std::to_string(e.line)) << ": " << e.part << '\n';
       ++failures;
     }
   }
   const bool input_expected = std::any_of(spec.expectations.begin(), spec.expectations.end(),
                                           [](const Expectation& e) { return e.name == "input"; });
   if (spec.exit ? code != *spec.exit : code == 3 || (code == 2 && !input_expected)) {
-    std::cerr << "exit code " << code << (spec.exit ? ", expected " + std::to_string(*spec.exit) : "") << "\n" << err.str();
+    std::cerr << "exit code " << code << (spec.exit ? ", expected " + std::to_string(*spec.exit) : "") << "\n"
+              << err.str();
     ++failures;
   }
-  std::cout << fixture.string() << ": exit " << code << ", " << spec.expectations.size() << " expectations, " << failures
-            << " failures\n";
+  std::cout << fixture.string() << ": exit " << code << ", " << spec.expectations.size() << " expectations, "
+            << failures << " failures\n";
   return failures == 0 ? 0 : 1;
 }

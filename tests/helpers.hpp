@@ -1,10 +1,10 @@
 #pragma once
 
+#include <unistd.h>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
 #include <string>
 #include <vector>
 

@@ -24,9 +24,12 @@ TEST_CASE("version and help print to stdout and exit 0", "[cli]") {
 }
 
 TEST_CASE("bad flags exit 2 with a message on stderr", "[cli]") {
-  for (const auto& args : std::vector<std::vector<std::string>>{
-           {"--format", "xml"}, {"--bogus"}, {"--fail-level", "fatal"}, {"--environments"},
-           {"--bogus", "--version"}, {"--format", "xml", "--version"}}) {
+  for (const auto& args : std::vector<std::vector<std::string>>{{"--format", "xml"},
+                                                                {"--bogus"},
+                                                                {"--fail-level", "fatal"},
+                                                                {"--environments"},
+                                                                {"--bogus", "--version"},
+                                                                {"--format", "xml", "--version"}}) {
     const auto r = run_lint(args);
     CHECK(r.code == 2);
     CHECK(r.out.empty());

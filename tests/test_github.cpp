@@ -12,8 +12,10 @@ struct Fixture {
   std::string output = dir.write("output", "");
   std::string summary = dir.write("summary", "");
   std::ostringstream out, err, commands;
-  Invocation inv{{}, {{"GITHUB_ACTIONS", "true"}, {"GITHUB_OUTPUT", output}, {"GITHUB_STEP_SUMMARY", summary}},
-                 out, err, false, false, "/", nullptr};
+  Invocation inv{{},    {{"GITHUB_ACTIONS", "true"}, {"GITHUB_OUTPUT", output}, {"GITHUB_STEP_SUMMARY", summary}},
+                 out,   err,
+                 false, false,
+                 "/",   nullptr};
 };
 
 }  // namespace
@@ -46,8 +48,9 @@ TEST_CASE("masks, groups and annotations are written only inside Actions", "[git
   gh.group_begin("details");
   gh.annotate(Severity::error, {"a.yml", 1, 2}, "r", "m");
   gh.group_end();
-  CHECK(f.commands.str() == "::add-mask::s3cr3t%0Avalue\n::group::details\n::error file=a.yml,line=1,col=2,title=r::m\n"
-                            "::endgroup::\n");
+  CHECK(f.commands.str() ==
+        "::add-mask::s3cr3t%0Avalue\n::group::details\n::error file=a.yml,line=1,col=2,title=r::m\n"
+        "::endgroup::\n");
   std::ostringstream out, err, commands;
   Invocation outside{{}, {}, out, err, false, false, "/", nullptr};
   github::Runtime off(outside, commands);
@@ -74,7 +77,9 @@ TEST_CASE("the step summary stays under GitHub's 1 MiB limit", "[github]") {
 
 TEST_CASE("an unwritable GITHUB_OUTPUT is an error, not silence", "[github]") {
   std::ostringstream out, err, commands;
-  Invocation inv{{}, {{"GITHUB_ACTIONS", "true"}, {"GITHUB_OUTPUT", "/nonexistent/dir/output"}}, out, err, false, false, "/", nullptr};
+  Invocation inv{
+      {},     {{"GITHUB_ACTIONS", "true"}, {"GITHUB_OUTPUT", "/nonexistent/dir/output"}}, out, err, false, false, "/",
+      nullptr};
   github::Runtime gh(inv, commands);
   const auto written = gh.set_output("a", "b");
   REQUIRE_FALSE(written.ok());

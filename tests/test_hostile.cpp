@@ -109,7 +109,7 @@ TEST_CASE("shell variables that double, and env chains that fan out, stay cheap"
 TEST_CASE("binary, NUL and invalid UTF-8 files are refused with the file named", "[hostile]") {
   CHECK_THAT(load_error(std::string("on: push\n\0jobs: {}\n", 19)), Catch::Contains("w.yml:2: binary file: NUL byte"));
   CHECK_THAT(load_error("on: push\nname: \xff\xfe\n"), Catch::Contains("w.yml:2: not valid UTF-8"));
-  CHECK_THAT(load_error("a: \xc0\xaf\n"), Catch::Contains("not valid UTF-8"));  // overlong
+  CHECK_THAT(load_error("a: \xc0\xaf\n"), Catch::Contains("not valid UTF-8"));      // overlong
   CHECK_THAT(load_error("a: \xed\xa0\x80\n"), Catch::Contains("not valid UTF-8"));  // surrogate
 }
 
@@ -207,8 +207,8 @@ TEST_CASE("files that are not workflows, and empty directories, are input errors
 
 TEST_CASE("a file named twice is linted once", "[hostile]") {
   test::TempDir dir;
-  const auto wf = dir.write("wf/d.yml",
-                            "on: push\njobs:\n  d:\n    steps:\n      - run: heroku container:release web -a x\n");
+  const auto wf =
+      dir.write("wf/d.yml", "on: push\njobs:\n  d:\n    steps:\n      - run: heroku container:release web -a x\n");
   const auto r = run_lint({(dir.path() / "wf").string(), wf, (dir.path() / "wf/./d.yml").string(), "--format", "json"});
   CHECK(r.code == 0);
   CHECK_THAT(r.out, Catch::Contains("\"files\": 1"));
@@ -216,9 +216,10 @@ TEST_CASE("a file named twice is linted once", "[hostile]") {
 
 TEST_CASE("values from the workflow cannot forge workflow commands", "[hostile]") {
   test::TempDir dir;
-  const auto wf = dir.write("d.yml",
-                            "on: push\njobs:\n  d:\n    environment: \"prod\\n::add-mask::shipgate\\n::stop-commands::x\"\n"
-                            "    steps: [{run: x}]\n");
+  const auto wf =
+      dir.write("d.yml",
+                "on: push\njobs:\n  d:\n    environment: \"prod\\n::add-mask::shipgate\\n::stop-commands::x\"\n"
+                "    steps: [{run: x}]\n");
   const auto envs = dir.write("envs.yml", "[staging]\n");
   const auto r = run_lint({wf, "--environments", envs});
   CHECK(r.code == 1);

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include "helpers.hpp"
 #include "core/environments.hpp"
+#include "helpers.hpp"
 #include "lint/expressions.hpp"
 #include "lint/lint.hpp"
 #include "lint/registry.hpp"
@@ -50,8 +50,7 @@ TEST_CASE("config: environments path, rule severities and ignore entries", "[lin
   test::TempDir dir;
   dir.write(".github/workflows/d.yml", k_unsafe);
   dir.write("envs.yml", "- staging\n- name: Production\n");
-  dir.write(".github/shipgate.yml",
-            "lint:\n  environments: envs.yml\n  rules:\n    heroku-autocreate: warning\n");
+  dir.write(".github/shipgate.yml", "lint:\n  environments: envs.yml\n  rules:\n    heroku-autocreate: warning\n");
   auto r = lint_in(dir, {});
   CHECK(r.code == 0);  // the finding is now a warning, under the default fail level
   CHECK_THAT(r.out, Catch::Contains("warning: akhileshns/heroku-deploy without"));
@@ -88,7 +87,8 @@ TEST_CASE("config deploy-actions extend the built-in table", "[lint][config]") {
 
 TEST_CASE("environment records: GitHub's JSON, YAML names, incomplete pages", "[lint]") {
   auto api = parse_environments(
-      R"({"total_count": 1, "environments": [{"name": "Prod", "protection_rules": [{"type": "wait_timer"}]}]})", "e.json");
+      R"({"total_count": 1, "environments": [{"name": "Prod", "protection_rules": [{"type": "wait_timer"}]}]})",
+      "e.json");
   REQUIRE(api.ok());
   REQUIRE(api->find("prod") != nullptr);
   CHECK(api->find("PROD")->protection_rules == std::vector<std::string>{"wait_timer"});
@@ -184,7 +184,8 @@ TEST_CASE("config errors inside deploy-actions and ignore entries are positioned
   const auto r = lint_in(dir, {});
   CHECK(r.code == 2);
   CHECK_THAT(r.err, Catch::Contains("shipgate.yml:4:7: unknown key 'app_input'; did you mean 'app-input'?"));
-  CHECK_THAT(r.err, Catch::Contains("shipgate.yml:6:13: unknown rule 'heroku-autocreat'; did you mean 'heroku-autocreate'?"));
+  CHECK_THAT(r.err,
+             Catch::Contains("shipgate.yml:6:13: unknown rule 'heroku-autocreat'; did you mean 'heroku-autocreate'?"));
 }
 
 TEST_CASE("environment records: pages from gh api --paginate, with or without --slurp", "[lint]") {

@@ -7,7 +7,8 @@ using namespace shipgate;
 
 namespace {
 
-const ReportInfo k_info{"shipgate-lint", "1.0.0", {{"a-rule", Severity::error, "A"}, {"b-rule", Severity::warning, "B"}}};
+const ReportInfo k_info{
+    "shipgate-lint", "1.0.0", {{"a-rule", Severity::error, "A"}, {"b-rule", Severity::warning, "B"}}};
 
 Outcome sample() {
   Outcome o;
@@ -39,7 +40,8 @@ Outcome probes() {
 TEST_CASE("findings sort by place and render as file:line:col: severity: message [rule]", "[report]") {
   std::ostringstream out;
   write_text(sample(), out, false);
-  CHECK(out.str() == "a.yml:9:5: error: first [a-rule]\n    b.yml:1:1: other place\nb.yml:3:1: warning: second [b-rule]\n");
+  CHECK(out.str() ==
+        "a.yml:9:5: error: first [a-rule]\n    b.yml:1:1: other place\nb.yml:3:1: warning: second [b-rule]\n");
   std::ostringstream color;
   write_text(sample(), color, true);
   CHECK_THAT(color.str(), Catch::Contains("\x1b[1;31merror\x1b[0m"));

@@ -8,7 +8,7 @@ using namespace shipgate;
 TEST_CASE("UTF-8 validation finds the first bad byte", "[text]") {
   CHECK_FALSE(text::find_invalid_utf8("plain ascii, ünïcödé, 日本, 🚀").has_value());
   CHECK(text::find_invalid_utf8("ab\x80") == 2u);
-  CHECK(text::find_invalid_utf8("\xe6\x97") == 0u);  // truncated
+  CHECK(text::find_invalid_utf8("\xe6\x97") == 0u);          // truncated
   CHECK(text::find_invalid_utf8("\xf4\x90\x80\x80") == 0u);  // above U+10FFFF
 }
 

@@ -49,7 +49,8 @@ TEST_CASE("plain and quoted scalars are told apart", "[yaml]") {
 
 TEST_CASE("duplicate keys are rejected as GitHub rejects them", "[yaml]") {
   const auto message = parse_error("on: push\njobs:\n  a: {}\n  b: {}\n  a: {}\n");
-  CHECK(message == "w.yml:5:3: 'a' is already defined (first at line 3); duplicate keys are an error in GitHub Actions");
+  CHECK(message ==
+        "w.yml:5:3: 'a' is already defined (first at line 3); duplicate keys are an error in GitHub Actions");
   CHECK_THAT(parse_error("x: 1\ny: 2\nx: 3\n"), Catch::Contains("w.yml:3:1"));
 }
 

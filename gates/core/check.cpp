@@ -20,9 +20,9 @@ Check Check::finding(std::string rule, Severity severity, Location where, std::s
 void sort_checks(std::vector<Check>& checks) {
   auto key = [](const Check& c) { return std::tie(c.where, c.name, c.message); };
   std::stable_sort(checks.begin(), checks.end(), [&key](const Check& a, const Check& b) { return key(a) < key(b); });
-  checks.erase(std::unique(checks.begin(), checks.end(),
-                           [&key](const Check& a, const Check& b) { return key(a) == key(b); }),
-               checks.end());
+  checks.erase(
+      std::unique(checks.begin(), checks.end(), [&key](const Check& a, const Check& b) { return key(a) == key(b); }),
+      checks.end());
 }
 
 void Outcome::set_fail_level(Severity level) {
@@ -45,7 +45,8 @@ std::size_t Outcome::count(Severity severity) const {
 }
 
 std::size_t Outcome::findings() const {
-  return static_cast<std::size_t>(std::count_if(checks.begin(), checks.end(), [](const Check& c) { return c.is_finding(); }));
+  return static_cast<std::size_t>(
+      std::count_if(checks.begin(), checks.end(), [](const Check& c) { return c.is_finding(); }));
 }
 
 ExitCode Outcome::exit_code() const {

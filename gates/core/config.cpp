@@ -58,7 +58,8 @@ std::vector<Error> check_sections(const File& file, const std::string& own_secti
     return errors;
   }
   if (!root.is_mapping()) {
-    errors.push_back({"config must be a mapping with one section per gate", {file.path, root.pos.line, root.pos.column}, {}});
+    errors.push_back(
+        {"config must be a mapping with one section per gate", {file.path, root.pos.line, root.pos.column}, {}});
     return errors;
   }
   auto known = gate_sections();
@@ -80,7 +81,8 @@ std::vector<Error> check_keys(const yaml::Document& doc, const yaml::Node& map, 
   for (const auto& pair : map.pairs) {
     const auto& k = doc.at(pair.key);
     if (auto message = text::unknown_name("key", k.value, known, context)) {
-      errors.push_back({std::move(*message), {doc.file(), k.pos.line, k.pos.column}, key.empty() ? k.value : key + "." + k.value});
+      errors.push_back(
+          {std::move(*message), {doc.file(), k.pos.line, k.pos.column}, key.empty() ? k.value : key + "." + k.value});
     }
   }
   return errors;

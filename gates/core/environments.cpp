@@ -54,8 +54,8 @@ Result<EnvironmentRecords> from_api_json(const nlohmann::json& doc, const std::s
     }
     out.records.push_back(std::move(record));
   }
-  if (const auto total = doc.find("total_count"); total != doc.end() && total->is_number_unsigned() &&
-                                                  total->get<std::size_t>() > out.records.size()) {
+  if (const auto total = doc.find("total_count");
+      total != doc.end() && total->is_number_unsigned() && total->get<std::size_t>() > out.records.size()) {
     return records_error(path, "\"total_count\" is " + std::to_string(total->get<std::size_t>()) + " but only " +
                                    std::to_string(out.records.size()) +
                                    " environments are listed; fetch every page (gh api --paginate)");
@@ -70,8 +70,7 @@ Result<EnvironmentRecords> from_yaml_list(const std::string& contents, const std
   }
   const auto& root = doc->root();
   if (!root.is_sequence()) {
-    return records_error(path, "expected GitHub's environments JSON or a list of environment names",
-                         root.pos.line);
+    return records_error(path, "expected GitHub's environments JSON or a list of environment names", root.pos.line);
   }
   EnvironmentRecords out{path, {}};
   for (const auto id : root.items) {
@@ -117,9 +116,8 @@ Result<std::vector<nlohmann::json>> json_pages(const std::string& contents, cons
 
 Result<EnvironmentRecords> parse_environments(const std::string& contents, const std::string& path) {
   const auto first = contents.find_first_not_of(" \t\r\n");
-  const bool json = first != std::string::npos &&
-                    (contents[first] == '{' || contents.compare(first, 2, "[{") == 0 ||
-                     contents.find("\"environments\"") != std::string::npos);
+  const bool json = first != std::string::npos && (contents[first] == '{' || contents.compare(first, 2, "[{") == 0 ||
+                                                   contents.find("\"environments\"") != std::string::npos);
   if (!json) {
     return from_yaml_list(contents, path);
   }

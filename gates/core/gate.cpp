@@ -203,8 +203,8 @@ int Driver::stop(ExitCode code, const std::vector<Error>& errors, const std::str
     const auto& e = errors[i];
     say(prefix + e.to_string() + (e.key.empty() ? "" : " [" + e.key + "]"));
     m_runtime.annotate(Severity::error, e.where, m_info.name, e.message);
-    listed += "- " + (e.where.file.empty() ? "" : text::markdown(e.where.to_string()) + ": ") + text::markdown(e.message) +
-              "\n";
+    listed += "- " + (e.where.file.empty() ? "" : text::markdown(e.where.to_string()) + ": ") +
+              text::markdown(e.message) + "\n";
   }
   if (errors.size() > shown) {
     say("... and " + std::to_string(errors.size() - shown) + " more errors");
@@ -214,8 +214,7 @@ int Driver::stop(ExitCode code, const std::vector<Error>& errors, const std::str
     m_inv.err << hint << '\n';
   }
   if (m_runtime.active()) {
-    const auto md = "### " + m_info.name + ": error\n\nThe gate did not run: " + text::markdown(fix) +
-                    ".\n\n" + listed;
+    const auto md = "### " + m_info.name + ": error\n\nThe gate did not run: " + text::markdown(fix) + ".\n\n" + listed;
     const auto summary = m_runtime.append_summary(md);
     const bool outputs = set_outputs({{"result", "error"}, {"exit-code", std::to_string(static_cast<int>(code))}});
     if (!summary.ok() || !outputs) {
@@ -285,10 +284,11 @@ ExitCode Driver::publish(const Outcome& outcome, Format format, ExitCode code) {
   std::ostringstream report;
   write_text(outcome, report, false);
   auto outputs = outcome.outputs;
-  outputs.insert(outputs.begin(), {{"result", std::string(result_name(code))},
-                                   {"exit-code", std::to_string(static_cast<int>(code))},
-                                   {"report", github::cut_at_line(report.str(), k_max_report_output,
-                                                                  "(report cut short: see the step summary or the log)")}});
+  outputs.insert(outputs.begin(),
+                 {{"result", std::string(result_name(code))},
+                  {"exit-code", std::to_string(static_cast<int>(code))},
+                  {"report", github::cut_at_line(report.str(), k_max_report_output,
+                                                 "(report cut short: see the step summary or the log)")}});
   if (!set_outputs(outputs)) {
     code = ExitCode::could_not_evaluate;
   }

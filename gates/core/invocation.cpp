@@ -2,9 +2,9 @@
 
 #include "core/paths.hpp"
 
+#include <unistd.h>
 #include <filesystem>
 #include <iostream>
-#include <unistd.h>
 
 extern char** environ;  // NOLINT: POSIX
 

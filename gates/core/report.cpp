@@ -11,12 +11,12 @@ namespace shipgate {
 
 namespace {
 
-
 std::string generic_headline(const Outcome& o) {
   std::string line = text::plural(o.checks.size(), "check");
   std::vector<std::string> parts;
-  for (const auto& [verdict, word] : {std::pair{Verdict::pass, "passed"}, std::pair{Verdict::warn, "warned"},
-                                      std::pair{Verdict::fail, "failed"}, std::pair{Verdict::error, "could not evaluate"}}) {
+  for (const auto& [verdict, word] :
+       {std::pair{Verdict::pass, "passed"}, std::pair{Verdict::warn, "warned"}, std::pair{Verdict::fail, "failed"},
+        std::pair{Verdict::error, "could not evaluate"}}) {
     if (const auto n = o.count(verdict); n > 0) {
       parts.push_back(std::to_string(n) + " " + word);
     }
@@ -30,8 +30,8 @@ std::string generic_headline(const Outcome& o) {
 }  // namespace
 
 std::string count_findings(const Outcome& o) {
-  return text::plural(o.count(Severity::error), "error") + ", " + text::plural(o.count(Severity::warning), "warning") + ", " +
-         text::plural(o.count(Severity::note), "note");
+  return text::plural(o.count(Severity::error), "error") + ", " + text::plural(o.count(Severity::warning), "warning") +
+         ", " + text::plural(o.count(Severity::note), "note");
 }
 
 std::string headline(const Outcome& o) {
@@ -158,12 +158,9 @@ void write_json(const Outcome& outcome, const ReportInfo& info, std::ostream& ou
     item["message"] = e.message;
     errors.push_back(std::move(item));
   }
-  const nlohmann::json doc = {{"version", k_json_schema_version},
-                              {"tool", info.tool},
-                              {"checks", std::move(checks)},
-                              {"findings", std::move(findings)},
-                              {"errors", std::move(errors)},
-                              {"summary", summary_json(outcome)}};
+  const nlohmann::json doc = {{"version", k_json_schema_version}, {"tool", info.tool},
+                              {"checks", std::move(checks)},      {"findings", std::move(findings)},
+                              {"errors", std::move(errors)},      {"summary", summary_json(outcome)}};
   // Inputs are checked to be UTF-8, but a report must never throw while it is written.
   out << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }

@@ -22,8 +22,6 @@ std::string Error::to_string() const {
   return where.to_string() + ": " + message;
 }
 
-ExitCode worst(ExitCode a, ExitCode b) {
-  return static_cast<int>(a) >= static_cast<int>(b) ? a : b;
-}
+ExitCode worst(ExitCode a, ExitCode b) { return static_cast<int>(a) >= static_cast<int>(b) ? a : b; }
 
 }  // namespace shipgate

@@ -59,10 +59,11 @@ void write_sarif(const Outcome& outcome, const ReportInfo& info, std::ostream& o
     if (!f.is_finding()) {
       continue;
     }
-    nlohmann::json result = {{"ruleId", f.name},
-                             {"level", sarif_level(*f.severity)},
-                             {"message", {{"text", f.message}}},
-                             {"locations", nlohmann::json::array({{{"physicalLocation", physical_location(f.where)}}})}};
+    nlohmann::json result = {
+        {"ruleId", f.name},
+        {"level", sarif_level(*f.severity)},
+        {"message", {{"text", f.message}}},
+        {"locations", nlohmann::json::array({{{"physicalLocation", physical_location(f.where)}}})}};
     for (std::size_t i = 0; i < rules.size(); ++i) {
       if (rules[i].id == f.name) {
         result["ruleIndex"] = i;
@@ -72,7 +73,8 @@ void write_sarif(const Outcome& outcome, const ReportInfo& info, std::ostream& o
       nlohmann::json related = nlohmann::json::array();
       int id = 1;
       for (const auto& r : f.related) {
-        related.push_back({{"id", id++}, {"physicalLocation", physical_location(r.where)}, {"message", {{"text", r.message}}}});
+        related.push_back(
+            {{"id", id++}, {"physicalLocation", physical_location(r.where)}, {"message", {{"text", r.message}}}});
       }
       result["relatedLocations"] = std::move(related);
     }
@@ -80,17 +82,19 @@ void write_sarif(const Outcome& outcome, const ReportInfo& info, std::ostream& o
   }
   nlohmann::json notifications = nlohmann::json::array();
   for (const auto& e : outcome.input_errors) {
-    notifications.push_back({{"level", "error"},
-                             {"message", {{"text", e.message}}},
-                             {"locations", nlohmann::json::array({{{"physicalLocation", physical_location(e.where)}}})}});
+    notifications.push_back(
+        {{"level", "error"},
+         {"message", {{"text", e.message}}},
+         {"locations", nlohmann::json::array({{{"physicalLocation", physical_location(e.where)}}})}});
   }
   const nlohmann::json doc = {
       {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
       {"version", "2.1.0"},
-      {"runs", nlohmann::json::array({{{"tool", {{"driver", {{"name", info.tool}, {"version", info.version}, {"rules", rule_list}}}}},
-                                       {"invocations", nlohmann::json::array({{{"executionSuccessful", outcome.input_errors.empty()},
-                                                                               {"toolExecutionNotifications", notifications}}})},
-                                       {"results", std::move(results)}}})}};
+      {"runs", nlohmann::json::array(
+                   {{{"tool", {{"driver", {{"name", info.tool}, {"version", info.version}, {"rules", rule_list}}}}},
+                     {"invocations", nlohmann::json::array({{{"executionSuccessful", outcome.input_errors.empty()},
+                                                             {"toolExecutionNotifications", notifications}}})},
+                     {"results", std::move(results)}}})}};
   out << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }
 

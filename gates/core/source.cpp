@@ -1,10 +1,10 @@
 #include "core/source.hpp"
 
-#include <cerrno>
-#include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <cerrno>
+#include <cstring>
 
 #include "core/paths.hpp"
 #include "core/text.hpp"
@@ -16,12 +16,13 @@ Result<std::string> check_text(std::string contents, const std::string& name) {
     contents.erase(0, 3);
   }
   if (const auto nul = contents.find('\0'); nul != std::string::npos) {
-    return Error{"binary file: NUL byte at offset " + std::to_string(nul),
-                 {name, text::line_of_offset(contents, nul), 0}, {}};
+    return Error{
+        "binary file: NUL byte at offset " + std::to_string(nul), {name, text::line_of_offset(contents, nul), 0}, {}};
   }
   if (const auto bad = text::find_invalid_utf8(contents)) {
     return Error{"not valid UTF-8 text (byte offset " + std::to_string(*bad) + ")",
-                 {name, text::line_of_offset(contents, *bad), 0}, {}};
+                 {name, text::line_of_offset(contents, *bad), 0},
+                 {}};
   }
   return contents;
 }
@@ -71,9 +72,10 @@ Result<std::string> read_text_file(const std::string& path, std::size_t max_byte
   if (!S_ISREG(st.st_mode)) {
     return Error{"not a regular file (a pipe, socket or device)", {path, 0, 0}, {}};
   }
-  const auto limit_error = Error{"file is larger than the " + std::to_string(max_bytes / (std::size_t{1024} * 1024)) +
-                                     " MiB limit for inputs",
-                                 {path, 0, 0}, {}};
+  const auto limit_error = Error{
+      "file is larger than the " + std::to_string(max_bytes / (std::size_t{1024} * 1024)) + " MiB limit for inputs",
+      {path, 0, 0},
+      {}};
   if (static_cast<std::size_t>(st.st_size) > max_bytes) {
     return limit_error;
   }

@@ -28,8 +28,7 @@ bool is_core_true(const Node& node) {
 }
 
 bool is_core_false(const Node& node) {
-  return node.is_scalar() && node.plain &&
-         (node.value == "false" || node.value == "False" || node.value == "FALSE");
+  return node.is_scalar() && node.plain && (node.value == "false" || node.value == "False" || node.value == "FALSE");
 }
 
 Entry Document::find(const Node& mapping, std::string_view key) const {
@@ -58,9 +57,7 @@ Entry Document::find_ci(const Node& mapping, std::string_view key) const {
   return {};
 }
 
-const Node* Document::get(const Node& mapping, std::string_view key) const {
-  return find(mapping, key).value;
-}
+const Node* Document::get(const Node& mapping, std::string_view key) const { return find(mapping, key).value; }
 
 namespace {
 
@@ -92,9 +89,7 @@ public:
   void OnDocumentStart(const YAML::Mark&) override {}
   void OnDocumentEnd() override {}
 
-  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
-    add_leaf(mark, anchor, Kind::null, {}, false);
-  }
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override { add_leaf(mark, anchor, Kind::null, {}, false); }
 
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& value) override {
@@ -157,9 +152,7 @@ private:
     m_stack.pop_back();
   }
 
-  [[noreturn]] void fail(const YAML::Mark& mark, const std::string& message) {
-    fail_at(to_position(mark), message);
-  }
+  [[noreturn]] void fail(const YAML::Mark& mark, const std::string& message) { fail_at(to_position(mark), message); }
   [[noreturn]] void fail_at(Position pos, const std::string& message) {
     throw BuildError{Error{message, {m_doc.m_file, pos.line, pos.column}, {}}};
   }
@@ -231,8 +224,8 @@ private:
       for (const auto& pair : m_doc.m_nodes[frame.id].pairs) {
         const Node& other = m_doc.m_nodes[pair.key];
         if (other.value == key.value) {
-          fail_at(key.pos, "'" + key.value + "' is already defined (first at line " +
-                               std::to_string(other.pos.line) + "); duplicate keys are an error in GitHub Actions");
+          fail_at(key.pos, "'" + key.value + "' is already defined (first at line " + std::to_string(other.pos.line) +
+                               "); duplicate keys are an error in GitHub Actions");
         }
       }
     }
@@ -243,7 +236,7 @@ private:
   const Limits& m_limits;
   std::vector<Frame> m_stack;
   std::unordered_map<YAML::anchor_t, NodeId> m_anchors;
-  std::vector<std::uint64_t> m_weight;  // per node: its size with aliases expanded
+  std::vector<std::uint64_t> m_weight;                                   // per node: its size with aliases expanded
   static constexpr std::uint64_t k_weight_cap = std::uint64_t{1} << 62;  // saturate, never overflow
   NodeId m_root = k_no_node;
 };

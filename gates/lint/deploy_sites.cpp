@@ -141,21 +141,20 @@ private:
   static bool is_assignment(const std::string& word) {
     const auto eq = word.find('=');
     return eq != std::string::npos && eq > 0 &&
-           std::all_of(word.begin(), word.begin() + static_cast<std::ptrdiff_t>(eq), [](char c) {
-             return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
-           });
+           std::all_of(word.begin(), word.begin() + static_cast<std::ptrdiff_t>(eq),
+                       [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; });
   }
 
   void from_command(std::vector<std::string> words, const yaml::Position& pos) {
-    static const std::set<std::string, std::less<>> k_prefixes = {
-        "!", "(", "{", "command", "do", "else", "elif", "env", "exec", "if", "npx", "sudo", "then", "time", "until",
-        "while"};
+    static const std::set<std::string, std::less<>> k_prefixes = {"!",    "(",    "{",     "command", "do",  "else",
+                                                                  "elif", "env",  "exec",  "if",      "npx", "sudo",
+                                                                  "then", "time", "until", "while"};
     // `NAME=value cmd` sets NAME for cmd only: the previous state is restored after it, and a
     // name the script had not assigned goes back to unassigned (env: applies again), not unknown.
     std::optional<decltype(m_assigned)> saved;
     std::size_t first = 0;
-    while (first < words.size() && (k_prefixes.count(words[first]) != 0 ||
-                                    (is_assignment(words[first]) && first + 1 < words.size()))) {
+    while (first < words.size() &&
+           (k_prefixes.count(words[first]) != 0 || (is_assignment(words[first]) && first + 1 < words.size()))) {
       if (is_assignment(words[first])) {
         if (!saved) {
           saved = m_assigned;

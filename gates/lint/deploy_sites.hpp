@@ -14,7 +14,7 @@ namespace shipgate::lint {
 struct DeploySite {
   std::string platform;  // "heroku"
   std::string app;
-  std::string how;       // "akhileshns/heroku-deploy", "heroku container:release", "git push"
+  std::string how;  // "akhileshns/heroku-deploy", "heroku container:release", "git push"
   std::string job;
   Location where;
 };
@@ -23,8 +23,8 @@ struct DeploySite {
 /// can be kept while each parsed document is dropped after its own rules ran.
 struct WorkflowSummary {
   std::string path;
-  std::string trigger_text;  // for messages; long filter lists are shortened
-  std::size_t trigger_key;   // hash of the full trigger model, to compare workflows
+  std::string trigger_text;                               // for messages; long filter lists are shortened
+  std::size_t trigger_key;                                // hash of the full trigger model, to compare workflows
   std::map<std::string, std::vector<std::string>> needs;  // job id -> the jobs it needs
   std::vector<DeploySite> sites;
 };

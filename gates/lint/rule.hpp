@@ -32,8 +32,7 @@ public:
   /// A finding at another severity (an unverifiable case reported lower, say).
   /// Messages embed values from the workflow; they are made one line here, so that no value can
   /// start a line of output (a forged `::add-mask::` or `::stop-commands::` in Actions logs).
-  void report(Severity severity, const Location& where, const std::string& message,
-              std::vector<Related> related = {}) {
+  void report(Severity severity, const Location& where, const std::string& message, std::vector<Related> related = {}) {
     for (auto& r : related) {
       r.message = text::one_line(r.message);
     }

@@ -169,7 +169,8 @@ Result<Workflow> build_workflow(const yaml::Document& doc, std::string_view text
   if (!root.is_mapping()) {
     const char* what = root.is_null() ? "the file is empty" : root.is_sequence() ? "it is a list" : "it is a scalar";
     return Error{std::string("a workflow must be a mapping with 'on' and 'jobs', but ") + what,
-                 {doc.file(), root.pos.line, root.pos.column}, {}};
+                 {doc.file(), root.pos.line, root.pos.column},
+                 {}};
   }
   const auto* on = doc.get(root, "on");
   const auto* jobs = doc.get(root, "jobs");
@@ -178,9 +179,10 @@ Result<Workflow> build_workflow(const yaml::Document& doc, std::string_view text
   }
   if (jobs == nullptr || !jobs->is_mapping()) {
     const auto pos = jobs != nullptr ? jobs->pos : root.pos;
-    return Error{jobs != nullptr ? "not a workflow: 'jobs' must be a mapping of job ids to jobs"
-                                 : "not a workflow: no 'jobs'",
-                 {doc.file(), pos.line, pos.column}, {}};
+    return Error{
+        jobs != nullptr ? "not a workflow: 'jobs' must be a mapping of job ids to jobs" : "not a workflow: no 'jobs'",
+        {doc.file(), pos.line, pos.column},
+        {}};
   }
   Workflow wf;
   wf.doc = &doc;

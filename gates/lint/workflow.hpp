@@ -22,20 +22,20 @@ struct Trigger {
 
 struct Step {
   const yaml::Node* node = nullptr;
-  std::size_t index = 0;                // 0-based position in the job's steps
-  yaml::Entry uses;                     // `uses:` key and value, if any
-  const yaml::Node* with = nullptr;     // `with:` value, if any
-  const yaml::Node* run = nullptr;      // `run:` value, if any
-  const yaml::Node* env = nullptr;      // `env:` value, if any
+  std::size_t index = 0;             // 0-based position in the job's steps
+  yaml::Entry uses;                  // `uses:` key and value, if any
+  const yaml::Node* with = nullptr;  // `with:` value, if any
+  const yaml::Node* run = nullptr;   // `run:` value, if any
+  const yaml::Node* env = nullptr;   // `env:` value, if any
 };
 
 struct Job {
   std::string id;
-  const yaml::Node* key = nullptr;      // the job id's key node (for positions)
+  const yaml::Node* key = nullptr;  // the job id's key node (for positions)
   const yaml::Node* node = nullptr;
   const yaml::Node* env = nullptr;
-  yaml::Entry environment;              // `environment:` key and value, if any
-  const yaml::Node* matrix = nullptr;   // `strategy.matrix`, if any
+  yaml::Entry environment;             // `environment:` key and value, if any
+  const yaml::Node* matrix = nullptr;  // `strategy.matrix`, if any
   std::vector<std::string> needs;
   std::vector<Step> steps;
 };
@@ -44,8 +44,8 @@ struct Job {
 struct Workflow {
   const yaml::Document* doc = nullptr;
   std::string path;
-  std::string_view text;                // the file's text, when known (block scalar styles)
-  std::vector<Trigger> triggers;        // sorted by event
+  std::string_view text;          // the file's text, when known (block scalar styles)
+  std::vector<Trigger> triggers;  // sorted by event
   const yaml::Node* env = nullptr;
   std::vector<Job> jobs;
 

@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <string>
 
-#include "core/source.hpp"
 #include "core/environments.hpp"
+#include "core/source.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t size) {
   const std::string name = "environments.json";

@@ -9,11 +9,11 @@
 #include <utility>
 #include <vector>
 
+#include "core/environments.hpp"
 #include "core/source.hpp"
 #include "core/yaml.hpp"
 #include "lint/data.hpp"
 #include "lint/deploy_sites.hpp"
-#include "core/environments.hpp"
 #include "lint/lint.hpp"
 #include "lint/workflow.hpp"
 
@@ -33,8 +33,8 @@ const shipgate::lint::LintData& data() {
 
 /// Records for one protected and one unprotected environment, so environment-missing runs too.
 const shipgate::EnvironmentRecords& records() {
-  static const shipgate::EnvironmentRecords k_records{
-      "environments.json", {{"production", {"required_reviewers"}}, {"staging", {}}}};
+  static const shipgate::EnvironmentRecords k_records{"environments.json",
+                                                      {{"production", {"required_reviewers"}}, {"staging", {}}}};
   return k_records;
 }
 

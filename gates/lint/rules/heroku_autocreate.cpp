@@ -34,13 +34,16 @@ public:
     m_out.report(Severity::warning, m_where, what + "; write `" + m_input.input + ": true`");
   }
   void empty() const {
-    unreadable("`" + m_input.input + "` is empty, which leaves app creation to how the runner passes an empty "
-               "input (the action's default is \"" + m_input.default_value + "\")");
+    unreadable("`" + m_input.input +
+               "` is empty, which leaves app creation to how the runner passes an empty "
+               "input (the action's default is \"" +
+               m_input.default_value + "\")");
   }
   void unresolved(const std::string& written) const {
     m_out.report(Severity::warning, m_where,
                  "cannot resolve `" + m_input.input + ": " + written + "` statically; if it evaluates to \"" +
-                     m_input.true_unless + "\", " + m_name + " runs `heroku create` when `heroku git:remote` fails. "
+                     m_input.true_unless + "\", " + m_name +
+                     " runs `heroku create` when `heroku git:remote` fails. "
                      "Use a literal `true`");
   }
 
@@ -53,15 +56,19 @@ public:
       empty();
     } else if (has([](const std::string& v) { return v != "true"; })) {
       m_out.report(Severity::note, m_where,
-                   "`" + m_input.input + ": " + written + "` only turns app creation off because the action reads "
-                   "every value but \"" + m_input.true_unless + "\" as true; write `true` to say what you mean");
+                   "`" + m_input.input + ": " + written +
+                       "` only turns app creation off because the action reads "
+                       "every value but \"" +
+                       m_input.true_unless + "\" as true; write `true` to say what you mean");
     }
   }
 
 private:
   std::string consequence() const {
     return " runs `heroku create` when `heroku git:remote` fails for any reason (a typo in the app name, a missing "
-           "app, a bad API key); set `" + m_input.input + ": true` (the action then skips a missing app with exit 0: "
+           "app, a bad API key); set `" +
+           m_input.input +
+           ": true` (the action then skips a missing app with exit 0: "
            "check its `status` output or run shipgate-release after it)";
   }
 

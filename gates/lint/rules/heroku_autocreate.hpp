@@ -13,8 +13,7 @@ public:
   std::string_view summary() const override {
     return "a Heroku deploy action may create the app instead of failing: set dontautocreate: true";
   }
-  void on_step(const Workflow& wf, const Job& job, const Step& step, const Context& ctx,
-               Reporter& out) const override;
+  void on_step(const Workflow& wf, const Job& job, const Step& step, const Context& ctx, Reporter& out) const override;
 };
 
 }  // namespace shipgate::lint

@@ -70,9 +70,8 @@ void OverlappingDeployTargets::on_repository(const std::vector<WorkflowSummary>&
     }
   }
   for (auto& [target, all_sites] : by_target) {
-    std::stable_sort(all_sites.begin(), all_sites.end(), [](const Site& a, const Site& b) {
-      return a.deploy->where < b.deploy->where;
-    });
+    std::stable_sort(all_sites.begin(), all_sites.end(),
+                     [](const Site& a, const Site& b) { return a.deploy->where < b.deploy->where; });
     const auto sites = independent_sites(all_sites);
     if (sites.size() < 2) {
       continue;
@@ -89,8 +88,8 @@ void OverlappingDeployTargets::on_repository(const std::vector<WorkflowSummary>&
         related.push_back({sites[i].deploy->where, "also deploys '" + first.deploy->app + "': " + describe(sites[i])});
       }
     }
-    const std::string head = "Heroku app '" + first.deploy->app + "' is deployed from " +
-                             std::to_string(sites.size()) + " places";
+    const std::string head =
+        "Heroku app '" + first.deploy->app + "' is deployed from " + std::to_string(sites.size()) + " places";
     if (same_triggers) {
       out.report(Severity::warning, first.deploy->where,
                  head + " with the same triggers, so every event starts deploys that race each other (" + places +

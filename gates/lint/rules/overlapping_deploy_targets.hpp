@@ -15,8 +15,7 @@ public:
     return "two workflows or jobs deploy the same app: different triggers hide the real deploy path, same "
            "triggers race";
   }
-  void on_repository(const std::vector<WorkflowSummary>& workflows, const Context& ctx,
-                     Reporter& out) const override;
+  void on_repository(const std::vector<WorkflowSummary>& workflows, const Context& ctx, Reporter& out) const override;
 };
 
 }  // namespace shipgate::lint
