@@ -117,8 +117,8 @@ TEST_CASE("a 50 MB file is refused before it is read whole", "[hostile]") {
   test::TempDir dir;
   const std::string line = "# " + std::string(1022, 'x') + "\n";
   std::string big;
-  big.reserve(50u * 1024 * 1024);
-  while (big.size() < 50u * 1024 * 1024) {
+  big.reserve(std::size_t{50} * 1024 * 1024);
+  while (big.size() < std::size_t{50} * 1024 * 1024) {
     big += line;
   }
   const auto path = dir.write("big.yml", big);
