@@ -14,13 +14,20 @@
 //   errors: ["no such file"]  # input errors that must be reported (message parts)
 //   stdout: [part]            # text stdout and stderr must contain
 //   stderr: [part]
+//   actions: true             # run as a step inside GitHub Actions, with output and summary files
+//   outputs: {result: fail}   # step outputs that must be written (value parts)
+//   summary: [part]           # text the step summary must contain
+//   absent: [text]            # text that must appear nowhere: stdout, stderr (but for its
+//                             # ::add-mask:: lines, which exist to say it), outputs, summary
+// Unknown keys and values of the wrong shape make the fixture itself an error.
 // Expectations can also be comments in any file of the case, on the line a check must point at:
 //   # expect[rule-id]: part of the message    a check with that name must point at this line
 //   # related[rule-id]: part of the message   a check with that name must list this line as related
 //   # expect[input]: part of the message      this file must be rejected as invalid input here
 // Any non-passing check or input error that no expectation claims fails the case; so does any
-// expectation nothing meets. Without `exit`, exit 3 always fails, and exit 2 needs an expected
-// input error.
+// expectation nothing meets. Without `exit`, the exit code must follow from what was reported:
+// 2 with an expected input error, else 1 when a check failed, else 0. Without `config`, an empty
+// config is passed, so no config file around the sources can change a case.
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -34,6 +41,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/config.hpp"
 #include "core/paths.hpp"
 #include "core/source.hpp"
 #include "core/text.hpp"
@@ -62,6 +70,10 @@ struct Spec {
   std::optional<int> exit;
   std::vector<std::string> stdout_parts;
   std::vector<std::string> stderr_parts;
+  bool actions = false;
+  std::vector<std::pair<std::string, std::string>> outputs;
+  std::vector<std::string> summary_parts;
+  std::vector<std::string> absent;
   std::vector<Expectation> expectations;
 };
 
@@ -70,14 +82,49 @@ struct Spec {
   std::exit(2);
 }
 
-std::vector<std::string> strings(const yaml::Document& doc, const yaml::Node* node) {
+std::vector<std::string> strings(const yaml::Document& doc, const yaml::Node* node, const char* key) {
   std::vector<std::string> out;
-  if (node != nullptr) {
-    for (const auto id : node->items) {
-      out.push_back(doc.at(id).value);
-    }
+  if (node == nullptr) {
+    return out;
+  }
+  if (!node->is_sequence()) {
+    bad_fixture(doc.file() + ": '" + key + "' must be a list");
+  }
+  for (const auto id : node->items) {
+    out.push_back(doc.at(id).value);
   }
   return out;
+}
+
+const yaml::Node* mapping(const yaml::Document& doc, const yaml::Node& parent, const char* key) {
+  const auto* node = doc.get(parent, key);
+  if (node != nullptr && !node->is_mapping()) {
+    bad_fixture(doc.file() + ": '" + key + "' must be a mapping");
+  }
+  return node;
+}
+
+void read_checks(const yaml::Document& doc, const yaml::Node* checks, Spec& spec) {
+  if (checks == nullptr) {
+    return;
+  }
+  if (!checks->is_sequence()) {
+    bad_fixture(doc.file() + ": 'checks' must be a list");
+  }
+  for (const auto id : checks->items) {
+    const auto& item = doc.at(id);
+    for (const auto& e : config::check_keys(doc, item, {"name", "verdict", "message"}, "checks")) {
+      bad_fixture(e.to_string());
+    }
+    auto field = [&](const char* key) {
+      const auto* n = doc.get(item, key);
+      return n ? n->value : std::string();
+    };
+    if (field("name").empty() || field("verdict").empty()) {
+      bad_fixture(doc.file() + ": every expected check needs a name and a verdict");
+    }
+    spec.expectations.push_back({"check", field("name"), "", 0, field("message"), field("verdict")});
+  }
 }
 
 Spec read_spec(const fs::path& file) {
@@ -91,10 +138,16 @@ Spec read_spec(const fs::path& file) {
     bad_fixture(doc.error().to_string());
   }
   const auto& root = doc->root();
-  if (const auto* args = doc->get(root, "args")) {
-    spec.args = strings(*doc, args);
+  for (const auto& e : config::check_keys(*doc, root,
+                                          {"args", "env", "config", "exit", "checks", "errors", "stdout", "stderr",
+                                           "actions", "outputs", "summary", "absent"},
+                                          "")) {
+    bad_fixture(e.to_string());
   }
-  if (const auto* env = doc->get(root, "env")) {
+  if (const auto* args = doc->get(root, "args")) {
+    spec.args = strings(*doc, args, "args");
+  }
+  if (const auto* env = mapping(*doc, root, "env")) {
     for (const auto& pair : env->pairs) {
       spec.env[doc->at(pair.key).value] = doc->at(pair.value).value;
     }
@@ -105,19 +158,20 @@ Spec read_spec(const fs::path& file) {
   if (const auto* exit = doc->get(root, "exit")) {
     spec.exit = std::stoi(exit->value);
   }
-  spec.stdout_parts = strings(*doc, doc->get(root, "stdout"));
-  spec.stderr_parts = strings(*doc, doc->get(root, "stderr"));
-  if (const auto* checks = doc->get(root, "checks")) {
-    for (const auto id : checks->items) {
-      const auto& item = doc->at(id);
-      auto field = [&](const char* key) {
-        const auto* n = doc->get(item, key);
-        return n ? n->value : std::string();
-      };
-      spec.expectations.push_back({"check", field("name"), "", 0, field("message"), field("verdict")});
+  if (const auto* actions = doc->get(root, "actions")) {
+    spec.actions = yaml::is_core_true(*actions);
+  }
+  if (const auto* outputs = mapping(*doc, root, "outputs")) {
+    for (const auto& pair : outputs->pairs) {
+      spec.outputs.emplace_back(doc->at(pair.key).value, doc->at(pair.value).value);
     }
   }
-  for (const auto& part : strings(*doc, doc->get(root, "errors"))) {
+  spec.stdout_parts = strings(*doc, doc->get(root, "stdout"), "stdout");
+  spec.stderr_parts = strings(*doc, doc->get(root, "stderr"), "stderr");
+  spec.summary_parts = strings(*doc, doc->get(root, "summary"), "summary");
+  spec.absent = strings(*doc, doc->get(root, "absent"), "absent");
+  read_checks(*doc, doc->get(root, "checks"), spec);
+  for (const auto& part : strings(*doc, doc->get(root, "errors"), "errors")) {
     spec.expectations.push_back({"error", "input", "", 0, part, ""});
   }
   return spec;
@@ -271,34 +325,79 @@ int main(int argc, char** argv) {
     read_comments(file, spec.expectations);
   }
   auto args = expand_args(spec, fixture, inputs);
-  const auto config = fs::temp_directory_path() / ("shipgate-fixture-" + std::to_string(::getpid()) + ".yml");
-  if (!spec.config.empty()) {
-    std::ofstream(config) << spec.config;
-    args.insert(args.begin(), {"--config", config.string()});
-  }
+  const auto scratch = fs::temp_directory_path() / ("shipgate-fixture-" + std::to_string(::getpid()));
+  fs::create_directories(scratch);
+  std::ofstream(scratch / "config.yml") << spec.config;
+  args.insert(args.begin(), {"--config", (scratch / "config.yml").string()});
   if (std::find(args.begin(), args.end(), "--format") == args.end()) {
     args.insert(args.begin(), {"--format", "json"});
   }
+  auto env = spec.env;
+  if (spec.actions) {
+    std::ofstream(scratch / "output").flush();
+    std::ofstream(scratch / "summary").flush();
+    env["GITHUB_ACTIONS"] = "true";
+    env["GITHUB_OUTPUT"] = (scratch / "output").string();
+    env["GITHUB_STEP_SUMMARY"] = (scratch / "summary").string();
+  }
 
   std::ostringstream out, err;
-  const Invocation inv{args, spec.env, out, err, false, false, cwd.string(), nullptr};
+  const Invocation inv{args, env, out, err, false, false, cwd.string(), nullptr};
   const int code = run_gate(*gate->make(), inv);
-  fs::remove(config);
+  const auto slurp = [](const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+  };
+  const auto outputs = spec.actions ? slurp(scratch / "output") : std::string();
+  const auto summary = spec.actions ? slurp(scratch / "summary") : std::string();
+  fs::remove_all(scratch);
 
   int failures = 0;
+  bool failed_check = false;
   if (!out.str().empty()) {
     try {
-      failures += claim_results(nlohmann::json::parse(out.str()), spec.expectations);
+      const auto doc = nlohmann::json::parse(out.str());
+      failures += claim_results(doc, spec.expectations);
+      for (const auto& c : doc.value("checks", nlohmann::json::array())) {
+        failed_check = failed_check || c.value("verdict", std::string()) == "fail";
+      }
     } catch (const nlohmann::json::exception& e) {
       std::cerr << "stdout is not JSON: " << e.what() << '\n';
       ++failures;
     }
   }
-  for (const auto& [parts, text, stream] :
-       {std::tuple{&spec.stdout_parts, out.str(), "stdout"}, std::tuple{&spec.stderr_parts, err.str(), "stderr"}}) {
-    for (const auto& part : *parts) {
-      if (text.find(part) == std::string::npos) {
-        std::cerr << stream << " lacks: " << part << '\n';
+  auto require = [&failures](const std::string& text, const std::string& part, const std::string& where) {
+    if (text.find(part) == std::string::npos) {
+      std::cerr << where << " lacks: " << part << '\n';
+      ++failures;
+    }
+  };
+  for (const auto& part : spec.stdout_parts) {
+    require(out.str(), part, "stdout");
+  }
+  for (const auto& part : spec.stderr_parts) {
+    require(err.str(), part, "stderr");
+  }
+  for (const auto& part : spec.summary_parts) {
+    require(summary, part, "the step summary");
+  }
+  for (const auto& [name, part] : spec.outputs) {
+    require(outputs, name + "=" + part, "the step outputs");
+  }
+  std::string unmasked_err;
+  for (const auto& line : text::split_lines(err.str())) {
+    if (line.rfind("::add-mask::", 0) != 0) {
+      unmasked_err += std::string(line) + "\n";
+    }
+  }
+  for (const auto& text : spec.absent) {
+    for (const auto& [where, written] :
+         {std::pair{"stdout", out.str()}, std::pair{"stderr", unmasked_err}, std::pair{"the step outputs", outputs},
+          std::pair{"the step summary", summary}}) {
+      if (written.find(text) != std::string::npos) {
+        std::cerr << where << " contains what must be absent: " << text << '\n';
         ++failures;
       }
     }
@@ -312,9 +411,9 @@ int main(int argc, char** argv) {
   }
   const bool input_expected = std::any_of(spec.expectations.begin(), spec.expectations.end(),
                                           [](const Expectation& e) { return e.name == "input"; });
-  if (spec.exit ? code != *spec.exit : code == 3 || (code == 2 && !input_expected)) {
-    std::cerr << "exit code " << code << (spec.exit ? ", expected " + std::to_string(*spec.exit) : "") << "\n"
-              << err.str();
+  const int expected = spec.exit ? *spec.exit : input_expected ? 2 : failed_check ? 1 : 0;
+  if (code != expected) {
+    std::cerr << "exit code " << code << ", expected " << expected << "\n" << err.str();
     ++failures;
   }
   std::cout << fixture.string() << ": exit " << code << ", " << spec.expectations.size() << " expectations, "

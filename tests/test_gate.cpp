@@ -46,7 +46,67 @@ private:
   bool m_undeclared;
 };
 
+/// A gate given two secrets, one inside the other, that puts them in every field it has.
+class LeakyGate final : public Gate {
+public:
+  GateInfo info() const override { return {"shipgate-leaky", "leaky", "Leaks on purpose."}; }
+  std::vector<RuleInfo> rules() const override { return {{"leak-abcSECRETTAIL", Severity::error, "abc"}}; }
+  void add_flags(CLI::App&) override {}
+  void configure(config::Section&, const CLI::App&, const Invocation&) override {}
+  std::vector<std::string> secrets() const override { return {"abc", "abcSECRETTAIL"}; }
+  Outcome evaluate(const Invocation&, Log& log) override {
+    log.debug("token abcSECRETTAIL");
+    Outcome o;
+    std::vector<Related> related;
+    related.push_back(Related{Location{"abc.yml", 2, 1}, "related abcSECRETTAIL"});
+    auto finding = Check::finding("leak-abcSECRETTAIL", Severity::error, {"dir/abc_x.yml", 1, 1},
+                                  "value_abcSECRETTAIL_here", std::move(related));
+    finding.details = {{"abcSECRETTAIL", "abc"}};
+    o.checks.push_back(finding);
+    o.input_errors.push_back({"bad abcSECRETTAIL", {"abc.yml", 0, 0}, {}});
+    o.skipped.push_back({"abc-rule", "because abcSECRETTAIL"});
+    o.summary = {{"abc", "abcSECRETTAIL"}};
+    o.set_fail_level(Severity::error);
+    return o;
+  }
+};
+
 }  // namespace
+
+TEST_CASE("a secret never shows, in any field, format or stream, even inside another", "[gate]") {
+  test::TempDir dir;
+  for (const char* format : {"text", "json", "github", "sarif"}) {
+    INFO("format " << format);
+    auto env = actions_env(dir);
+    env["RUNNER_DEBUG"] = "1";
+    const auto r = test::capture(
+        [](const Invocation& inv) {
+          LeakyGate gate;
+          return run_gate(gate, inv);
+        },
+        {"--format", format}, env, dir.path().string());
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::StartsWith("::add-mask::abc\n::add-mask::abcSECRETTAIL\n"));
+    const auto err = r.err.substr(r.err.find("TAIL\n") + 5);
+    for (const auto& text : {r.out, err, test::read_file((dir.path() / "output").string()),
+                             test::read_file((dir.path() / "summary").string())}) {
+      CHECK_THAT(text, !Catch::Contains("abc") && !Catch::Contains("SECRET") && !Catch::Contains("TAIL"));
+    }
+    CHECK_THAT(r.err, Catch::Contains("debug: token ***"));
+  }
+}
+
+TEST_CASE("help, version or rule lists that cannot be written exit 3", "[gate]") {
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"--version"}, {"--help"}, {"--list-rules"}}) {
+    std::ostringstream out, err;
+    out.setstate(std::ios::badbit);
+    test::ManualClock clock;
+    const Invocation inv{args, {}, out, err, false, false, "/", &clock};
+    LeakyGate gate;
+    CHECK(run_gate(gate, inv) == 3);
+    CHECK_THAT(err.str(), Catch::Contains("cannot write the results to stdout"));
+  }
+}
 
 TEST_CASE("a gate reads files from its invocation's directory, never the process's", "[gate]") {
   test::TempDir dir;
@@ -167,7 +227,7 @@ TEST_CASE("an exception or an undeclared output is an internal error: exit 3", "
   }
 }
 
-TEST_CASE("--help lists core's flags and the gate's; SARIF and --list-rules only with rules", "[gate]") {
+TEST_CASE("help lists core's flags and the gate's; SARIF and --list-rules only with rules", "[gate]") {
   auto gate = toy::make_gate();
   const auto help = help_text(*gate);
   CHECK_THAT(help, Catch::Contains("--format FORMAT") && Catch::Contains("text|json|github (default: text)"));

@@ -125,10 +125,11 @@ TEST_CASE("SARIF 2.1.0 carries rules, levels and related locations", "[report]")
 TEST_CASE("the step summary escapes Markdown and HTML from input", "[report]") {
   auto r = sample();
   r.checks[0].message = "a | b\nc <img src=x> [link](http://x) `code`";
-  const auto md = summary_markdown(r, k_info);
+  const auto md = summary_markdown(r, k_info, r.exit_code());
   CHECK_THAT(md, Catch::Contains("a \\| b<br>c &lt;img src=x&gt; \\[link\\]\\(http://x\\) \\`code\\`"));
   CHECK_THAT(md, Catch::StartsWith("### shipgate-lint: fail"));
-  CHECK_THAT(summary_markdown(probes(), k_info), Catch::Contains("| check | result | message |"));
+  CHECK_THAT(summary_markdown(probes(), k_info, ExitCode::could_not_evaluate),
+             Catch::Contains("| check | result | message |"));
 }
 
 TEST_CASE("github format: one workflow command per check, passes as notices", "[report]") {

@@ -5,17 +5,19 @@
 #include <sstream>
 
 #include "core/cli.hpp"
+#include "core/secrets.hpp"
 #include "core/text.hpp"
 
 namespace shipgate {
 
-Log::Log(const Invocation& inv, std::string tool, github::Runtime& runtime)
+Log::Log(const Invocation& inv, std::string tool, github::Runtime& runtime, const Secrets& secrets)
     : m_inv(inv),
       m_tool(std::move(tool)),
       m_runtime(runtime),
+      m_secrets(secrets),
       m_debug(runtime.debug() || inv.getenv("SHIPGATE_DEBUG").value_or("") == "1") {}
 
-void Log::diagnose(const std::string& message) const { cli::diagnose(m_inv, m_tool, message); }
+void Log::diagnose(const std::string& message) const { cli::diagnose(m_inv, m_tool, m_secrets.scrub(message)); }
 
 void Log::debug(const std::string& message) const {
   if (m_debug) {
@@ -79,44 +81,58 @@ std::unique_ptr<CLI::App> make_cli(Gate& gate, const GateInfo& info, bool has_ru
   return app;
 }
 
-/// Replaces every secret in `s` with ***.
-void scrub(std::string& s, const std::vector<std::string>& secrets) {
-  for (const auto& secret : secrets) {
-    for (auto at = s.find(secret); at != std::string::npos; at = s.find(secret, at + 3)) {
-      s.replace(at, secret.size(), "***");
-    }
-  }
-}
-
-void scrub(nlohmann::json& j, const std::vector<std::string>& secrets) {
+void scrub(nlohmann::json& j, const Secrets& secrets) {
   if (j.is_string()) {
-    auto s = j.get<std::string>();
-    scrub(s, secrets);
-    j = s;
-  } else if (j.is_structured()) {
+    j = secrets.scrub(j.get<std::string>());
+  } else if (j.is_object()) {
+    nlohmann::json clean = nlohmann::json::object();
+    for (auto& [key, value] : j.items()) {
+      scrub(value, secrets);
+      clean[secrets.scrub(key)] = std::move(value);
+    }
+    j = std::move(clean);
+  } else if (j.is_array()) {
     for (auto& item : j) {
       scrub(item, secrets);
     }
   }
 }
 
-void scrub(Outcome& o, const std::vector<std::string>& secrets) {
-  if (secrets.empty()) {
+void scrub(Location& where, const Secrets& secrets) { secrets.scrub_in_place(where.file); }
+
+void scrub(Error& e, const Secrets& secrets) {
+  secrets.scrub_in_place(e.message);
+  secrets.scrub_in_place(e.key);
+  scrub(e.where, secrets);
+}
+
+/// Every text of the outcome with the secrets replaced, before any of it is rendered (escaping
+/// in a format could otherwise hide a secret from a scrub of the rendered text).
+void scrub(Outcome& o, const Secrets& secrets) {
+  if (secrets.values().empty()) {
     return;
   }
   for (auto& c : o.checks) {
-    scrub(c.message, secrets);
+    secrets.scrub_in_place(c.name);
+    secrets.scrub_in_place(c.message);
+    scrub(c.where, secrets);
     scrub(c.details, secrets);
     for (auto& r : c.related) {
-      scrub(r.message, secrets);
+      secrets.scrub_in_place(r.message);
+      scrub(r.where, secrets);
     }
   }
   for (auto& e : o.input_errors) {
-    scrub(e.message, secrets);
+    scrub(e, secrets);
   }
-  scrub(o.headline, secrets);
-  for (auto& [name, value] : o.outputs) {
-    scrub(value, secrets);
+  for (auto& s : o.skipped) {
+    secrets.scrub_in_place(s.name);
+    secrets.scrub_in_place(s.reason);
+  }
+  secrets.scrub_in_place(o.headline);
+  scrub(o.summary, secrets);
+  for (auto& output : o.outputs) {
+    secrets.scrub_in_place(output.second);
   }
 }
 
@@ -124,16 +140,21 @@ void scrub(Outcome& o, const std::vector<std::string>& secrets) {
 class Driver {
 public:
   Driver(Gate& gate, const Invocation& inv)
-      : m_gate(gate), m_inv(inv), m_info(gate.info()), m_rules(gate.rules()), m_runtime(inv, inv.err) {}
+      : m_gate(gate), m_inv(inv), m_info(gate.info()), m_rules(gate.rules()), m_runtime(inv, inv.err) {
+    m_runtime.hide(&m_secrets);
+  }
 
   int run();
   int internal_error(const std::string& what) noexcept;
 
 private:
-  void say(const std::string& message) const { cli::diagnose(m_inv, m_info.name, message); }
-  int stop(ExitCode code, const std::vector<Error>& errors, const std::string& prefix, const std::string& fix,
+  void say(const std::string& message) const { cli::diagnose(m_inv, m_info.name, m_secrets.scrub(message)); }
+  /// What was written to stdout reached it; otherwise says so. Results that cannot be written
+  /// make the run "could not evaluate".
+  bool stdout_ok() const;
+  int stop(ExitCode code, std::vector<Error> errors, const std::string& prefix, const std::string& lead,
            const std::string& hint = {});
-  void list_rules() const;
+  ExitCode list_rules() const;
   int finish(Outcome outcome, Format format);
   ExitCode publish(const Outcome& outcome, Format format, ExitCode code);
   bool set_outputs(const std::vector<std::pair<std::string, std::string>>& outputs);
@@ -142,29 +163,35 @@ private:
   const Invocation& m_inv;
   GateInfo m_info;
   std::vector<RuleInfo> m_rules;
+  Secrets m_secrets;
   github::Runtime m_runtime;
-  std::vector<std::string> m_secrets;
+  bool m_summary_written = false;
 };
+
+bool Driver::stdout_ok() const {
+  m_inv.out.flush();
+  if (!m_inv.out) {
+    say("cannot write the results to stdout");
+    return false;
+  }
+  return true;
+}
 
 int Driver::run() {
   CommonFlags flags;
   auto app = make_cli(m_gate, m_info, !m_rules.empty(), flags);
   std::string usage_error;
   if (const auto early = cli::parse(*app, m_inv, usage_error)) {
-    if (*early == ExitCode::pass) {
-      return 0;
+    if (*early == ExitCode::pass) {  // --help or --version, already printed
+      return stdout_ok() ? 0 : static_cast<int>(ExitCode::could_not_evaluate);
     }
-    return stop(*early, {{usage_error, {}, {}}}, "", "fix the step's arguments",
+    return stop(*early, {{usage_error, {}, {}}}, "", "The gate did not run: fix the step's arguments",
                 "Run '" + m_info.name + " --help' for usage.");
-  }
-  if (flags.list_rules) {
-    list_rules();
-    return 0;
   }
   const auto explicit_config = flags.config.empty() ? std::nullopt : std::optional<std::string>(flags.config);
   const auto loaded = config::load(explicit_config, m_inv.cwd);
   if (!loaded) {
-    return stop(ExitCode::usage, {loaded.error()}, "config: ", "fix the config file");
+    return stop(ExitCode::usage, {loaded.error()}, "config: ", "The gate did not run: fix the config file");
   }
   const config::File* file = loaded->has_value() ? &**loaded : nullptr;
   config::Section section(file, m_info.section);
@@ -173,30 +200,44 @@ int Driver::run() {
   auto section_errors = section.finish();
   errors.insert(errors.end(), section_errors.begin(), section_errors.end());
   if (!errors.empty()) {
-    return stop(ExitCode::usage, errors, "config: ", "fix the config file");
+    return stop(ExitCode::usage, errors, "config: ", "The gate did not run: fix the config file");
   }
-  m_secrets = m_gate.secrets();
-  m_secrets.erase(std::remove(m_secrets.begin(), m_secrets.end(), std::string()), m_secrets.end());
-  for (const auto& secret : m_secrets) {
+  if (flags.list_rules) {
+    return static_cast<int>(list_rules());
+  }
+  for (auto& secret : m_gate.secrets()) {
     m_runtime.mask(secret);
+    m_secrets.add(std::move(secret));
   }
-  if (const auto prepared = m_gate.prepare(m_inv); !prepared.empty()) {
-    return stop(ExitCode::usage, prepared, "", "fix the inputs named above");
+  if (auto prepared = m_gate.prepare(m_inv); !prepared.empty()) {
+    return stop(ExitCode::usage, std::move(prepared), "", "The gate did not run: fix the inputs named here");
   }
-  Log log(m_inv, m_info.name, m_runtime);
-  return finish(m_gate.evaluate(m_inv, log), k_format_names.parse(flags.format).value_or(Format::text));
+  Log log(m_inv, m_info.name, m_runtime, m_secrets);
+  auto outcome = m_gate.evaluate(m_inv, log);
+  const auto declared = m_gate.output_names();
+  for (const auto& output : outcome.outputs) {
+    if (std::find(declared.begin(), declared.end(), output.first) == declared.end()) {
+      throw std::logic_error("output '" + output.first + "' is not declared by the gate");
+    }
+  }
+  return finish(std::move(outcome), k_format_names.parse(flags.format).value_or(Format::text));
 }
 
-void Driver::list_rules() const {
+ExitCode Driver::list_rules() const {
   for (const auto& rule : m_rules) {
     m_inv.out << rule.id << "  " << to_string(rule.severity) << "  " << rule.summary << '\n';
   }
+  return stdout_ok() ? ExitCode::pass : ExitCode::could_not_evaluate;
 }
 
-/// Reports errors that stop the gate before it evaluates (bad flags, config, inputs): on stderr,
-/// and inside Actions as annotations, `result=error` and the exit code, and a step summary.
-int Driver::stop(ExitCode code, const std::vector<Error>& errors, const std::string& prefix, const std::string& fix,
+/// Reports errors that stop the gate before it has results (bad flags, config, inputs, an
+/// internal error): on stderr, and inside Actions as annotations, `result=error` and the exit
+/// code, and a step summary that leads with what to do.
+int Driver::stop(ExitCode code, std::vector<Error> errors, const std::string& prefix, const std::string& lead,
                  const std::string& hint) {
+  for (auto& e : errors) {
+    scrub(e, m_secrets);
+  }
   const auto shown = std::min(errors.size(), k_max_listed_errors);
   std::string listed;
   for (std::size_t i = 0; i < shown; ++i) {
@@ -214,10 +255,13 @@ int Driver::stop(ExitCode code, const std::vector<Error>& errors, const std::str
     m_inv.err << hint << '\n';
   }
   if (m_runtime.active()) {
-    const auto md = "### " + m_info.name + ": error\n\nThe gate did not run: " + text::markdown(fix) + ".\n\n" + listed;
-    const auto summary = m_runtime.append_summary(md);
-    const bool outputs = set_outputs({{"result", "error"}, {"exit-code", std::to_string(static_cast<int>(code))}});
-    if (!summary.ok() || !outputs) {
+    const auto heading = m_summary_written ? std::string() : "### " + m_info.name + ": error\n\n";
+    const auto summary = m_runtime.append_summary(heading + text::markdown(lead) + ".\n\n" + listed);
+    if (!summary.ok()) {
+      say(summary.error().to_string());
+      code = ExitCode::could_not_evaluate;
+    }
+    if (!set_outputs({{"result", "error"}, {"exit-code", std::to_string(static_cast<int>(code))}})) {
       code = ExitCode::could_not_evaluate;
     }
   }
@@ -230,11 +274,11 @@ int Driver::finish(Outcome outcome, Format format) {
     say(e.to_string());
   }
   const ReportInfo info{m_info.name, SHIPGATE_VERSION, m_rules};
-  write_results(format, outcome, info, m_inv.out, m_inv.color_out());
-  m_inv.out.flush();
+  std::ostringstream results;
+  write_results(format, outcome, info, results, m_inv.color_out());
+  m_inv.out << m_secrets.scrub(results.str());
   auto code = outcome.exit_code();
-  if (!m_inv.out) {
-    say("cannot write the results to stdout");
+  if (!stdout_ok()) {
     code = ExitCode::could_not_evaluate;
   }
   for (const auto& s : outcome.skipped) {
@@ -255,12 +299,12 @@ bool Driver::set_outputs(const std::vector<std::pair<std::string, std::string>>&
 }
 
 /// Annotations, the step summary and the step outputs inside Actions; a failure to write any of
-/// them makes the run "could not evaluate".
+/// them makes the run "could not evaluate", and the summary says so when it was written first.
 ExitCode Driver::publish(const Outcome& outcome, Format format, ExitCode code) {
   if (!m_runtime.active()) {
     return code;
   }
-  if (format != Format::github) {
+  if (format != Format::github) {  // with github, the results on stdout are the annotations
     for (const auto& c : outcome.checks) {
       if (c.verdict != Verdict::pass) {
         m_runtime.annotate(annotation_level(c), c.where, c.name, c.message);
@@ -271,15 +315,11 @@ ExitCode Driver::publish(const Outcome& outcome, Format format, ExitCode code) {
     }
   }
   const ReportInfo info{m_info.name, SHIPGATE_VERSION, m_rules};
-  if (const auto written = m_runtime.append_summary(summary_markdown(outcome, info)); !written) {
+  if (const auto written = m_runtime.append_summary(summary_markdown(outcome, info, code)); !written) {
     say(written.error().to_string());
     code = ExitCode::could_not_evaluate;
-  }
-  const auto declared = m_gate.output_names();
-  for (const auto& output : outcome.outputs) {
-    if (std::find(declared.begin(), declared.end(), output.first) == declared.end()) {
-      throw std::logic_error("output '" + output.first + "' is not declared by the gate");
-    }
+  } else {
+    m_summary_written = true;
   }
   std::ostringstream report;
   write_text(outcome, report, false);
@@ -291,6 +331,9 @@ ExitCode Driver::publish(const Outcome& outcome, Format format, ExitCode code) {
                                                  "(report cut short: see the step summary or the log)")}});
   if (!set_outputs(outputs)) {
     code = ExitCode::could_not_evaluate;
+    if (m_summary_written) {
+      (void)m_runtime.append_summary("\n_The step outputs could not be written: the gate ends with exit 3._\n");
+    }
   }
   return code;
 }
@@ -298,7 +341,7 @@ ExitCode Driver::publish(const Outcome& outcome, Format format, ExitCode code) {
 int Driver::internal_error(const std::string& what) noexcept {
   try {
     return stop(ExitCode::could_not_evaluate, {{"internal error: " + what, {}, {}}}, "",
-                "this is a bug in the gate; please report it with the log");
+                "The gate stopped with an internal error, a bug in shipgate: please report it with the log");
   } catch (...) {
     return static_cast<int>(ExitCode::could_not_evaluate);
   }

@@ -27,7 +27,8 @@ struct GateInfo {
 /// RUNNER_DEBUG=1 (a re-run with debug logging) or SHIPGATE_DEBUG=1, folded in a group in Actions.
 class Log {
 public:
-  Log(const Invocation& inv, std::string tool, github::Runtime& runtime);
+  /// Every line is passed through `secrets` before it is written.
+  Log(const Invocation& inv, std::string tool, github::Runtime& runtime, const Secrets& secrets);
 
   bool debugging() const { return m_debug; }
   /// "TOOL: message" on stderr.
@@ -42,6 +43,7 @@ private:
   const Invocation& m_inv;
   std::string m_tool;
   github::Runtime& m_runtime;
+  const Secrets& m_secrets;
   bool m_debug;
 };
 

@@ -121,6 +121,10 @@ Runtime::Runtime(const Invocation& inv, std::ostream& commands) : m_commands(com
   m_summary_path = inv.getenv("GITHUB_STEP_SUMMARY").value_or("");
 }
 
+std::string Runtime::hidden(std::string_view text) const {
+  return m_secrets != nullptr ? m_secrets->scrub(text) : std::string(text);
+}
+
 void Runtime::mask(std::string_view secret) {
   if (m_active && !secret.empty()) {
     m_commands << "::add-mask::" << escape_data(secret) << '\n';
@@ -129,13 +133,14 @@ void Runtime::mask(std::string_view secret) {
 
 void Runtime::annotate(Severity severity, const Location& where, std::string_view title, std::string_view message) {
   if (m_active) {
-    m_commands << annotation(severity, where, title, message) << '\n';
+    const Location place{hidden(where.file), where.line, where.column};
+    m_commands << annotation(severity, place, hidden(title), hidden(message)) << '\n';
   }
 }
 
 void Runtime::group_begin(std::string_view title) {
   if (m_active) {
-    m_commands << "::group::" << escape_data(title) << '\n';
+    m_commands << "::group::" << escape_data(hidden(title)) << '\n';
   }
 }
 
@@ -145,10 +150,14 @@ void Runtime::group_end() {
   }
 }
 
-Result<bool> Runtime::set_output(std::string_view name, std::string_view value) {
-  if (!m_active || m_output_path.empty()) {
+Result<bool> Runtime::set_output(std::string_view name, std::string_view raw_value) {
+  if (!m_active) {
     return false;
   }
+  if (m_output_path.empty()) {
+    return Error{"cannot write step outputs: $GITHUB_OUTPUT is not set", {}, {}};
+  }
+  const auto value = hidden(raw_value);
   std::string record;
   if (value.find('\n') == std::string_view::npos && value.find('\r') == std::string_view::npos) {
     record = std::string(name) + "=" + std::string(value) + "\n";
@@ -159,10 +168,14 @@ Result<bool> Runtime::set_output(std::string_view name, std::string_view value) 
   return append_file(m_output_path, record, "$GITHUB_OUTPUT");
 }
 
-Result<bool> Runtime::append_summary(std::string_view markdown) {
-  if (!m_active || m_summary_path.empty()) {
+Result<bool> Runtime::append_summary(std::string_view raw_markdown) {
+  if (!m_active) {
     return false;
   }
+  if (m_summary_path.empty()) {
+    return Error{"cannot write the step summary: $GITHUB_STEP_SUMMARY is not set", {}, {}};
+  }
+  const auto markdown = hidden(raw_markdown);
   std::error_code ec;
   const auto existing = std::filesystem::file_size(m_summary_path, ec);
   const std::size_t used = ec ? 0 : static_cast<std::size_t>(existing);

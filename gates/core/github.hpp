@@ -7,6 +7,7 @@
 #include "core/check.hpp"
 #include "core/invocation.hpp"
 #include "core/result.hpp"
+#include "core/secrets.hpp"
 
 namespace shipgate::github {
 
@@ -38,13 +39,18 @@ public:
 
   /// `::add-mask::` for a secret value; call before the value could be printed anywhere.
   void mask(std::string_view secret);
+  /// Secrets to replace with *** in everything written after this call (annotations, groups,
+  /// outputs, summary); `secrets` must outlive the runtime.
+  void hide(const Secrets* secrets) { m_secrets = secrets; }
   void annotate(Severity severity, const Location& where, std::string_view title, std::string_view message);
   void group_begin(std::string_view title);
   void group_end();
 
-  /// Appends `name=value` (or the delimiter form for multi-line values) to $GITHUB_OUTPUT.
+  /// Appends `name=value` (or the delimiter form for multi-line values) to $GITHUB_OUTPUT; an
+  /// error when it cannot, or when $GITHUB_OUTPUT is not set inside Actions.
   Result<bool> set_output(std::string_view name, std::string_view value);
-  /// Appends Markdown to $GITHUB_STEP_SUMMARY, cut short (with a note) to stay under the limit.
+  /// Appends Markdown to $GITHUB_STEP_SUMMARY, cut short (with a note) to stay under the limit;
+  /// an error when it cannot, or when $GITHUB_STEP_SUMMARY is not set inside Actions.
   Result<bool> append_summary(std::string_view markdown);
 
 private:
@@ -53,6 +59,9 @@ private:
   std::string m_output_path;
   std::string m_summary_path;
   std::ostream& m_commands;
+  const Secrets* m_secrets = nullptr;
+
+  std::string hidden(std::string_view text) const;
 };
 
 }  // namespace shipgate::github

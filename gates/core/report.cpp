@@ -93,7 +93,7 @@ nlohmann::json finding_json(const Check& c) {
     item["message"] = r.message;
     related.push_back(std::move(item));
   }
-  auto item = nlohmann::json{{"rule", c.name}, {"severity", to_string(*c.severity)}};
+  auto item = nlohmann::json{{"rule", c.name}, {"severity", to_string(*c.severity)}, {"verdict", to_string(c.verdict)}};
   item.update(location_json(c.where));
   item["message"] = c.message;
   item["docs"] = c.docs();
@@ -218,9 +218,9 @@ std::string checks_table(const Outcome& o) {
 
 }  // namespace
 
-std::string summary_markdown(const Outcome& o, const ReportInfo& info) {
-  std::string md = "### " + info.tool + ": " + std::string(result_name(o.exit_code())) + "\n\n" +
-                   text::markdown(headline(o)) + "\n\n";
+std::string summary_markdown(const Outcome& o, const ReportInfo& info, ExitCode code) {
+  std::string md =
+      "### " + info.tool + ": " + std::string(result_name(code)) + "\n\n" + text::markdown(headline(o)) + "\n\n";
   if (!o.checks.empty()) {
     const bool findings = o.findings() == o.checks.size();
     md += (findings ? findings_table(o) : checks_table(o)) + "\n";

@@ -45,8 +45,10 @@ void write_github(const Outcome& outcome, const ReportInfo& info, std::ostream& 
 void write_sarif(const Outcome& outcome, const ReportInfo& info, std::ostream& out);
 /// The chosen form.
 void write_results(Format format, const Outcome& outcome, const ReportInfo& info, std::ostream& out, bool color);
-/// A short Markdown report for $GITHUB_STEP_SUMMARY; every value from input is escaped.
-std::string summary_markdown(const Outcome& outcome, const ReportInfo& info);
+/// A short Markdown report for $GITHUB_STEP_SUMMARY headed by the run's result (`code`, which
+/// may be worse than the outcome's own when results could not be written); every value from
+/// input is escaped.
+std::string summary_markdown(const Outcome& outcome, const ReportInfo& info, ExitCode code);
 
 /// The annotation level of a check: its severity, else error for fail and error verdicts,
 /// warning for warn, note for pass.
