@@ -387,7 +387,8 @@ int main(int argc, char** argv) {
     require(outputs, name + "=" + part, "the step outputs");
   }
   std::string unmasked_err;
-  for (const auto& line : text::split_lines(err.str())) {
+  const auto err_text = err.str();  // split_lines returns views into it
+  for (const auto& line : text::split_lines(err_text)) {
     if (line.rfind("::add-mask::", 0) != 0) {
       unmasked_err += std::string(line) + "\n";
     }
