@@ -166,6 +166,14 @@ TEST_CASE("missing paths, directories as files and bad records are input errors"
   CHECK_THAT(result.err, Catch::Contains("needs a string \"name\""));
   const auto deep_json = dir.write("deep.json", "{\"environments\":" + std::string(100000, '[') + "\n");
   CHECK(run_lint({good, "--environments", deep_json}).code == 2);
+  // Valid JSON, 200,000 arrays deep: refused before nlohmann/json's recursion can overflow.
+  const auto deeper =
+      dir.write("deeper.json", "{\"environments\": " + std::string(200000, '[') + std::string(200000, ']') + "}");
+  result = run_lint({good, "--environments", deeper});
+  CHECK(result.code == 2);
+  CHECK_THAT(result.err, Catch::Contains("deeper.json:1: environment records: JSON nested deeper than 64 levels"));
+  const auto strings = dir.write("strings.json", R"({"environments": [{"name": "[[[[{{{{\"]]]"}], "total_count": 1})");
+  CHECK(run_lint({good, "--environments", strings}).code == 0);  // brackets inside strings do not count
 }
 
 TEST_CASE("a file that cannot be read is an input error naming it", "[hostile]") {

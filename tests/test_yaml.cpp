@@ -94,3 +94,32 @@ TEST_CASE("find_ci compares keys case-insensitively", "[yaml]") {
   CHECK(doc.find_ci(doc.root(), "dontautocreate"));
   CHECK_FALSE(doc.find(doc.root(), "dontautocreate"));
 }
+
+TEST_CASE("a quoted string never closed is invalid YAML, not a value", "[yaml][hostile]") {
+  CHECK_THAT(parse_error("on: push\nname: \"deploy\njobs: {}\n"),
+             Catch::Contains("w.yml:2:7: invalid YAML: a double-quoted string is never closed"));
+  CHECK_THAT(parse_error("a: 'open\nb: 1\n"), Catch::Contains("w.yml:1:4: invalid YAML"));
+  CHECK_THAT(parse_error("a: \"ends with an escape\\\"\n"), Catch::Contains("w.yml:1:4: invalid YAML"));
+  CHECK_THAT(parse_error("a: \"open"), Catch::Contains("invalid YAML"));
+  const auto doc = must_parse("a: \"say \\\"hi\\\"\"\nb: 'it''s'\nc: \"\"\n");
+  CHECK(doc.get(doc.root(), "a")->value == "say \"hi\"");
+  CHECK(doc.get(doc.root(), "b")->value == "it's");
+}
+
+TEST_CASE("YAML 1.1 line breaks GitHub's parser sees are refused where they stand", "[yaml][hostile]") {
+  // A step hidden behind U+2028 on the same line would be invisible to a YAML 1.2 parser.
+  CHECK_THAT(parse_error("on: push\njobs:\n  a: {steps: [{run: ok}]}\xE2\x80\xA8  b: {steps: [{run: evil}]}\n"),
+             Catch::Contains("w.yml:3:26: invalid YAML: LINE SEPARATOR (U+2028) is a line break"));
+  CHECK_THAT(parse_error("a: x\xE2\x80\xA9y\n"), Catch::Contains("w.yml:1:5: invalid YAML: PARAGRAPH SEPARATOR"));
+  CHECK_THAT(parse_error("# note\na: \xC2\x85\n"), Catch::Contains("w.yml:2:4: invalid YAML: NEL (U+0085)"));
+  must_parse("a: caf\xC3\xA9 \xE2\x80\x94 \xE2\x82\xAC\n");  // other non-ASCII text is fine
+}
+
+TEST_CASE("every node knows its byte offset, past multi-byte characters", "[yaml]") {
+  const std::string text = "name: d\xC3\xA9ploy \xE2\x80\x94 \xF0\x9F\x9A\x80\nrun: |\n  heroku releases\n";
+  const auto doc = must_parse(text);
+  const auto* run = doc.get(doc.root(), "run");
+  REQUIRE(run != nullptr);
+  CHECK(text[run->pos.offset] == '|');
+  CHECK(run->pos.line == 2);
+}

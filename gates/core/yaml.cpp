@@ -1,6 +1,7 @@
 #include "core/yaml.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <sstream>
 #include <unordered_map>
 #include <unordered_set>
@@ -71,7 +72,8 @@ struct BuildError {
 /// Turns yaml-cpp parser events into a Document, enforcing the checks yaml-cpp lacks.
 class Builder : public YAML::EventHandler {
 public:
-  Builder(Document& doc, const Limits& limits, const std::string& file) : m_doc(doc), m_limits(limits) {
+  Builder(Document& doc, const Limits& limits, const std::string& file, std::string_view text)
+      : m_doc(doc), m_limits(limits), m_text(text) {
     m_doc.m_file = file;
   }
 
@@ -93,6 +95,9 @@ public:
 
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& value) override {
+    if (tag != "?") {
+      check_closed(mark);
+    }
     add_leaf(mark, anchor, Kind::scalar, value, tag == "?");
   }
 
@@ -157,7 +162,32 @@ private:
     throw BuildError{Error{message, {m_doc.m_file, pos.line, pos.column}, {}}};
   }
 
-  static Position to_position(const YAML::Mark& mark) { return {mark.line + 1, mark.column + 1}; }
+  static Position to_position(const YAML::Mark& mark) {
+    return {mark.line + 1, mark.column + 1, static_cast<std::size_t>(std::max(mark.pos, 0))};
+  }
+
+  /// A quoted scalar must end with its closing quote; yaml-cpp 0.7 accepts `"abc` running into
+  /// the end of the file. Each scalar is scanned only to its own end, so the work stays linear.
+  void check_closed(const YAML::Mark& mark) {
+    const auto start = static_cast<std::size_t>(std::max(mark.pos, 0));
+    if (start >= m_text.size() || (m_text[start] != '"' && m_text[start] != '\'')) {
+      return;  // a block scalar, or a tagged plain one
+    }
+    const char quote = m_text[start];
+    for (std::size_t i = start + 1; i < m_text.size(); ++i) {
+      if (quote == '"' && m_text[i] == '\\') {
+        ++i;
+      } else if (m_text[i] == quote) {
+        if (quote == '\'' && i + 1 < m_text.size() && m_text[i + 1] == '\'') {
+          ++i;  // '' is a quote inside a single-quoted scalar
+          continue;
+        }
+        return;
+      }
+    }
+    fail(mark, std::string("invalid YAML: a ") + (quote == '"' ? "double" : "single") +
+                   "-quoted string is never closed");
+  }
 
   NodeId make(const YAML::Mark& mark, YAML::anchor_t anchor, Kind kind) {
     if (m_doc.m_nodes.size() >= m_limits.max_nodes) {
@@ -234,6 +264,7 @@ private:
 
   Document& m_doc;
   const Limits& m_limits;
+  std::string_view m_text;
   std::vector<Frame> m_stack;
   std::unordered_map<YAML::anchor_t, NodeId> m_anchors;
   std::vector<std::uint64_t> m_weight;                                   // per node: its size with aliases expanded
@@ -241,9 +272,37 @@ private:
   NodeId m_root = k_no_node;
 };
 
+namespace {
+
+/// The first character that YAML 1.1 reads as a line break and YAML 1.2 does not: NEL (U+0085),
+/// LINE SEPARATOR (U+2028) or PARAGRAPH SEPARATOR (U+2029), with its name.
+std::optional<std::pair<std::size_t, const char*>> find_yaml11_break(std::string_view text) {
+  for (std::size_t i = 0; i + 1 < text.size(); ++i) {
+    if (text[i] == '\xC2' && text[i + 1] == '\x85') {
+      return std::pair{i, "NEL (U+0085)"};
+    }
+    if (text[i] == '\xE2' && i + 2 < text.size() && text[i + 1] == '\x80' &&
+        (text[i + 2] == '\xA8' || text[i + 2] == '\xA9')) {
+      return std::pair{i, text[i + 2] == '\xA8' ? "LINE SEPARATOR (U+2028)" : "PARAGRAPH SEPARATOR (U+2029)"};
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 Result<Document> parse(std::string_view text, const std::string& file, const Limits& limits) {
+  if (const auto found = find_yaml11_break(text)) {
+    const auto [offset, name] = *found;
+    const auto line_start = text.rfind('\n', offset);
+    const int column = static_cast<int>(offset - (line_start == std::string_view::npos ? 0 : line_start + 1)) + 1;
+    return Error{std::string("invalid YAML: ") + name +
+                     " is a line break to GitHub's YAML parser but not to YAML 1.2; replace it with a newline "
+                     "or remove it",
+                 {file, text::line_of_offset(text, offset), column}, {}};
+  }
   Document doc;
-  Builder builder(doc, limits, file);
+  Builder builder(doc, limits, file, text);
   try {
     std::istringstream in{std::string(text)};
     YAML::Parser parser(in);

@@ -14,6 +14,8 @@ namespace shipgate::yaml {
 struct Position {
   int line = 0;
   int column = 0;
+  /// Byte offset in the parsed text, so the text at a node is found without rescanning.
+  std::size_t offset = 0;
 };
 
 using NodeId = std::uint32_t;
@@ -84,8 +86,10 @@ private:
 
 /// Parses `text` (already checked to be UTF-8 without NULs) into one Document. Rejects, with a
 /// positioned Error: syntax errors, more than one document, duplicate keys (as GitHub does),
-/// non-scalar keys, aliases to a node that contains them, and nesting, size or alias expansion
-/// beyond `limits`.
+/// non-scalar keys, aliases to a node that contains them, nesting, size or alias expansion
+/// beyond `limits`, a quoted scalar never closed (which yaml-cpp 0.7 accepts at the end of a
+/// file), and the characters YAML 1.1 parsers such as GitHub's take as line breaks but YAML 1.2
+/// does not (NEL, U+2028, U+2029), so shipgate never reads a different document than GitHub runs.
 Result<Document> parse(std::string_view text, const std::string& file, const Limits& limits = {});
 
 /// Whether a plain scalar reads as boolean true/false under the YAML 1.2 core schema, which is

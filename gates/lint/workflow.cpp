@@ -20,18 +20,7 @@ std::string Workflow::describe_triggers() const {
   return out;
 }
 
-char Workflow::char_at(yaml::Position pos) const {
-  std::size_t offset = 0;
-  for (int line = 1; line < pos.line; ++line) {
-    offset = text.find('\n', offset);
-    if (offset == std::string_view::npos) {
-      return 0;
-    }
-    ++offset;
-  }
-  offset += static_cast<std::size_t>(pos.column > 0 ? pos.column - 1 : 0);
-  return offset < text.size() ? text[offset] : '\0';
-}
+char Workflow::char_at(yaml::Position pos) const { return pos.offset < text.size() ? text[pos.offset] : '\0'; }
 
 namespace {
 
