@@ -117,9 +117,16 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 std::optional<std::string> did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
   std::optional<std::string> best;
+  if (word.size() > k_max_guess_length) {
+    return best;  // no name is that long; comparing it would cost length x length per candidate
+  }
   std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
   const auto lowered = to_lower(word);
   for (const auto& candidate : candidates) {
+    const auto gap = candidate.size() > word.size() ? candidate.size() - word.size() : word.size() - candidate.size();
+    if (gap >= best_distance) {
+      continue;  // the edit distance is at least the difference in length
+    }
     const auto d = edit_distance(lowered, to_lower(candidate));
     if (d < best_distance) {
       best_distance = d;
@@ -155,7 +162,7 @@ std::optional<std::string> unknown_name(std::string_view kind, std::string_view 
   if (std::find(known.begin(), known.end(), word) != known.end()) {
     return std::nullopt;
   }
-  std::string message = "unknown " + std::string(kind) + " '" + std::string(word) + "'" + std::string(context);
+  std::string message = "unknown " + std::string(kind) + " '" + shorten(word) + "'" + std::string(context);
   if (const auto guess = did_you_mean(word, known)) {
     message += "; did you mean '" + *guess + "'?";
   }
@@ -191,6 +198,17 @@ std::string markdown(std::string_view s) {
     }
   }
   return out;
+}
+
+std::string shorten(std::string_view s, std::size_t max) {
+  if (s.size() <= max) {
+    return std::string(s);
+  }
+  std::size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) {
+    --cut;  // never split a UTF-8 sequence
+  }
+  return std::string(s.substr(0, cut)) + "...";
 }
 
 std::string plural(std::size_t n, std::string_view word) {

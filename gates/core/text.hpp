@@ -20,8 +20,17 @@ std::optional<std::size_t> find_invalid_utf8(std::string_view s);
 /// 1-based line number of byte offset `pos` in `s`.
 int line_of_offset(std::string_view s, std::size_t pos);
 
+/// Names longer than this get no "did you mean" (no flag, key, rule or environment is that long).
+inline constexpr std::size_t k_max_guess_length = 256;
+
 /// The candidate closest to `word` by edit distance, when it is close enough to be a likely typo.
+/// Linear in the candidates: a word longer than k_max_guess_length gets no guess, and a
+/// candidate whose length alone rules it out is not compared.
 std::optional<std::string> did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
+
+/// `s` cut to at most `max` bytes (on a UTF-8 boundary) with "..." appended when it was longer:
+/// for echoing input in one short line.
+std::string shorten(std::string_view s, std::size_t max = 80);
 
 /// `s` with CR, LF and other control characters shown as escapes (\n, \r, \x1b), so a value
 /// taken from input can never break a line of output or carry terminal escapes.

@@ -43,8 +43,8 @@ void EnvironmentMissing::on_job(const Workflow& wf, const Job& job, const Contex
     if (ctx.environments->find(env) != nullptr) {
       continue;
     }
-    std::string message = "job '" + job.id + "' deploys to environment '" + env + "', which does not exist in " +
-                          ctx.environments->source +
+    std::string message = "job '" + text::shorten(job.id) + "' deploys to environment '" + text::shorten(env) +
+                          "', which does not exist in " + ctx.environments->source +
                           "; GitHub creates it on first use with no protection rules, so no required reviewer "
                           "or wait timer applies";
     if (const auto guess = text::did_you_mean(env, ctx.environments->names())) {

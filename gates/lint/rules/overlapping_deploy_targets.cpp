@@ -1,6 +1,7 @@
 #include "lint/rules/overlapping_deploy_targets.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <set>
 
@@ -13,41 +14,121 @@ struct Site {
   const DeploySite* deploy;
 };
 
-/// Whether job `later` (transitively) needs job `earlier`: then they run in order, not in a race.
-bool runs_after(const WorkflowSummary& wf, const std::string& later, const std::string& earlier) {
-  std::set<std::string> seen;
-  std::vector<std::string> todo = {later};
-  while (!todo.empty()) {
-    const auto job = todo.back();
-    todo.pop_back();
-    if (!seen.insert(job).second) {
-      continue;
-    }
-    const auto it = wf.needs.find(job);
-    if (it == wf.needs.end()) {
-      continue;
-    }
-    for (const auto& need : it->second) {
-      if (need == earlier) {
-        return true;
+/// Which deploying jobs of one workflow run in order: one pass over the jobs in topological
+/// order carries, for each job, the set of deploying jobs it transitively needs (a bitset), so
+/// the work is linear in jobs plus `needs` edges, not a graph search per pair of sites.
+class JobOrder {
+public:
+  /// Deploying jobs past this many in one workflow are taken as unordered (reported, not hidden).
+  static constexpr std::size_t k_max_tracked = 1024;
+
+  explicit JobOrder(const WorkflowSummary& wf) {
+    for (const auto& site : wf.sites) {
+      if (m_tracked.size() < k_max_tracked) {
+        m_tracked.try_emplace(site.job, m_tracked.size());
       }
-      todo.push_back(need);
+    }
+    m_words = (m_tracked.size() + 63) / 64;
+    for (const auto& [job, needs] : wf.needs) {
+      index(job);
+      for (const auto& need : needs) {
+        index(need);
+      }
+    }
+    std::vector<std::vector<std::size_t>> next(m_names.size());
+    std::vector<std::size_t> waiting(m_names.size(), 0);
+    for (const auto& [job, needs] : wf.needs) {
+      const auto j = m_index.at(job);
+      for (const auto& need : std::set<std::string>(needs.begin(), needs.end())) {
+        next[m_index.at(need)].push_back(j);
+        ++waiting[j];
+      }
+    }
+    m_ancestors.assign(m_names.size() * m_words, 0);
+    std::vector<std::size_t> ready;
+    for (std::size_t j = 0; j < m_names.size(); ++j) {
+      if (waiting[j] == 0) {
+        ready.push_back(j);
+      }
+    }
+    while (!ready.empty()) {  // Kahn's order; jobs in a `needs` cycle (GitHub refuses those) stay unordered
+      const auto need = ready.back();
+      ready.pop_back();
+      const auto tracked = m_tracked.find(m_names[need]);
+      for (const auto j : next[need]) {
+        for (std::size_t w = 0; w < m_words; ++w) {
+          m_ancestors[j * m_words + w] |= m_ancestors[need * m_words + w];
+        }
+        if (tracked != m_tracked.end()) {
+          m_ancestors[j * m_words + tracked->second / 64] |= std::uint64_t{1} << (tracked->second % 64);
+        }
+        if (--waiting[j] == 0) {
+          ready.push_back(j);
+        }
+      }
     }
   }
-  return false;
-}
+
+  /// Starts a new set of kept sites (one deploy target).
+  void reset() {
+    m_kept_jobs.clear();
+    m_kept.assign(m_words, 0);
+    m_kept_ancestors.assign(m_words, 0);
+  }
+
+  /// Whether `job` deploys in sequence with a kept job (the same job, one it needs, or one that
+  /// needs it); if not, it is kept. Constant work per call.
+  bool covered_else_keep(const std::string& job) {
+    if (!m_kept_jobs.insert(job).second) {
+      return true;
+    }
+    const auto row = m_index.find(job);
+    const auto bit = m_tracked.find(job);
+    bool covered = false;
+    for (std::size_t w = 0; row != m_index.end() && w < m_words; ++w) {
+      covered = covered || (m_ancestors[row->second * m_words + w] & m_kept[w]) != 0;
+    }
+    if (bit != m_tracked.end()) {
+      covered = covered || (m_kept_ancestors[bit->second / 64] >> (bit->second % 64) & 1U) != 0;
+    }
+    if (!covered) {
+      if (bit != m_tracked.end()) {
+        m_kept[bit->second / 64] |= std::uint64_t{1} << (bit->second % 64);
+      }
+      for (std::size_t w = 0; row != m_index.end() && w < m_words; ++w) {
+        m_kept_ancestors[w] |= m_ancestors[row->second * m_words + w];
+      }
+    }
+    return covered;
+  }
+
+private:
+  void index(const std::string& job) {
+    if (m_index.try_emplace(job, m_names.size()).second) {
+      m_names.push_back(job);
+    }
+  }
+
+  std::map<std::string, std::size_t> m_tracked;  // deploying job -> bit
+  std::map<std::string, std::size_t> m_index;    // every job -> row
+  std::vector<std::string> m_names;
+  std::size_t m_words = 0;
+  std::vector<std::uint64_t> m_ancestors;  // row-major: one bitset of deploying ancestors per job
+  std::set<std::string> m_kept_jobs;
+  std::vector<std::uint64_t> m_kept;            // the kept deploying jobs
+  std::vector<std::uint64_t> m_kept_ancestors;  // every deploying job a kept one needs
+};
 
 /// One site per (workflow, job); a job ordered after another deploying job of its workflow is
 /// part of the same sequence and dropped.
-std::vector<Site> independent_sites(const std::vector<Site>& sites) {
+std::vector<Site> independent_sites(const std::vector<Site>& sites,
+                                    std::map<const WorkflowSummary*, JobOrder>& orders) {
+  for (const auto& site : sites) {
+    orders.try_emplace(site.workflow, *site.workflow).first->second.reset();
+  }
   std::vector<Site> out;
   for (const auto& site : sites) {
-    const bool covered = std::any_of(out.begin(), out.end(), [&site](const Site& kept) {
-      return kept.workflow == site.workflow &&
-             (kept.deploy->job == site.deploy->job || runs_after(*site.workflow, site.deploy->job, kept.deploy->job) ||
-              runs_after(*site.workflow, kept.deploy->job, site.deploy->job));
-    });
-    if (!covered) {
+    if (!orders.at(site.workflow).covered_else_keep(site.deploy->job)) {
       out.push_back(site);
     }
   }
@@ -64,6 +145,7 @@ std::string describe(const Site& site) {
 void OverlappingDeployTargets::on_repository(const std::vector<WorkflowSummary>& workflows, const Context&,
                                              Reporter& out) const {
   std::map<std::string, std::vector<Site>> by_target;
+  std::map<const WorkflowSummary*, JobOrder> orders;
   for (const auto& wf : workflows) {
     for (const auto& deploy : wf.sites) {
       by_target[deploy.platform + ":" + deploy.app].push_back({&wf, &deploy});
@@ -72,7 +154,7 @@ void OverlappingDeployTargets::on_repository(const std::vector<WorkflowSummary>&
   for (auto& [target, all_sites] : by_target) {
     std::stable_sort(all_sites.begin(), all_sites.end(),
                      [](const Site& a, const Site& b) { return a.deploy->where < b.deploy->where; });
-    const auto sites = independent_sites(all_sites);
+    const auto sites = independent_sites(all_sites, orders);
     if (sites.size() < 2) {
       continue;
     }

@@ -1,0 +1,81 @@
+// Hostile inputs at the size caps: each is linted with the right verdict, and (through the CTest
+// timeout on every unit test) in bounded time; bench/adversarial.sh measures the same shapes.
+#include <catch2/catch.hpp>
+
+#include "core/source.hpp"
+#include "helpers.hpp"
+#include "lint/lint.hpp"
+
+using namespace shipgate;
+
+namespace {
+
+test::Captured run_lint(const test::TempDir& dir, std::vector<std::string> args) {
+  return test::capture([](const Invocation& inv) { return run_gate(*lint::make_gate(), inv); }, std::move(args), {},
+                       dir.path().string());
+}
+
+/// Fills `text` with `piece(i)` for i = 0, 1, ... while it stays under the input cap.
+template <typename Piece>
+std::string up_to_cap(std::string text, Piece piece) {
+  for (int i = 0;; ++i) {
+    auto next = piece(i);
+    if (text.size() + next.size() >= k_max_input_bytes) {
+      return text;
+    }
+    text += next;
+  }
+}
+
+}  // namespace
+
+TEST_CASE("thousands of jobs with long needs chains are ordered in one pass", "[caps]") {
+  // 300 helper jobs where each needs every earlier one, then deploy jobs that all need the last
+  // helper: no two deploys are ordered, so every one is a separate place (a race, same triggers).
+  std::string wf = "on: push\njobs:\n";
+  std::string needs;
+  for (int i = 0; i < 300; ++i) {
+    wf += "  h" + std::to_string(i) + ":\n" + (needs.empty() ? "" : "    needs: [" + needs + "]\n") +
+          "    steps: [{run: make}]\n";
+    needs += (needs.empty() ? "h" : ", h") + std::to_string(i);
+  }
+  // 20,000 deploy jobs: about 150,000 YAML nodes, well inside the 250,000-node cap.
+  const int deploys = 20000;
+  for (int i = 0; i < deploys; ++i) {
+    wf +=
+        "  d" + std::to_string(i) + ":\n    needs: [h299]\n    steps: [{run: heroku container:release web -a same}]\n";
+  }
+  test::TempDir dir;
+  dir.write("wf.yml", wf);
+  const auto r = run_lint(dir, {"wf.yml"});
+  INFO(r.err);
+  CHECK(r.code == 0);  // a race between jobs of one workflow is a warning
+  CHECK_THAT(r.out, Catch::Contains("is deployed from " + std::to_string(deploys) + " places with the same triggers"));
+}
+
+TEST_CASE("a workflow of many script steps at the size cap is linted", "[caps]") {
+  const auto wf = up_to_cap("on: push\njobs:\n  a:\n    steps:\n", [](int i) {
+    return "      - run: |\n          echo " + std::to_string(i) + "\n          heroku container:release web -a app-" +
+           std::to_string(i % 2) + "\n";
+  });
+  test::TempDir dir;
+  dir.write("wf.yml", wf);
+  const auto r = run_lint(dir, {"wf.yml", "--format", "json"});
+  CHECK(r.code == 0);  // one job deploying two apps, each step after the other: no overlap
+  CHECK_THAT(r.out, Catch::Contains("\"files\": 1"));
+}
+
+TEST_CASE("a megabyte environment name gets a short finding and no costly guess", "[caps]") {
+  test::TempDir dir;
+  std::string envs;
+  for (int i = 0; i < 500; ++i) {
+    envs += "- environment-" + std::to_string(i) + "\n";
+  }
+  dir.write("envs.yml", envs);
+  dir.write("wf.yml",
+            "on: push\njobs:\n  d:\n    environment: " + std::string(3u << 20, 'p') + "\n    steps: [{run: x}]\n");
+  const auto r = run_lint(dir, {"wf.yml", "--environments", "envs.yml"});
+  CHECK(r.code == 1);
+  CHECK_THAT(r.out, Catch::Contains("deploys to environment 'ppp") && Catch::Contains("...', which does not exist"));
+  CHECK(r.out.size() < 1000);
+}
