@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "core/source.hpp"
+#include "core/text.hpp"
 #include "core/yaml.hpp"
 #include "helpers.hpp"
 #include "lint/lint.hpp"
@@ -236,4 +237,41 @@ TEST_CASE("values from the workflow cannot forge workflow commands", "[hostile]"
     CHECK_THAT(out, !Catch::Contains("\n::stop-commands::"));
   }
   CHECK_THAT(r.out, Catch::Contains("prod\\n::add-mask::shipgate"));
+}
+
+TEST_CASE("no file name can forge a workflow command or break a line of output", "[hostile]") {
+  test::TempDir dir;
+  const std::string unsafe = "on: push\njobs:\n  d:\n    steps:\n      - uses: akhileshns/heroku-deploy@v3\n"
+                             "        with: {heroku_app_name: x}\n";
+  const std::vector<std::string> names = {"a\n::stop-commands::x\n.yml", "b\r::error::forged.yml", "c\x1b[2J.yml",
+                                          "d%0A::warning::x.yml", "e::error file=x::y.yml", "f\xff\xfe.yml"};
+  for (const auto& name : names) {
+    dir.write("wf/" + name, unsafe);
+  }
+  dir.write("output", "");
+  dir.write("summary", "");
+  const Environment env = {{"GITHUB_ACTIONS", "true"},
+                           {"GITHUB_OUTPUT", (dir.path() / "output").string()},
+                           {"GITHUB_STEP_SUMMARY", (dir.path() / "summary").string()},
+                           {"RUNNER_DEBUG", "1"}};
+  for (const char* format : {"text", "json", "github", "sarif"}) {
+    INFO("format " << format);
+    const auto r = test::capture([](const Invocation& inv) { return run_gate(*lint::make_gate(), inv); },
+                                 {"wf", "--format", format}, env, dir.path().string());
+    CHECK(r.code == 1);
+    for (const auto& text : {r.out, r.err, test::read_file((dir.path() / "output").string())}) {
+      for (const auto& line : text::split_lines(text)) {
+        // Every workflow command is one the gate meant: an annotation, a group, or its end.
+        if (line.rfind("::", 0) == 0) {
+          CHECK_THAT(std::string(line), Catch::StartsWith("::error file=wf/") ||
+                                            Catch::StartsWith("::warning file=wf/") ||
+                                            Catch::StartsWith("::group::") || Catch::StartsWith("::endgroup::"));
+        }
+        CHECK(line.find('\r') == std::string_view::npos);
+        CHECK(line.find('\x1b') == std::string_view::npos);
+      }
+    }
+    const auto summary = test::read_file((dir.path() / "summary").string());
+    CHECK_THAT(summary, !Catch::Contains("\n::") && !Catch::Contains("\x1b"));
+  }
 }

@@ -5,6 +5,8 @@
 #include <ostream>
 #include <random>
 
+#include "core/text.hpp"
+
 namespace shipgate::github {
 
 namespace {
@@ -30,7 +32,11 @@ std::string escape(std::string_view s, bool property) {
         out += property ? "%2C" : ",";
         break;
       default:
-        out += c;
+        if (static_cast<unsigned char>(c) < 0x20 || c == '\x7f') {
+          out += text::one_line(std::string_view(&c, 1));  // ESC and the like: shown, never sent to a terminal
+        } else {
+          out += c;
+        }
     }
   }
   return out;

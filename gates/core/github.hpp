@@ -18,9 +18,10 @@ inline constexpr std::size_t k_summary_limit = std::size_t{1024} * 1024;
 /// `text` unchanged when it fits.
 std::string cut_at_line(std::string_view text, std::size_t limit, std::string_view note);
 
-/// Escapes a workflow-command message: %, CR and LF.
+/// Escapes a workflow-command message: %, CR and LF as the runner decodes them; other control
+/// characters are shown as `\xNN` text.
 std::string escape_data(std::string_view s);
-/// Escapes a workflow-command property value: %, CR, LF, ':' and ','.
+/// Escapes a workflow-command property value: %, CR, LF, ':' and ',' (and control characters).
 std::string escape_property(std::string_view s);
 
 /// The `::error file=..,line=..,col=..,title=..::message` line for a finding (no newline).
