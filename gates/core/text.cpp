@@ -26,6 +26,45 @@ std::string_view trim(std::string_view s) {
   return s.substr(first, last - first + 1);
 }
 
+namespace {
+
+/// Length of the JavaScript white-space character at the start of `s`, or 0.
+std::size_t js_space_at(std::string_view s) {
+  static constexpr std::string_view k_multibyte[] = {
+      "\xC2\xA0",     "\xEF\xBB\xBF", "\xE1\x9A\x80", "\xE2\x80\x80", "\xE2\x80\x81", "\xE2\x80\x82",
+      "\xE2\x80\x83", "\xE2\x80\x84", "\xE2\x80\x85", "\xE2\x80\x86", "\xE2\x80\x87", "\xE2\x80\x88",
+      "\xE2\x80\x89", "\xE2\x80\x8A", "\xE2\x80\xA8", "\xE2\x80\xA9", "\xE2\x80\xAF", "\xE2\x81\x9F",
+      "\xE3\x80\x80"};
+  if (!s.empty() && std::string_view(" \t\n\v\f\r").find(s.front()) != std::string_view::npos) {
+    return 1;
+  }
+  for (const auto space : k_multibyte) {
+    if (s.substr(0, space.size()) == space) {
+      return space.size();
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+std::string_view trim_js(std::string_view s) {
+  for (auto n = js_space_at(s); n > 0; n = js_space_at(s)) {
+    s.remove_prefix(n);
+  }
+  for (bool trimmed = true; trimmed && !s.empty();) {
+    trimmed = false;
+    for (std::size_t n = 1; n <= 3 && n <= s.size(); ++n) {
+      if (js_space_at(s.substr(s.size() - n)) == n) {
+        s.remove_suffix(n);
+        trimmed = true;
+        break;
+      }
+    }
+  }
+  return s;
+}
+
 std::vector<std::string_view> split_lines(std::string_view s) {
   std::vector<std::string_view> lines;
   std::size_t start = 0;

@@ -12,6 +12,10 @@ namespace shipgate::text {
 std::string to_lower(std::string_view s);
 bool iequals(std::string_view a, std::string_view b);
 std::string_view trim(std::string_view s);
+/// `s` without the white space JavaScript's String.prototype.trim removes (ASCII white space,
+/// NBSP, BOM, the Unicode space separators, line and paragraph separators): how an action's
+/// `core.getInput` reads an input.
+std::string_view trim_js(std::string_view s);
 std::vector<std::string_view> split_lines(std::string_view s);
 
 /// Byte offset of the first invalid UTF-8 sequence, or nullopt when the text is valid UTF-8.

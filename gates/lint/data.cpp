@@ -75,7 +75,8 @@ void read_deploy_actions(const yaml::Document& doc, const yaml::Node& list, std:
       errors.push_back(data_error(doc, entry, "a deploy action must be a mapping"));
       continue;
     }
-    append(errors, config::check_keys(doc, entry, {"uses", "platform", "app-input", "autocreate"}, {}));
+    append(errors,
+           config::check_keys(doc, entry, {"uses", "platform", "app-input", "autocreate", "login-only", "trims-inputs"}, {}));
     DeployAction action;
     action.uses = scalar(doc, entry, "uses");
     action.platform = scalar(doc, entry, "platform");
@@ -93,6 +94,18 @@ void read_deploy_actions(const yaml::Document& doc, const yaml::Node& list, std:
         continue;
       }
       action.autocreate = input;
+    }
+    if (const auto* login = doc.get(entry, "login-only"); login != nullptr) {
+      append(errors, config::check_keys(doc, *login, {"input", "true-unless"}, {}));
+      LoginOnlyInput input{scalar(doc, *login, "input"), scalar(doc, *login, "true-unless")};
+      if (input.input.empty()) {
+        errors.push_back(data_error(doc, *login, "'login-only' needs 'input'"));
+        continue;
+      }
+      action.login_only = input;
+    }
+    if (const auto* trims = doc.get(entry, "trims-inputs"); trims != nullptr) {
+      action.trims_inputs = !yaml::is_core_false(*trims);
     }
     out.push_back(std::move(action));
   }

@@ -17,12 +17,22 @@ struct AutocreateInput {
   std::string true_unless;    // the action reads every value but this one as true
 };
 
+/// The input that makes a deploy action only log in (write credentials) and return, without
+/// deploying or creating anything: heroku-deploy's `justlogin`.
+struct LoginOnlyInput {
+  std::string input;        // e.g. justlogin
+  std::string true_unless;  // the action reads every value but this one as true
+};
+
 /// A known deploy action (rules/deploy-actions.yml).
 struct DeployAction {
   std::string uses;  // owner/repo, compared case-insensitively
   std::string platform;
   std::string app_input;
   std::optional<AutocreateInput> autocreate;
+  std::optional<LoginOnlyInput> login_only;
+  /// Whether the action reads inputs with `core.getInput`, which trims surrounding white space.
+  bool trims_inputs = true;
 };
 
 /// Facts the rules need that change over time: data, built into the binary, extendable by config.

@@ -60,14 +60,16 @@ private:
   void from_action(const Step& step) {
     const auto* action = m_data.find_action(step.uses.value->value);
     std::string input = action != nullptr ? action->app_input : "heroku_app_name";
-    if (step.with == nullptr || input.empty()) {
+    if (step.with == nullptr || input.empty() || (action != nullptr && only_logs_in(m_wf, m_job, step, *action))) {
       return;
     }
     const auto entry = m_wf.doc->find_ci(*step.with, input);
     if (!entry || !entry.value->is_scalar()) {
       return;
     }
-    if (const auto apps = resolve(entry.value->value, m_scope)) {
+    static const DeployAction k_unknown_action;  // forks of heroku-deploy: JavaScript, so inputs are trimmed
+    if (const auto apps = input_values(m_wf, m_job, step, action != nullptr ? *action : k_unknown_action,
+                                       *entry.value)) {
       const std::string how = action_repository(step.uses.value->value);
       for (const auto& app : *apps) {
         add(app, how, step.uses.key->pos);
@@ -334,6 +336,37 @@ WorkflowSummary summarize(const Workflow& wf, const LintData& data) {
     summary.sites.insert(summary.sites.end(), sites.begin(), sites.end());
   }
   return summary;
+}
+
+std::optional<std::vector<std::string>> input_values(const Workflow& wf, const Job& job, const Step& step,
+                                                     const DeployAction& action, const yaml::Node& value) {
+  if (!value.is_scalar()) {
+    return std::nullopt;
+  }
+  // The runner passes YAML booleans as "true"/"false" and every other scalar as its text.
+  const std::string written = yaml::is_core_true(value) ? "true" : yaml::is_core_false(value) ? "false" : value.value;
+  auto values = resolve(written, Scope::for_step(wf, job, &step));
+  if (values && action.trims_inputs) {
+    for (auto& v : *values) {
+      v = std::string(text::trim_js(v));
+    }
+  }
+  return values;
+}
+
+bool only_logs_in(const Workflow& wf, const Job& job, const Step& step, const DeployAction& action) {
+  if (!action.login_only || step.with == nullptr) {
+    return false;
+  }
+  const auto entry = wf.doc->find_ci(*step.with, action.login_only->input);
+  if (!entry || entry.value->is_null()) {
+    return false;
+  }
+  const auto values = input_values(wf, job, step, action, *entry.value);
+  // An empty value is left to how the runner passes it, so it is not taken as a login-only step.
+  return values && !values->empty() && std::all_of(values->begin(), values->end(), [&action](const std::string& v) {
+           return !v.empty() && v != action.login_only->true_unless;
+         });
 }
 
 }  // namespace shipgate::lint

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,5 +36,15 @@ struct WorkflowSummary {
 std::vector<DeploySite> find_deploy_sites(const Workflow& wf, const Job& job, const LintData& data);
 
 WorkflowSummary summarize(const Workflow& wf, const LintData& data);
+
+/// The values an action input may take at run time, as the action reads them: one per matrix
+/// combination, YAML booleans as "true"/"false", trimmed when the action trims its inputs;
+/// nullopt when they cannot be known before the run.
+std::optional<std::vector<std::string>> input_values(const Workflow& wf, const Job& job, const Step& step,
+                                                     const DeployAction& action, const yaml::Node& value);
+
+/// Whether the step only logs in and returns (heroku-deploy's `justlogin` set to anything but
+/// "false", for every value it may take): it deploys and creates nothing.
+bool only_logs_in(const Workflow& wf, const Job& job, const Step& step, const DeployAction& action);
 
 }  // namespace shipgate::lint

@@ -8,18 +8,6 @@ namespace shipgate::lint {
 
 namespace {
 
-/// What the action will read for the input, as the runner passes it: YAML booleans become
-/// "true"/"false", everything else is the scalar's text.
-std::string runner_string(const yaml::Node& value) {
-  if (yaml::is_core_true(value)) {
-    return "true";
-  }
-  if (yaml::is_core_false(value)) {
-    return "false";
-  }
-  return value.value;
-}
-
 /// What one step of a known action sets its autocreate opt-out to, reported at the step's `uses:`.
 class Check {
 public:
@@ -89,6 +77,9 @@ void HerokuAutocreate::on_step(const Workflow& wf, const Job& job, const Step& s
   if (action == nullptr || !action->autocreate) {
     return;
   }
+  if (only_logs_in(wf, job, step, *action)) {
+    return;  // `justlogin`: the step writes credentials and returns before any deploy or create
+  }
   const Check check(wf, step, *action, out);
   const auto& input = action->autocreate->input;
   if (step.with != nullptr && !step.with->is_mapping() && !step.with->is_null()) {
@@ -105,7 +96,7 @@ void HerokuAutocreate::on_step(const Workflow& wf, const Job& job, const Step& s
   if (!value.is_scalar()) {
     return check.unreadable("`" + input + "` is not a single value");
   }
-  const auto resolved = resolve(runner_string(value), Scope::for_step(wf, job, &step));
+  const auto resolved = input_values(wf, job, step, *action, value);
   if (!resolved) {
     return check.unresolved(value.value);
   }
