@@ -68,8 +68,8 @@ private:
       return;
     }
     static const DeployAction k_unknown_action;  // forks of heroku-deploy: JavaScript, so inputs are trimmed
-    if (const auto apps = input_values(m_wf, m_job, step, action != nullptr ? *action : k_unknown_action,
-                                       *entry.value)) {
+    if (const auto apps =
+            input_values(m_wf, m_job, step, action != nullptr ? *action : k_unknown_action, *entry.value)) {
       const std::string how = action_repository(step.uses.value->value);
       for (const auto& app : *apps) {
         add(app, how, step.uses.key->pos);
@@ -329,7 +329,8 @@ WorkflowSummary summarize(const Workflow& wf, const LintData& data) {
     full += t.describe();
     full += '\n';
   }
-  WorkflowSummary summary{wf.path, wf.describe_triggers(), std::hash<std::string>{}(full), {}, {}};
+  WorkflowSummary summary{wf.path, wf.describe_triggers(), std::hash<std::string>{}(full), {}, {}, false};
+  summary.dispatch_only = wf.triggers.size() == 1 && wf.triggers.front().event == "workflow_dispatch";
   for (const auto& job : wf.jobs) {
     summary.needs[job.id] = job.needs;
     auto sites = find_deploy_sites(wf, job, data);

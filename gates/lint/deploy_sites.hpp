@@ -28,6 +28,9 @@ struct WorkflowSummary {
   std::size_t trigger_key;                                // hash of the full trigger model, to compare workflows
   std::map<std::string, std::vector<std::string>> needs;  // job id -> the jobs it needs
   std::vector<DeploySite> sites;
+  /// Runs only when someone starts it by hand (`workflow_dispatch` is its one trigger): one
+  /// dispatch starts one workflow, so two such workflows never run on the same event.
+  bool dispatch_only = false;
 };
 
 /// The deploy sites of one job, in step order, each place once (steps reused through an alias

@@ -158,6 +158,14 @@ void OverlappingDeployTargets::on_repository(const std::vector<WorkflowSummary>&
     if (sites.size() < 2) {
       continue;
     }
+    // Manual workflows, one place each: every dispatch starts one of them, so they never race.
+    std::set<const WorkflowSummary*> seen;
+    const bool manual_only = std::all_of(sites.begin(), sites.end(), [&seen](const Site& s) {
+      return s.workflow->dispatch_only && seen.insert(s.workflow).second;
+    });
+    if (manual_only) {
+      continue;
+    }
     const auto& first = sites.front();
     const bool same_triggers = std::all_of(sites.begin(), sites.end(), [&first](const Site& s) {
       return s.workflow->trigger_key == first.workflow->trigger_key;
