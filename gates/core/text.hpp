@@ -17,6 +17,8 @@ std::string_view trim(std::string_view s);
 /// `core.getInput` reads an input.
 std::string_view trim_js(std::string_view s);
 std::vector<std::string_view> split_lines(std::string_view s);
+/// The parts of `s` between `separator`s (an empty `s` gives one empty part).
+std::vector<std::string_view> split(std::string_view s, char separator);
 
 /// Byte offset of the first invalid UTF-8 sequence, or nullopt when the text is valid UTF-8.
 std::optional<std::size_t> find_invalid_utf8(std::string_view s);

@@ -133,7 +133,7 @@ void Linter::add(const Source& source) {
   }
   lint_workflow(*wf, m_ctx, m_options, m_findings);
   m_summaries.push_back(summarize(*wf, m_ctx.data));
-  m_inline_ignores.emplace(source.path, InlineSuppressions(source.text));
+  m_inline_ignores.emplace(source.path, InlineSuppressions(source.text, *doc, rule_ids(), m_outcome.input_errors));
 }
 
 void Linter::add_error(Error error) {

@@ -10,14 +10,6 @@ namespace shipgate::lint {
 
 namespace {
 
-std::vector<std::string> rule_ids() {
-  std::vector<std::string> ids;
-  for (const auto& rule : all_rules()) {
-    ids.emplace_back(rule->id());
-  }
-  return ids;
-}
-
 void read_rules(config::Section& section, Options& options) {
   const auto* rules = section.take("rules");
   if (rules == nullptr || rules->is_null()) {

@@ -17,4 +17,12 @@ const std::vector<std::unique_ptr<Rule>>& all_rules() {
   return k_rules;
 }
 
+std::vector<std::string> rule_ids() {
+  std::vector<std::string> ids;
+  for (const auto& rule : all_rules()) {
+    ids.emplace_back(rule->id());
+  }
+  return ids;
+}
+
 }  // namespace shipgate::lint

@@ -6,14 +6,20 @@
 #include <vector>
 
 #include "core/check.hpp"
+#include "core/yaml.hpp"
 
 namespace shipgate::lint {
 
 /// Inline suppressions of one file: `# shipgate: ignore[rule-id, other-id] reason` silences those
 /// rules on its own line and, when the comment stands alone on its line, on the next line too.
+/// Only a real YAML comment counts: the same text inside a quoted string or a block scalar (a
+/// `run:` script) is a value, never a directive.
 class InlineSuppressions {
 public:
-  explicit InlineSuppressions(std::string_view text);
+  /// `doc` is `text` parsed (it names the file in errors). An id that is not one of `rule_ids`
+  /// is an error (with "did you mean"), collected in `errors`.
+  InlineSuppressions(std::string_view text, const yaml::Document& doc, const std::vector<std::string>& rule_ids,
+                     std::vector<Error>& errors);
   bool covers(const Check& finding) const;
 
 private:
