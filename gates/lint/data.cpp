@@ -1,9 +1,8 @@
 #include "lint/data.hpp"
 
-#include "core/config.hpp"
-
 #include <algorithm>
 
+#include "core/config.hpp"
 #include "core/embedded.hpp"
 #include "core/text.hpp"
 
@@ -75,8 +74,8 @@ void read_deploy_actions(const yaml::Document& doc, const yaml::Node& list, std:
       errors.push_back(data_error(doc, entry, "a deploy action must be a mapping"));
       continue;
     }
-    append(errors,
-           config::check_keys(doc, entry, {"uses", "platform", "app-input", "autocreate", "login-only", "trims-inputs"}, {}));
+    append(errors, config::check_keys(
+                       doc, entry, {"uses", "platform", "app-input", "autocreate", "login-only", "trims-inputs"}, {}));
     DeployAction action;
     action.uses = scalar(doc, entry, "uses");
     action.platform = scalar(doc, entry, "platform");
@@ -86,9 +85,9 @@ void read_deploy_actions(const yaml::Document& doc, const yaml::Node& list, std:
       continue;
     }
     if (const auto* autocreate = doc.get(entry, "autocreate"); autocreate != nullptr) {
-      append(errors, config::check_keys(doc, *autocreate, {"input", "default", "true-unless"}, {}));
+      append(errors, config::check_keys(doc, *autocreate, {"input", "default", "true-unless", "since"}, {}));
       AutocreateInput input{scalar(doc, *autocreate, "input"), scalar(doc, *autocreate, "default"),
-                            scalar(doc, *autocreate, "true-unless")};
+                            scalar(doc, *autocreate, "true-unless"), scalar(doc, *autocreate, "since")};
       if (input.input.empty()) {
         errors.push_back(data_error(doc, *autocreate, "'autocreate' needs 'input'"));
         continue;
@@ -133,6 +132,53 @@ Result<LintData> builtin_data() {
     return errors.front();
   }
   return data;
+}
+
+namespace {
+
+/// "v3.12.12" / "3.9" / "v3" as up to three numbers; nullopt when the ref is not a version.
+std::optional<std::vector<long>> version_of(std::string_view ref) {
+  if (!ref.empty() && (ref.front() == 'v' || ref.front() == 'V')) {
+    ref.remove_prefix(1);
+  }
+  std::vector<long> parts;
+  for (const auto part : text::split(ref, '.')) {
+    if (part.empty() || part.size() > 9 || part.find_first_not_of("0123456789") != std::string_view::npos) {
+      return std::nullopt;
+    }
+    parts.push_back(std::stol(std::string(part)));
+  }
+  if (parts.empty() || parts.size() > 3) {
+    return std::nullopt;
+  }
+  return parts;
+}
+
+}  // namespace
+
+RefSupport ref_supports(std::string_view uses, std::string_view since) {
+  const auto at = uses.find('@');
+  const auto ref = at == std::string_view::npos ? std::string_view() : uses.substr(at + 1);
+  const auto needed = version_of(since);
+  if (!needed || ref.empty()) {
+    return RefSupport::yes;
+  }
+  if (ref.size() == 40 && ref.find_first_not_of("0123456789abcdefABCDEF") == std::string_view::npos) {
+    return RefSupport::unknown;
+  }
+  const auto have = version_of(ref);
+  if (!have) {
+    return RefSupport::yes;  // a branch, or a tag name that is no version: the newest code
+  }
+  for (std::size_t i = 0; i < needed->size(); ++i) {
+    if (i >= have->size()) {
+      return RefSupport::yes;  // `v3` or `v3.9`: the newest release under it
+    }
+    if ((*have)[i] != (*needed)[i]) {
+      return (*have)[i] > (*needed)[i] ? RefSupport::yes : RefSupport::no;
+    }
+  }
+  return RefSupport::yes;
 }
 
 }  // namespace shipgate::lint

@@ -15,6 +15,7 @@ struct AutocreateInput {
   std::string input;          // e.g. dontautocreate
   std::string default_value;  // the value when the input is not given
   std::string true_unless;    // the action reads every value but this one as true
+  std::string since;          // the first release with the input ("3.9.9"); empty: every release
 };
 
 /// The input that makes a deploy action only log in (write credentials) and return, without
@@ -53,6 +54,15 @@ Result<LintData> builtin_data();
 /// `out`, collecting an error per bad entry.
 void read_deploy_actions(const yaml::Document& doc, const yaml::Node& list, std::vector<DeployAction>& out,
                          std::vector<Error>& errors);
+
+/// How a `uses:` ref relates to a release that added something.
+enum class RefSupport { yes, no, unknown };
+
+/// Whether the ref of a `uses:` value ("owner/repo@v3.12.12") is at or after release `since`
+/// ("3.9.9"): a version tag is compared (a partial one, `v3` or `v3.8`, as its newest release);
+/// a full commit SHA cannot be placed (unknown); a branch or other name follows the newest code
+/// (yes). An empty `since` is always yes.
+RefSupport ref_supports(std::string_view uses, std::string_view since);
 
 /// "owner/repo" of a `uses:` value ("Owner/Repo/path@ref" -> "owner/repo"), lower-cased; empty for
 /// local (./) and docker:// references.

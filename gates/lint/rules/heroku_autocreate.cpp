@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/text.hpp"
 #include "lint/expressions.hpp"
 
 namespace shipgate::lint {
@@ -17,6 +18,16 @@ public:
         m_where(at(wf, *step.uses.key)),
         m_out(out) {}
 
+  /// The ref predates the input: setting it changes nothing, so only an upgrade helps.
+  void too_old(const std::string& uses) const {
+    m_out.report(m_where, uses + " has no `" + m_input.input + "` (added in v" + m_input.since +
+                              "), so it runs `heroku create` when `heroku git:remote` fails; upgrade it");
+  }
+  void unknown_version(const std::string& uses) const {
+    m_out.report(Severity::note, m_where,
+                 "cannot tell which release " + uses + " is; `" + m_input.input + "` works only from v" +
+                     m_input.since + ": pin a release tag, or check the commit is v" + m_input.since + " or later");
+  }
   void missing() const { m_out.report(m_where, m_name + " without `" + m_input.input + "`:" + consequence()); }
   void unreadable(const std::string& what) const {
     m_out.report(Severity::warning, m_where, what + "; write `" + m_input.input + ": true`");
@@ -81,6 +92,11 @@ void HerokuAutocreate::on_step(const Workflow& wf, const Job& job, const Step& s
     return;  // `justlogin`: the step writes credentials and returns before any deploy or create
   }
   const Check check(wf, step, *action, out);
+  const auto& uses = step.uses.value->value;
+  const auto support = ref_supports(uses, action->autocreate->since);
+  if (support == RefSupport::no) {
+    return check.too_old(text::shorten(uses));
+  }
   const auto& input = action->autocreate->input;
   if (step.with != nullptr && !step.with->is_mapping() && !step.with->is_null()) {
     return check.unreadable("cannot read `with:` statically");
@@ -101,6 +117,11 @@ void HerokuAutocreate::on_step(const Workflow& wf, const Job& job, const Step& s
     return check.unresolved(value.value);
   }
   check.values(value.value, *resolved);
+  const bool all_true =
+      std::all_of(resolved->begin(), resolved->end(), [](const std::string& v) { return v == "true"; });
+  if (support == RefSupport::unknown && all_true) {
+    check.unknown_version(text::shorten(uses));
+  }
 }
 
 }  // namespace shipgate::lint
