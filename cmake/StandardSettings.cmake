@@ -3,7 +3,11 @@ add_library(shipgate_settings INTERFACE)
 target_compile_features(shipgate_settings INTERFACE cxx_std_20)
 set(CMAKE_CXX_EXTENSIONS OFF)
 target_include_directories(shipgate_settings INTERFACE "${PROJECT_SOURCE_DIR}/gates")
-target_compile_definitions(shipgate_settings INTERFACE SHIPGATE_VERSION="${PROJECT_VERSION}")
+# Where rule docs are read: findings link to rules/<id>.md at this version's tag.
+set(SHIPGATE_DOCS_URL "https://github.com/shipgate/shipgate/blob/v${PROJECT_VERSION}" CACHE STRING
+    "Base URL of the repository at this version (findings link to its rules/<id>.md)")
+target_compile_definitions(shipgate_settings INTERFACE SHIPGATE_VERSION="${PROJECT_VERSION}"
+                                                       SHIPGATE_DOCS_URL="${SHIPGATE_DOCS_URL}")
 
 if(SHIPGATE_SANITIZERS)
   string(REPLACE ";" "," _sanitizers "${SHIPGATE_SANITIZERS}")

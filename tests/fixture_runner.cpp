@@ -25,9 +25,9 @@
 //   # related[rule-id]: part of the message   a check with that name must list this line as related
 //   # expect[input]: part of the message      this file must be rejected as invalid input here
 // Any non-passing check or input error that no expectation claims fails the case; so does any
-// expectation nothing meets. Without `exit`, the exit code must follow from what was reported:
-// 2 with an expected input error, else 1 when a check failed, else 0. Without `config`, an empty
-// config is passed, so no config file around the sources can change a case.
+// expectation nothing meets, and any check message longer than 160 characters. Without `exit`, the exit code must
+// follow from what was reported: 2 with an expected input error, else 1 when a check failed, else 0. Without `config`,
+// an empty config is passed, so no config file around the sources can change a case.
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -269,7 +269,11 @@ std::string canonical_of(const nlohmann::json& item) {
   return file.empty() ? std::string() : paths::canonical(file);
 }
 
-/// Claims every reported check and input error; returns the number of unclaimed ones.
+/// A finding is one short line saying what is wrong and the fix; details go in related places.
+constexpr std::size_t k_max_message = 160;
+
+/// Claims every reported check and input error; returns the number of unclaimed ones (and of
+/// messages too long to be one line).
 int claim_results(const nlohmann::json& doc, std::vector<Expectation>& expectations) {
   int failures = 0;
   for (const auto& c : doc.value("checks", nlohmann::json::array())) {
@@ -281,6 +285,10 @@ int claim_results(const nlohmann::json& doc, std::vector<Expectation>& expectati
                                       : claim(expectations, "expect", name, file, c.value("line", 0), message, verdict);
     if (!claimed && verdict != "pass") {
       std::cerr << "unexpected check: " << c.dump() << '\n';
+      ++failures;
+    }
+    if (message.size() > k_max_message || message.find('\n') != std::string::npos) {
+      std::cerr << "a message must be one line of at most " << k_max_message << " characters: " << message << '\n';
       ++failures;
     }
   }

@@ -69,7 +69,8 @@ TEST_CASE("the JSON report is versioned and complete", "[report]") {
   CHECK(f["file"] == "a.yml");
   CHECK(f["line"] == 9);
   CHECK(f["column"] == 5);
-  CHECK(f["docs"] == "rules/a-rule.md");
+  CHECK(f["docs"] == std::string(SHIPGATE_DOCS_URL) + "/rules/a-rule.md");
+  CHECK_THAT(f["docs"].get<std::string>(), Catch::StartsWith("https://") && Catch::Contains("/blob/v"));
   CHECK(f["related"][0]["message"] == "other place");
   CHECK(doc["checks"][0]["name"] == "a-rule");
   CHECK(doc["checks"][0]["verdict"] == "fail");

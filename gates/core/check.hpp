@@ -51,8 +51,12 @@ struct Check {
   bool has_place() const { return !where.file.empty(); }
   /// The word shown for it: the severity of a finding, else the verdict.
   std::string_view label() const { return severity ? to_string(*severity) : to_string(verdict); }
-  /// Where a finding's rule is documented, relative to the repository root.
-  std::string docs() const { return "rules/" + name + ".md"; }
+  /// Where a finding's rule is documented: rules/<id>.md in shipgate's repository at this
+  /// version's tag (SHIPGATE_DOCS_URL).
+  std::string docs() const { return docs_url(name); }
+  static std::string docs_url(const std::string& rule) {
+    return std::string(SHIPGATE_DOCS_URL) + "/rules/" + rule + ".md";
+  }
 
   /// A finding of `rule`; its verdict follows from the fail level (see set_fail_level).
   static Check finding(std::string rule, Severity severity, Location where, std::string message,

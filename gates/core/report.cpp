@@ -200,8 +200,8 @@ namespace {
 std::string findings_table(const Outcome& o) {
   std::string md = "| severity | where | rule | message |\n|---|---|---|---|\n";
   for (const auto& c : o.checks) {
-    md += "| " + std::string(c.label()) + " | " + text::markdown(c.where.to_string()) + " | " + text::markdown(c.name) +
-          " | " + text::markdown(c.message) + " |\n";
+    md += "| " + std::string(c.label()) + " | " + text::markdown(c.where.to_string()) + " | [" +
+          text::markdown(c.name) + "](" + c.docs() + ") | " + text::markdown(c.message) + " |\n";
   }
   return md;
 }

@@ -52,7 +52,8 @@ void write_sarif(const Outcome& outcome, const ReportInfo& info, std::ostream& o
                          {"name", rule.id},
                          {"shortDescription", {{"text", rule.summary}}},
                          {"defaultConfiguration", {{"level", sarif_level(rule.severity)}}},
-                         {"help", {{"text", "See rules/" + rule.id + ".md in the shipgate repository."}}}});
+                         {"helpUri", Check::docs_url(rule.id)},
+                         {"help", {{"text", "See " + Check::docs_url(rule.id)}}}});
   }
   nlohmann::json results = nlohmann::json::array();
   for (const auto& f : outcome.checks) {

@@ -9,9 +9,7 @@ std::string EnvironmentMissing::skip_reason(const Context& ctx) const {
   if (ctx.environments != nullptr) {
     return {};
   }
-  return "no environment records given, so job environments were not checked; pass --environments FILE "
-         "(the output of `gh api --paginate repos/OWNER/REPO/environments`, or a YAML list of names) or set "
-         "lint.environments in .github/shipgate.yml";
+  return "no environment records given (--environments or lint.environments; see rules/environment-missing.md)";
 }
 
 void EnvironmentMissing::on_job(const Workflow& wf, const Job& job, const Context& ctx, Reporter& out) const {
@@ -24,7 +22,7 @@ void EnvironmentMissing::on_job(const Workflow& wf, const Job& job, const Contex
   }
   if (name == nullptr || !name->is_scalar() || name->value.empty()) {
     out.report(Severity::warning, at(wf, *job.environment.key),
-               "job '" + job.id + "' has an environment without a name; it cannot be checked");
+               "job '" + text::shorten(job.id, 40) + "' has an environment without a name; it cannot be checked");
     return;
   }
   // `jobs.<id>.environment` may use github, needs, strategy, matrix, vars and inputs; of those only
@@ -34,21 +32,20 @@ void EnvironmentMissing::on_job(const Workflow& wf, const Job& job, const Contex
   const auto names = resolve(name->value, scope);
   if (!names) {
     out.report(Severity::warning, at(wf, *name),
-               "cannot verify environment `" + name->value + "` of job '" + job.id +
-                   "' statically; if it names an environment the repository does not have, GitHub creates it "
-                   "with no protection rules");
+               "cannot verify environment `" + text::shorten(name->value, 40) +
+                   "` statically; a name the repository lacks gets no protection");
     return;
   }
   for (const auto& env : *names) {
     if (ctx.environments->find(env) != nullptr) {
       continue;
     }
-    std::string message = "job '" + text::shorten(job.id) + "' deploys to environment '" + text::shorten(env) +
-                          "', which does not exist in " + ctx.environments->source +
-                          "; GitHub creates it on first use with no protection rules, so no required reviewer "
-                          "or wait timer applies";
+    std::string message = "job '" + text::shorten(job.id, 30) + "' deploys to environment '" + text::shorten(env, 30) +
+                          "', which does not exist: GitHub creates it unprotected";
     if (const auto guess = text::did_you_mean(env, ctx.environments->names())) {
-      message += " (did you mean '" + *guess + "'?)";
+      message += "; did you mean '" + text::shorten(*guess, 30) + "'?";
+    } else {
+      message += "; create it with required reviewers";
     }
     out.report(at(wf, *name), message);
   }

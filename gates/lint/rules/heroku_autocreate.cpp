@@ -21,54 +21,44 @@ public:
   /// The ref predates the input: setting it changes nothing, so only an upgrade helps.
   void too_old(const std::string& uses) const {
     m_out.report(m_where, uses + " has no `" + m_input.input + "` (added in v" + m_input.since +
-                              "), so it runs `heroku create` when `heroku git:remote` fails; upgrade it");
+                              "): it runs `heroku create` if git:remote fails; upgrade");
   }
-  void unknown_version(const std::string& uses) const {
+  void unknown_version() const {
     m_out.report(Severity::note, m_where,
-                 "cannot tell which release " + uses + " is; `" + m_input.input + "` works only from v" +
-                     m_input.since + ": pin a release tag, or check the commit is v" + m_input.since + " or later");
+                 "`" + m_input.input + "` needs v" + m_input.since +
+                     "+; the release of this SHA pin is unknown: " + "pin a release tag");
   }
-  void missing() const { m_out.report(m_where, m_name + " without `" + m_input.input + "`:" + consequence()); }
+  void missing() const { m_out.report(m_where, m_name + " without `" + m_input.input + "`" + consequence()); }
   void unreadable(const std::string& what) const {
     m_out.report(Severity::warning, m_where, what + "; write `" + m_input.input + ": true`");
   }
-  void empty() const {
-    unreadable("`" + m_input.input +
-               "` is empty, which leaves app creation to how the runner passes an empty "
-               "input (the action's default is \"" +
-               m_input.default_value + "\")");
-  }
+  void empty() const { unreadable("`" + m_input.input + "` is empty, so the runner decides"); }
   void unresolved(const std::string& written) const {
     m_out.report(Severity::warning, m_where,
-                 "cannot resolve `" + m_input.input + ": " + written + "` statically; if it evaluates to \"" +
-                     m_input.true_unless + "\", " + m_name +
-                     " runs `heroku create` when `heroku git:remote` fails. "
-                     "Use a literal `true`");
+                 "cannot resolve `" + m_input.input + ": " + text::shorten(written, 40) +
+                     "` statically; write a literal `true`");
   }
 
   /// Judges the values the input may take (one per matrix combination).
   void values(const std::string& written, const std::vector<std::string>& values) const {
     const auto has = [&values](auto&& pred) { return std::any_of(values.begin(), values.end(), pred); };
+    const auto shown = text::shorten(written, 40);
     if (has([this](const std::string& v) { return v == m_input.true_unless; })) {
-      m_out.report(m_where, m_name + " with `" + m_input.input + ": " + written + "`" + consequence());
+      m_out.report(m_where, m_name + " with `" + m_input.input + ": " + shown + "`" + consequence());
     } else if (has([](const std::string& v) { return v.empty(); })) {
       empty();
     } else if (has([](const std::string& v) { return v != "true"; })) {
       m_out.report(Severity::note, m_where,
-                   "`" + m_input.input + ": " + written +
-                       "` only turns app creation off because the action reads "
-                       "every value but \"" +
-                       m_input.true_unless + "\" as true; write `true` to say what you mean");
+                   "`" + m_input.input + ": " + shown + "` works only because the action reads every value but \"" +
+                       m_input.true_unless + "\" as true; write `true`");
     }
   }
 
 private:
+  /// The one-line consequence and fix; the rule doc says the rest (a missing app is then skipped
+  /// with exit 0, which shipgate-release catches).
   std::string consequence() const {
-    return " runs `heroku create` when `heroku git:remote` fails for any reason (a typo in the app name, a missing "
-           "app, a bad API key); set `" +
-           m_input.input +
-           ": true` (the action then skips a missing app with exit 0: "
-           "check its `status` output or run shipgate-release after it)";
+    return ": a failing `heroku git:remote` runs `heroku create`; set `" + m_input.input + ": true`";
   }
 
   const AutocreateInput& m_input;
@@ -120,7 +110,7 @@ void HerokuAutocreate::on_step(const Workflow& wf, const Job& job, const Step& s
   const bool all_true =
       std::all_of(resolved->begin(), resolved->end(), [](const std::string& v) { return v == "true"; });
   if (support == RefSupport::unknown && all_true) {
-    check.unknown_version(text::shorten(uses));
+    check.unknown_version();
   }
 }
 

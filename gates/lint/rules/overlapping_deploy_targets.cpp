@@ -5,6 +5,8 @@
 #include <map>
 #include <set>
 
+#include "core/text.hpp"
+
 namespace shipgate::lint {
 
 namespace {
@@ -135,8 +137,9 @@ std::vector<Site> independent_sites(const std::vector<Site>& sites,
   return out;
 }
 
+/// The job, how it deploys and when it runs (the related place already says the file).
 std::string describe(const Site& site) {
-  return site.workflow->path + " job '" + site.deploy->job + "' (" + site.deploy->how + ") runs on " +
+  return "job '" + text::shorten(site.deploy->job, 60) + "' (" + site.deploy->how + ") runs on " +
          site.workflow->trigger_text;
 }
 
@@ -170,26 +173,20 @@ void OverlappingDeployTargets::on_repository(const std::vector<WorkflowSummary>&
     const bool same_triggers = std::all_of(sites.begin(), sites.end(), [&first](const Site& s) {
       return s.workflow->trigger_key == first.workflow->trigger_key;
     });
+    // The message stays one short line; each place, with its job and triggers, is a related entry.
+    const auto app = text::shorten(first.deploy->app, 40);
     std::vector<Related> related;
-    std::string places;
     for (std::size_t i = 0; i < sites.size(); ++i) {
-      places += (i == 0 ? "" : "; ") + describe(sites[i]);
-      if (i > 0) {
-        related.push_back({sites[i].deploy->where, "also deploys '" + first.deploy->app + "': " + describe(sites[i])});
-      }
+      related.push_back(
+          {sites[i].deploy->where, (i == 0 ? "deploys '" : "also deploys '") + app + "': " + describe(sites[i])});
     }
-    const std::string head =
-        "Heroku app '" + first.deploy->app + "' is deployed from " + std::to_string(sites.size()) + " places";
+    const std::string head = "Heroku app '" + app + "' is deployed from " + std::to_string(sites.size()) + " places";
     if (same_triggers) {
       out.report(Severity::warning, first.deploy->where,
-                 head + " with the same triggers, so every event starts deploys that race each other (" + places +
-                     "); keep one, or order them with `needs:`",
+                 head + " with the same triggers, so they race each other; keep one, or order them with `needs:`",
                  std::move(related));
     } else {
-      out.report(first.deploy->where,
-                 head + " with different triggers, so nobody can tell which is the real deploy path (" + places +
-                     "); keep one",
-                 std::move(related));
+      out.report(first.deploy->where, head + " with different triggers; keep one deploy path", std::move(related));
     }
   }
 }
