@@ -241,10 +241,11 @@ TEST_CASE("values from the workflow cannot forge workflow commands", "[hostile]"
 
 TEST_CASE("no file name can forge a workflow command or break a line of output", "[hostile]") {
   test::TempDir dir;
-  const std::string unsafe = "on: push\njobs:\n  d:\n    steps:\n      - uses: akhileshns/heroku-deploy@v3\n"
-                             "        with: {heroku_app_name: x}\n";
+  const std::string unsafe =
+      "on: push\njobs:\n  d:\n    steps:\n      - uses: akhileshns/heroku-deploy@v3\n"
+      "        with: {heroku_app_name: x}\n";
   const std::vector<std::string> names = {"a\n::stop-commands::x\n.yml", "b\r::error::forged.yml", "c\x1b[2J.yml",
-                                          "d%0A::warning::x.yml", "e::error file=x::y.yml", "f\xff\xfe.yml"};
+                                          "d%0A::warning::x.yml",        "e::error file=x::y.yml", "f\xff\xfe.yml"};
   for (const auto& name : names) {
     dir.write("wf/" + name, unsafe);
   }
@@ -264,8 +265,8 @@ TEST_CASE("no file name can forge a workflow command or break a line of output",
         // Every workflow command is one the gate meant: an annotation, a group, or its end.
         if (line.rfind("::", 0) == 0) {
           CHECK_THAT(std::string(line), Catch::StartsWith("::error file=wf/") ||
-                                            Catch::StartsWith("::warning file=wf/") ||
-                                            Catch::StartsWith("::group::") || Catch::StartsWith("::endgroup::"));
+                                            Catch::StartsWith("::warning file=wf/") || Catch::StartsWith("::group::") ||
+                                            Catch::StartsWith("::endgroup::"));
         }
         CHECK(line.find('\r') == std::string_view::npos);
         CHECK(line.find('\x1b') == std::string_view::npos);

@@ -185,8 +185,8 @@ private:
         return;
       }
     }
-    fail(mark, std::string("invalid YAML: a ") + (quote == '"' ? "double" : "single") +
-                   "-quoted string is never closed");
+    fail(mark,
+         std::string("invalid YAML: a ") + (quote == '"' ? "double" : "single") + "-quoted string is never closed");
   }
 
   NodeId make(const YAML::Mark& mark, YAML::anchor_t anchor, Kind kind) {
@@ -299,7 +299,8 @@ Result<Document> parse(std::string_view text, const std::string& file, const Lim
     return Error{std::string("invalid YAML: ") + name +
                      " is a line break to GitHub's YAML parser but not to YAML 1.2; replace it with a newline "
                      "or remove it",
-                 {file, text::line_of_offset(text, offset), column}, {}};
+                 {file, text::line_of_offset(text, offset), column},
+                 {}};
   }
   Document doc;
   Builder builder(doc, limits, file, text);
