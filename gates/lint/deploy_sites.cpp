@@ -34,7 +34,8 @@ std::string app_from_git_url(std::string_view url) {
 /// set up in earlier steps, and variables assigned earlier in the same script.
 class SiteFinder {
 public:
-  SiteFinder(const Workflow& wf, const Job& job, const LintData& data) : m_wf(wf), m_job(job), m_data(data) {}
+  SiteFinder(const Workflow& wf, const Job& job, const LintData& data, std::vector<DeploySite>* unknown)
+      : m_wf(wf), m_job(job), m_data(data), m_unknown(unknown), m_scope_env(environment_scope(wf, job)) {}
 
   std::vector<DeploySite> run() {
     for (const auto& step : m_job.steps) {
@@ -54,7 +55,40 @@ private:
     if (app.empty() || !m_seen.insert({app, how, pos.line, pos.column}).second) {
       return;
     }
-    m_sites.push_back({"heroku", app, how, m_job.id, {m_wf.path, pos.line, pos.column}});
+    const bool reference = app.rfind("${{", 0) == 0;
+    m_sites.push_back(
+        {"heroku", app, how, m_job.id, {m_wf.path, pos.line, pos.column}, reference ? *m_scope_env : std::string()});
+  }
+
+  /// A deploy to an app that cannot be known before the run: reported, never silently dropped;
+  /// but a name made per run (a review app named after the run or pull request) overlaps nothing.
+  void add_unknown(const std::string& how, const yaml::Position& pos) {
+    static constexpr std::string_view k_per_run[] = {"github.run_id", "github.run_number", "github.sha",
+                                                     "github.event.number", "github.event.pull_request.number"};
+    const auto per_run = [this](std::string_view marker) { return m_unresolved->find(marker) != std::string::npos; };
+    if (m_unknown != nullptr && m_unresolved && std::none_of(std::begin(k_per_run), std::end(k_per_run), per_run)) {
+      m_unknown->push_back({"heroku", *m_unresolved, how, m_job.id, {m_wf.path, pos.line, pos.column}, {}});
+    }
+  }
+
+  /// The environment that scopes the job's secrets: "" for none, nullopt when unknown before the run.
+  static std::optional<std::string> environment_scope(const Workflow& wf, const Job& job) {
+    if (!job.environment) {
+      return std::string();
+    }
+    const yaml::Node* name = job.environment.value;
+    if (name->is_mapping()) {
+      name = wf.doc->get(*name, "name");
+    }
+    if (name == nullptr || !name->is_scalar() || name->value.find("${{") != std::string::npos) {
+      return std::nullopt;
+    }
+    return text::to_lower(name->value);
+  }
+
+  /// A secret or variable named as the whole app, when the job's environment is known.
+  std::optional<std::string> reference(const std::string& text) const {
+    return m_scope_env ? secret_reference(text) : std::nullopt;
   }
 
   void from_action(const Step& step) {
@@ -68,12 +102,17 @@ private:
       return;
     }
     static const DeployAction k_unknown_action;  // forks of heroku-deploy: JavaScript, so inputs are trimmed
-    if (const auto apps =
-            input_values(m_wf, m_job, step, action != nullptr ? *action : k_unknown_action, *entry.value)) {
-      const std::string how = action_repository(step.uses.value->value);
+    const std::string how = action_repository(step.uses.value->value);
+    const auto apps = input_values(m_wf, m_job, step, action != nullptr ? *action : k_unknown_action, *entry.value);
+    if (apps) {
       for (const auto& app : *apps) {
         add(app, how, step.uses.key->pos);
       }
+    } else if (auto ref = reference(entry.value->value)) {
+      add(*ref, how, step.uses.key->pos);
+    } else {
+      m_unresolved = entry.value->value;
+      add_unknown(how, step.uses.key->pos);
     }
   }
 
@@ -107,6 +146,10 @@ private:
     std::vector<std::string> out;
     const auto resolved = resolve(word, m_scope);
     if (!resolved) {
+      if (auto ref = reference(word)) {
+        return {std::move(*ref)};
+      }
+      m_unresolved = word;
       return out;
     }
     for (const auto& value : *resolved) {
@@ -258,8 +301,13 @@ private:
     if (!m_data.heroku_command_changes_app(command)) {
       return;
     }
-    for (const auto& app : heroku_app(words)) {
+    m_unresolved.reset();
+    const auto apps = heroku_app(words);
+    for (const auto& app : apps) {
       add(app, "heroku " + command, pos);
+    }
+    if (apps.empty()) {
+      add_unknown("heroku " + command, pos);
     }
   }
 
@@ -291,8 +339,13 @@ private:
     }
     if (args[0].find(k_heroku_git_host) != std::string::npos) {
       // Only the app part needs resolving; credentials before the host are often secrets.
-      for (const auto& app : literals(app_from_git_url(args[0]))) {
+      m_unresolved.reset();
+      const auto apps = literals(app_from_git_url(args[0]));
+      for (const auto& app : apps) {
         add(app, "git push", pos);
+      }
+      if (apps.empty()) {
+        add_unknown("git push", pos);
       }
       return;
     }
@@ -310,6 +363,9 @@ private:
   const Workflow& m_wf;
   const Job& m_job;
   const LintData& m_data;
+  std::vector<DeploySite>* m_unknown;
+  std::optional<std::string> m_scope_env;
+  std::optional<std::string> m_unresolved;  // the last app word that could not be resolved
   Scope m_scope;
   std::vector<DeploySite> m_sites;
   std::set<std::tuple<std::string, std::string, int, int>> m_seen;  // app, how, line, column
@@ -319,8 +375,34 @@ private:
 
 }  // namespace
 
-std::vector<DeploySite> find_deploy_sites(const Workflow& wf, const Job& job, const LintData& data) {
-  return SiteFinder(wf, job, data).run();
+std::vector<DeploySite> find_deploy_sites(const Workflow& wf, const Job& job, const LintData& data,
+                                          std::vector<DeploySite>* unknown) {
+  return SiteFinder(wf, job, data, unknown).run();
+}
+
+std::optional<std::string> secret_reference(std::string_view text) {
+  text = text::trim(text);
+  if (text.size() < 6 || text.substr(0, 3) != "${{" || text.substr(text.size() - 2) != "}}") {
+    return std::nullopt;
+  }
+  auto inner = text::trim(text.substr(3, text.size() - 5));
+  std::string context;
+  for (const char* prefix : {"secrets.", "vars."}) {
+    if (inner.rfind(prefix, 0) == 0) {
+      context = prefix;
+    }
+  }
+  const auto name = inner.substr(std::min(context.size(), inner.size()));
+  if (context.empty() || name.empty() ||
+      name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") !=
+          std::string_view::npos) {
+    return std::nullopt;
+  }
+  std::string upper(name);
+  for (char& c : upper) {
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return "${{ " + context + upper + " }}";
 }
 
 WorkflowSummary summarize(const Workflow& wf, const LintData& data) {
@@ -329,11 +411,11 @@ WorkflowSummary summarize(const Workflow& wf, const LintData& data) {
     full += t.describe();
     full += '\n';
   }
-  WorkflowSummary summary{wf.path, wf.describe_triggers(), std::hash<std::string>{}(full), {}, {}, false};
+  WorkflowSummary summary{wf.path, wf.describe_triggers(), std::hash<std::string>{}(full), {}, {}, {}, false};
   summary.dispatch_only = wf.triggers.size() == 1 && wf.triggers.front().event == "workflow_dispatch";
   for (const auto& job : wf.jobs) {
     summary.needs[job.id] = job.needs;
-    auto sites = find_deploy_sites(wf, job, data);
+    auto sites = find_deploy_sites(wf, job, data, &summary.unknown);
     summary.sites.insert(summary.sites.end(), sites.begin(), sites.end());
   }
   return summary;

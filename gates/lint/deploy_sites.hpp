@@ -11,13 +11,17 @@
 
 namespace shipgate::lint {
 
-/// One place that deploys to an app: where, how, and the app's name (resolved to a literal).
+/// One place that deploys to an app: where, how, and the app's name: a literal, or a secret or
+/// variable the name comes from (`${{ secrets.HEROKU_APP }}`), which is one value per environment.
 struct DeploySite {
   std::string platform;  // "heroku"
   std::string app;
   std::string how;  // "akhileshns/heroku-deploy", "heroku container:release", "git push"
   std::string job;
   Location where;
+  /// For a secret or variable: the job's environment (lower-cased; "" for none), since an
+  /// environment's own secret of that name replaces the repository's.
+  std::string scope;
 };
 
 /// What a workflow contributes to the repository-level pass; small, so every workflow's summary
@@ -28,15 +32,21 @@ struct WorkflowSummary {
   std::size_t trigger_key;                                // hash of the full trigger model, to compare workflows
   std::map<std::string, std::vector<std::string>> needs;  // job id -> the jobs it needs
   std::vector<DeploySite> sites;
+  /// Deploys whose app cannot be known before the run (`app` holds what is written there).
+  std::vector<DeploySite> unknown;
   /// Runs only when someone starts it by hand (`workflow_dispatch` is its one trigger): one
   /// dispatch starts one workflow, so two such workflows never run on the same event.
   bool dispatch_only = false;
 };
 
 /// The deploy sites of one job, in step order, each place once (steps reused through an alias
-/// share the anchor's place). App names that cannot be resolved to literals are left out: they
-/// cannot be compared with anything.
-std::vector<DeploySite> find_deploy_sites(const Workflow& wf, const Job& job, const LintData& data);
+/// share the anchor's place); sites whose app cannot be known go to `unknown`.
+std::vector<DeploySite> find_deploy_sites(const Workflow& wf, const Job& job, const LintData& data,
+                                          std::vector<DeploySite>* unknown = nullptr);
+
+/// `${{ secrets.NAME }}` or `${{ vars.NAME }}` (the whole value, white space aside) in one
+/// spelling, with NAME upper-cased as GitHub compares it; nullopt for anything else.
+std::optional<std::string> secret_reference(std::string_view text);
 
 WorkflowSummary summarize(const Workflow& wf, const LintData& data);
 

@@ -147,11 +147,18 @@ std::string describe(const Site& site) {
 
 void OverlappingDeployTargets::on_repository(const std::vector<WorkflowSummary>& workflows, const Context&,
                                              Reporter& out) const {
+  for (const auto& wf : workflows) {
+    for (const auto& site : wf.unknown) {
+      out.report(Severity::note, site.where,
+                 "cannot tell before the run which app `" + text::shorten(site.app, 40) +
+                     "` is, so overlaps with it are not checked; use a literal or a secret");
+    }
+  }
   std::map<std::string, std::vector<Site>> by_target;
   std::map<const WorkflowSummary*, JobOrder> orders;
   for (const auto& wf : workflows) {
     for (const auto& deploy : wf.sites) {
-      by_target[deploy.platform + ":" + deploy.app].push_back({&wf, &deploy});
+      by_target[deploy.platform + ":" + deploy.app + "@" + deploy.scope].push_back({&wf, &deploy});
     }
   }
   for (auto& [target, all_sites] : by_target) {
