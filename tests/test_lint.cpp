@@ -211,3 +211,28 @@ TEST_CASE("trigger descriptions are cut short and keep no large buffer", "[lint]
   CHECK(text.capacity() < 1024);
   CHECK_THAT(text, Catch::StartsWith("push (branches: bbb") && Catch::EndsWith("..."));
 }
+
+TEST_CASE("results name files from the repository root, whatever the working directory", "[lint]") {
+  test::TempDir dir;
+  dir.write(".github/workflows/d.yml", k_unsafe);
+  std::filesystem::create_directories(dir.path() / "src/deep");
+  const auto from = [&dir](const std::string& sub, std::vector<std::string> args, Environment env = {}) {
+    return test::capture([](const Invocation& inv) { return run_gate(*lint::make_gate(), inv); }, std::move(args),
+                         std::move(env), (dir.path() / sub).string());
+  };
+  auto r = from(".github/workflows", {"."});
+  CHECK(r.code == 1);
+  CHECK_THAT(r.out, Catch::StartsWith(".github/workflows/d.yml:6:9: error:"));
+  r = from("src/deep", {"../../.github/workflows", "--format", "sarif"});
+  CHECK_THAT(r.out, Catch::Contains("\"uri\": \".github/workflows/d.yml\""));
+  // Inside Actions the root is the workspace, so annotations point into the checkout.
+  r = from(".github", {"workflows/d.yml"},
+           {{"GITHUB_ACTIONS", "true"},
+            {"GITHUB_WORKSPACE", dir.path().string()},
+            {"GITHUB_OUTPUT", dir.write("out", "")},
+            {"GITHUB_STEP_SUMMARY", dir.write("sum", "")}});
+  CHECK_THAT(r.err, Catch::Contains("::error file=.github/workflows/d.yml,line=6,col=9,title=heroku-autocreate::"));
+  // A config ignore entry names the file from the root, and still matches from a subdirectory.
+  dir.write(".github/shipgate.yml", "lint:\n  ignore:\n    - file: .github/workflows/d.yml\n");
+  CHECK(from("src/deep", {"../../.github/workflows"}).code == 0);
+}

@@ -34,4 +34,33 @@ std::string from_config(const std::string& config_path, const std::string& value
   return (fs::path(root_of_config(config_path)) / value).lexically_normal().string();
 }
 
+std::string repository_root(const std::string& cwd, const std::string& workspace) {
+  std::error_code ec;
+  if (!workspace.empty()) {
+    return fs::absolute(workspace, ec).lexically_normal().string();
+  }
+  const fs::path start = fs::absolute(cwd.empty() ? fs::path(".") : fs::path(cwd), ec).lexically_normal();
+  fs::path dir = start;
+  for (int depth = 0; depth < 64; ++depth) {
+    if (fs::exists(dir / ".github", ec) || fs::exists(dir / ".git", ec)) {
+      return dir.string();
+    }
+    if (!dir.has_parent_path() || dir.parent_path() == dir) {
+      break;
+    }
+    dir = dir.parent_path();
+  }
+  return start.string();
+}
+
+std::string shown_path(const std::string& path, const std::string& cwd, const std::string& root) {
+  std::error_code ec;
+  const auto real = fs::absolute(join(cwd, path), ec).lexically_normal();
+  const auto rel = real.lexically_relative(root);
+  if (ec || rel.empty() || *rel.begin() == ".." || rel.is_absolute()) {
+    return path;
+  }
+  return rel.string();
+}
+
 }  // namespace shipgate::paths

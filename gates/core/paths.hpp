@@ -20,4 +20,13 @@ std::string root_of_config(const std::string& config_path);
 /// are taken from the repository root (root_of_config), absolute ones are kept.
 std::string from_config(const std::string& config_path, const std::string& value);
 
+/// The repository root results are reported against: `workspace` ($GITHUB_WORKSPACE) when it is
+/// set, else the nearest directory from `cwd` upwards that holds `.github` or `.git`, else `cwd`.
+/// Always absolute.
+std::string repository_root(const std::string& cwd, const std::string& workspace);
+
+/// `path` (taken from `cwd`) as it is shown in results: relative to `root` when it lies below it,
+/// else as given.
+std::string shown_path(const std::string& path, const std::string& cwd, const std::string& root);
+
 }  // namespace shipgate::paths

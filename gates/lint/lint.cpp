@@ -151,7 +151,7 @@ Outcome Linter::finish() && {
     const auto inserted = canonical.try_emplace(f.where.file);
     std::string& file = inserted.first->second;
     if (inserted.second && !m_options.ignore.empty()) {
-      file = paths::canonical(paths::join(m_options.base_dir, f.where.file));
+      file = paths::canonical(paths::join(m_options.root.empty() ? m_options.base_dir : m_options.root, f.where.file));
     }
     const bool config_hit = std::any_of(m_options.ignore.begin(), m_options.ignore.end(),
                                         [&f, &file](const IgnoreEntry& e) { return e.covers(f, file); });
@@ -212,6 +212,7 @@ public:
 
   void configure(config::Section& section, const CLI::App&, const Invocation& inv) override {
     m_options = lint::configure(m_flags, section, inv.cwd);
+    m_options.root = paths::repository_root(inv.cwd, inv.getenv("GITHUB_WORKSPACE").value_or(""));
   }
 
   std::vector<Error> prepare(const Invocation& inv) override {
@@ -258,6 +259,8 @@ Outcome LintGate::evaluate(const Invocation& inv, Log& log) {
   }
   Linter linter(ctx, m_options);
   std::vector<Error> unreadable;
+  log.debug("paths shown relative to " + m_options.root);
+  const auto shown = [&](const std::string& path) { return paths::shown_path(path, inv.cwd, m_options.root); };
   for (const auto& file : collect_files(m_options.paths, inv.cwd, unreadable)) {
     auto text = read_text_file_in(inv.cwd, file);
     if (!text) {
@@ -265,9 +268,12 @@ Outcome LintGate::evaluate(const Invocation& inv, Log& log) {
       continue;
     }
     log.debug("read " + file + " (" + std::to_string(text->size()) + " bytes)");
-    linter.add(Source{file, std::move(*text)});
+    linter.add(Source{shown(file), std::move(*text)});
   }
   for (auto& e : unreadable) {
+    if (!e.where.file.empty()) {
+      e.where.file = shown(e.where.file);
+    }
     linter.add_error(std::move(e));
   }
   log.group_end();

@@ -26,6 +26,8 @@ struct Flags {
 struct Options {
   /// The directory relative paths are taken from (the gate's working directory).
   std::string base_dir;
+  /// The repository root that results name files relative to (paths::repository_root).
+  std::string root;
   std::vector<std::string> paths;
   std::optional<std::string> environments;
   Severity fail_level = Severity::error;
