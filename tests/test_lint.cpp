@@ -236,3 +236,19 @@ TEST_CASE("results name files from the repository root, whatever the working dir
   dir.write(".github/shipgate.yml", "lint:\n  ignore:\n    - file: .github/workflows/d.yml\n");
   CHECK(from("src/deep", {"../../.github/workflows"}).code == 0);
 }
+
+TEST_CASE("if: conditions on event_name and ref: what they require, and when they exclude", "[lint]") {
+  using lint::Requirement;
+  CHECK(lint::requirements("github.event_name == 'push'") ==
+        std::vector<Requirement>{{"github.event_name", true, "push"}});
+  CHECK(lint::requirements("${{ 'refs/heads/Main' != github.ref && always() }}") ==
+        std::vector<Requirement>{{"github.ref", false, "refs/heads/main"}});
+  CHECK(lint::requirements("github.event_name == 'push' || github.event_name == 'schedule'").empty());
+  CHECK(lint::requirements("contains(github.ref, 'a && b')").empty());
+  CHECK(lint::requirements("github.ref == 'it''s'") == std::vector<Requirement>{{"github.ref", true, "it's"}});
+  const auto push = lint::requirements("github.event_name == 'push'");
+  CHECK(lint::exclusive(push, lint::requirements("github.event_name == 'workflow_dispatch'")));
+  CHECK(lint::exclusive(push, lint::requirements("github.event_name != 'PUSH'")));
+  CHECK_FALSE(lint::exclusive(push, lint::requirements("github.ref == 'refs/heads/main'")));
+  CHECK_FALSE(lint::exclusive(push, lint::requirements("github.event_name != 'schedule'")));
+}

@@ -411,10 +411,15 @@ WorkflowSummary summarize(const Workflow& wf, const LintData& data) {
     full += t.describe();
     full += '\n';
   }
-  WorkflowSummary summary{wf.path, wf.describe_triggers(), std::hash<std::string>{}(full), {}, {}, {}, false};
+  WorkflowSummary summary{wf.path, wf.describe_triggers(), std::hash<std::string>{}(full), {}, {}, {}, {}, false};
   summary.dispatch_only = wf.triggers.size() == 1 && wf.triggers.front().event == "workflow_dispatch";
   for (const auto& job : wf.jobs) {
     summary.needs[job.id] = job.needs;
+    if (job.condition != nullptr && job.condition->is_scalar()) {
+      if (auto required = requirements(job.condition->value); !required.empty()) {
+        summary.conditions[job.id] = std::move(required);
+      }
+    }
     auto sites = find_deploy_sites(wf, job, data, &summary.unknown);
     summary.sites.insert(summary.sites.end(), sites.begin(), sites.end());
   }

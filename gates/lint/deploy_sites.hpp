@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "lint/conditions.hpp"
 #include "lint/data.hpp"
 #include "lint/workflow.hpp"
 
@@ -28,9 +29,10 @@ struct DeploySite {
 /// can be kept while each parsed document is dropped after its own rules ran.
 struct WorkflowSummary {
   std::string path;
-  std::string trigger_text;                               // for messages; long filter lists are shortened
-  std::size_t trigger_key;                                // hash of the full trigger model, to compare workflows
-  std::map<std::string, std::vector<std::string>> needs;  // job id -> the jobs it needs
+  std::string trigger_text;                                    // for messages; long filter lists are shortened
+  std::size_t trigger_key;                                     // hash of the full trigger model, to compare workflows
+  std::map<std::string, std::vector<std::string>> needs;       // job id -> the jobs it needs
+  std::map<std::string, std::vector<Requirement>> conditions;  // job id -> what its `if:` requires
   std::vector<DeploySite> sites;
   /// Deploys whose app cannot be known before the run (`app` holds what is written there).
   std::vector<DeploySite> unknown;

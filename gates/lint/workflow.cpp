@@ -130,6 +130,7 @@ Job read_job(const yaml::Document& doc, const yaml::Pair& pair) {
     job.matrix = doc.get(*strategy, "matrix");
   }
   job.needs = read_needs(doc, doc.get(*job.node, "needs"));
+  job.condition = doc.get(*job.node, "if");
   const auto* steps = doc.get(*job.node, "steps");
   if (steps == nullptr || !steps->is_sequence()) {
     return job;

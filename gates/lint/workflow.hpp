@@ -37,6 +37,7 @@ struct Job {
   yaml::Entry environment;             // `environment:` key and value, if any
   const yaml::Node* matrix = nullptr;  // `strategy.matrix`, if any
   std::vector<std::string> needs;
+  const yaml::Node* condition = nullptr;  // `if:` value, if any
   std::vector<Step> steps;
 };
 

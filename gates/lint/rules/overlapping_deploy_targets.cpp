@@ -121,8 +121,36 @@ private:
   std::vector<std::uint64_t> m_kept_ancestors;  // every deploying job a kept one needs
 };
 
+/// Kept jobs with an `if:` that a later job's `if:` is compared with; past this many, a job is
+/// not compared with more (it is then reported as it would be without the `if:`).
+constexpr std::size_t k_max_compared_conditions = 256;
+
+/// Whether the site's job never runs on the same event as a kept job of its workflow (their
+/// `if:` conditions exclude each other on github.event_name or github.ref): then they do not race.
+bool excluded(const Site& site, const std::vector<Site>& kept) {
+  const auto& conditions = site.workflow->conditions;
+  const auto mine = conditions.find(site.deploy->job);
+  if (mine == conditions.end()) {
+    return false;
+  }
+  std::size_t compared = 0;
+  for (const auto& other : kept) {
+    const auto theirs = other.workflow == site.workflow ? conditions.find(other.deploy->job) : conditions.end();
+    if (theirs == conditions.end()) {
+      continue;
+    }
+    if (++compared > k_max_compared_conditions) {
+      return false;
+    }
+    if (exclusive(mine->second, theirs->second)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 /// One site per (workflow, job); a job ordered after another deploying job of its workflow is
-/// part of the same sequence and dropped.
+/// part of the same sequence and dropped, and so is one that never runs on the same event.
 std::vector<Site> independent_sites(const std::vector<Site>& sites,
                                     std::map<const WorkflowSummary*, JobOrder>& orders) {
   for (const auto& site : sites) {
@@ -130,7 +158,7 @@ std::vector<Site> independent_sites(const std::vector<Site>& sites,
   }
   std::vector<Site> out;
   for (const auto& site : sites) {
-    if (!orders.at(site.workflow).covered_else_keep(site.deploy->job)) {
+    if (!excluded(site, out) && !orders.at(site.workflow).covered_else_keep(site.deploy->job)) {
       out.push_back(site);
     }
   }

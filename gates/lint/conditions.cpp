@@ -1,0 +1,112 @@
+#include "lint/conditions.hpp"
+
+#include <optional>
+
+#include "core/text.hpp"
+
+namespace shipgate::lint {
+
+namespace {
+
+/// The top-level parts of `s` between `op` ("&&" or "||"), outside quotes and parentheses.
+std::vector<std::string_view> split_top(std::string_view s, std::string_view op) {
+  std::vector<std::string_view> parts;
+  int depth = 0;
+  bool quoted = false;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == '\'') {
+      quoted = !quoted;  // '' inside a string toggles twice: still inside
+    } else if (!quoted && c == '(') {
+      ++depth;
+    } else if (!quoted && c == ')') {
+      --depth;
+    } else if (!quoted && depth == 0 && s.substr(i, op.size()) == op) {
+      parts.push_back(s.substr(start, i - start));
+      start = i + op.size();
+      ++i;
+    }
+  }
+  parts.push_back(s.substr(start));
+  return parts;
+}
+
+/// A single-quoted literal, unescaped and lower-cased.
+std::optional<std::string> literal(std::string_view s) {
+  s = text::trim(s);
+  if (s.size() < 2 || s.front() != '\'' || s.back() != '\'') {
+    return std::nullopt;
+  }
+  std::string out;
+  for (std::size_t i = 1; i + 1 < s.size(); ++i) {
+    if (s[i] == '\'') {
+      if (s[i + 1] != '\'' || i + 2 >= s.size()) {
+        return std::nullopt;  // an unescaped quote: not one literal
+      }
+      ++i;
+    }
+    out += s[i];
+  }
+  return text::to_lower(out);
+}
+
+std::optional<Requirement> comparison(std::string_view part) {
+  part = text::trim(part);
+  while (part.size() >= 2 && part.front() == '(' && part.back() == ')' &&
+         split_top(part.substr(1, part.size() - 2), "||").size() == 1) {
+    part = text::trim(part.substr(1, part.size() - 2));
+  }
+  for (const auto& [op, equal] : {std::pair{"==", true}, std::pair{"!=", false}}) {
+    const auto at = part.find(op);
+    if (at == std::string_view::npos) {
+      continue;
+    }
+    auto left = text::trim(part.substr(0, at));
+    auto right = text::trim(part.substr(at + 2));
+    if (literal(left)) {
+      std::swap(left, right);
+    }
+    const auto value = literal(right);
+    const auto field = text::to_lower(left);
+    if (value && (field == "github.event_name" || field == "github.ref")) {
+      return Requirement{field, equal, *value};
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::vector<Requirement> requirements(std::string_view condition) {
+  auto s = text::trim(condition);
+  if (s.size() >= 5 && s.substr(0, 3) == "${{" && s.substr(s.size() - 2) == "}}") {
+    s = text::trim(s.substr(3, s.size() - 5));
+  }
+  std::vector<Requirement> out;
+  if (split_top(s, "||").size() != 1) {
+    return out;
+  }
+  for (const auto part : split_top(s, "&&")) {
+    if (auto r = comparison(part)) {
+      out.push_back(std::move(*r));
+    }
+  }
+  return out;
+}
+
+bool exclusive(const std::vector<Requirement>& a, const std::vector<Requirement>& b) {
+  for (const auto& x : a) {
+    for (const auto& y : b) {
+      if (x.field != y.field) {
+        continue;
+      }
+      if ((x.equal && y.equal && x.value != y.value) || (x.equal != y.equal && x.value == y.value)) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+}  // namespace shipgate::lint
