@@ -79,3 +79,38 @@ TEST_CASE("a megabyte environment name gets a short finding and no costly guess"
   CHECK_THAT(r.out, Catch::Contains("deploys to environment 'ppp") && Catch::Contains("...', which does not exist"));
   CHECK(r.out.size() < 1000);
 }
+
+TEST_CASE("suppression look-alikes inside one huge value are scanned once", "[caps]") {
+  // One quoted scalar and one block scalar holding thousands of directive-like lines, the block
+  // after a long run of blank lines: each `#` was once a rescan of the value from its start.
+  std::string wf = "on: push\njobs:\n  a:\n    steps:\n      - run: \"start\n";
+  for (int i = 0; i < 25000; ++i) {
+    wf += "          # shipgate: ignore[heroku-autocreate] " + std::to_string(i) + "\n";
+  }
+  wf += "          \"\n      - run: |\n" + std::string(500000, '\n');
+  for (int i = 0; i < 25000; ++i) {
+    wf += "          # shipgate: ignore[heroku-autocreate]\n";
+  }
+  wf += "      - uses: akhileshns/heroku-deploy@v3.13.15\n        with: {heroku_app_name: x}\n";
+  test::TempDir dir;
+  dir.write("wf.yml", wf);
+  const auto r = run_lint(dir, {"wf.yml"});
+  CHECK(r.code == 1);  // nothing in the values suppresses the finding
+  CHECK_THAT(r.out, Catch::Contains("without `dontautocreate`"));
+}
+
+TEST_CASE("deeply parenthesised and very long if: conditions stay cheap", "[caps]") {
+  const std::string nested = std::string(200000, '(') + "github.ref == 'a'" + std::string(200000, ')');
+  std::string chain = "github.ref == 'a'";
+  for (int i = 0; i < 60000; ++i) {
+    chain += " && github.ref == 'a'";
+  }
+  test::TempDir dir;
+  dir.write("wf.yml", "on: push\njobs:\n  a:\n    if: \"" + nested +
+                          "\"\n    steps: [{run: heroku container:release web -a app}]\n"
+                          "  b:\n    if: \"" +
+                          chain + "\"\n    steps: [{run: heroku container:release web -a app}]\n");
+  const auto r = run_lint(dir, {"wf.yml"});
+  CHECK(r.code == 0);
+  CHECK_THAT(r.out, Catch::Contains("race each other"));
+}

@@ -276,3 +276,16 @@ TEST_CASE("no file name can forge a workflow command or break a line of output",
     CHECK_THAT(summary, !Catch::Contains("\n::") && !Catch::Contains("\x1b"));
   }
 }
+
+TEST_CASE("an app reference in a job whose environment is unknown is not compared, and never crashes", "[hostile]") {
+  test::TempDir dir;
+  const auto wf = dir.write("wf.yml",
+                            "on: push\njobs:\n  a:\n    environment: ${{ github.ref_name }}\n    steps:\n"
+                            "      - uses: akhileshns/heroku-deploy@v3.13.15\n"
+                            "        with: {heroku_app_name: \"${{ '${{' }} x\", dontautocreate: true}\n"
+                            "  b:\n    environment: ${{ github.ref_name }}\n"
+                            "    steps: [{run: \"heroku container:release web -a \\\"${{ '${{' }} x\\\"\"}]\n");
+  const auto r = run_lint({wf});
+  CHECK(r.code == 0);
+  CHECK_THAT(r.out, !Catch::Contains("race"));
+}

@@ -24,6 +24,20 @@ bool Node::is_null() const {
          (value.empty() || value == "~" || value == "null" || value == "Null" || value == "NULL");
 }
 
+std::size_t skip_properties(std::string_view text, std::size_t offset) {
+  while (offset < text.size() && (text[offset] == '&' || text[offset] == '!')) {
+    while (offset < text.size() && text[offset] != ' ' && text[offset] != '\t' && text[offset] != '\n' &&
+           text[offset] != '\r') {
+      ++offset;  // the anchor or tag itself
+    }
+    while (offset < text.size() &&
+           (text[offset] == ' ' || text[offset] == '\t' || text[offset] == '\n' || text[offset] == '\r')) {
+      ++offset;
+    }
+  }
+  return offset;
+}
+
 bool is_core_true(const Node& node) {
   return node.is_scalar() && node.plain && (node.value == "true" || node.value == "True" || node.value == "TRUE");
 }
@@ -99,6 +113,11 @@ public:
       check_closed(mark);
     }
     add_leaf(mark, anchor, Kind::scalar, value, tag == "?");
+    if (tag != "?") {
+      const auto at = skip_properties(m_text, static_cast<std::size_t>(std::max(mark.pos, 0)));
+      const char c = at < m_text.size() ? m_text[at] : '\0';
+      m_doc.m_nodes.back().style = std::string_view("\"'|>").find(c) != std::string_view::npos ? c : '\0';
+    }
   }
 
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
@@ -169,7 +188,7 @@ private:
   /// A quoted scalar must end with its closing quote; yaml-cpp 0.7 accepts `"abc` running into
   /// the end of the file. Each scalar is scanned only to its own end, so the work stays linear.
   void check_closed(const YAML::Mark& mark) {
-    const auto start = static_cast<std::size_t>(std::max(mark.pos, 0));
+    const auto start = skip_properties(m_text, static_cast<std::size_t>(std::max(mark.pos, 0)));
     if (start >= m_text.size() || (m_text[start] != '"' && m_text[start] != '\'')) {
       return;  // a block scalar, or a tagged plain one
     }

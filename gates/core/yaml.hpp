@@ -34,6 +34,8 @@ struct Node {
   Kind kind = Kind::null;
   /// A scalar written without quotes or block style; its type follows the YAML 1.2 core schema.
   bool plain = false;
+  /// How a scalar is written: '"', '\'', '|', '>' (past any anchor or tag), or 0 for plain.
+  char style = 0;
   Position pos;
   std::string value;
   std::vector<NodeId> items;
@@ -91,6 +93,10 @@ private:
 /// file), and the characters YAML 1.1 parsers such as GitHub's take as line breaks but YAML 1.2
 /// does not (NEL, U+2028, U+2029), so shipgate never reads a different document than GitHub runs.
 Result<Document> parse(std::string_view text, const std::string& file, const Limits& limits = {});
+
+/// The offset of the value itself at `offset`, past node properties (`&anchor`, `!tag`) and the
+/// white space after them.
+std::size_t skip_properties(std::string_view text, std::size_t offset);
 
 /// Whether a plain scalar reads as boolean true/false under the YAML 1.2 core schema, which is
 /// how GitHub Actions reads workflow files (so `yes`/`on` are strings there).

@@ -1,5 +1,6 @@
 #include "lint/conditions.hpp"
 
+#include <algorithm>
 #include <optional>
 
 #include "core/text.hpp"
@@ -7,6 +8,12 @@
 namespace shipgate::lint {
 
 namespace {
+
+/// Bounds that keep a hostile `if:` cheap; past them the condition gives no requirements (or no
+/// more), which only means two jobs are not proven exclusive.
+constexpr std::size_t k_max_condition = 4096;
+constexpr int k_max_parentheses = 16;
+constexpr std::size_t k_max_requirements = 16;
 
 /// The top-level parts of `s` between `op` ("&&" or "||"), outside quotes and parentheses.
 std::vector<std::string_view> split_top(std::string_view s, std::string_view op) {
@@ -53,8 +60,9 @@ std::optional<std::string> literal(std::string_view s) {
 
 std::optional<Requirement> comparison(std::string_view part) {
   part = text::trim(part);
-  while (part.size() >= 2 && part.front() == '(' && part.back() == ')' &&
-         split_top(part.substr(1, part.size() - 2), "||").size() == 1) {
+  for (int unwrapped = 0; unwrapped < k_max_parentheses && part.size() >= 2 && part.front() == '(' &&
+                          part.back() == ')' && split_top(part.substr(1, part.size() - 2), "||").size() == 1;
+       ++unwrapped) {
     part = text::trim(part.substr(1, part.size() - 2));
   }
   for (const auto& [op, equal] : {std::pair{"==", true}, std::pair{"!=", false}}) {
@@ -84,11 +92,12 @@ std::vector<Requirement> requirements(std::string_view condition) {
     s = text::trim(s.substr(3, s.size() - 5));
   }
   std::vector<Requirement> out;
-  if (split_top(s, "||").size() != 1) {
+  if (s.size() > k_max_condition || split_top(s, "||").size() != 1) {
     return out;
   }
   for (const auto part : split_top(s, "&&")) {
-    if (auto r = comparison(part)) {
+    auto r = comparison(part);
+    if (r && std::find(out.begin(), out.end(), *r) == out.end() && out.size() < k_max_requirements) {
       out.push_back(std::move(*r));
     }
   }

@@ -17,7 +17,8 @@ struct Requirement {
 
 /// The requirements an `if:` makes through top-level `&&` comparisons of the form above (with
 /// or without `${{ }}`); other parts are left out, which only weakens the condition, so two
-/// jobs found exclusive from them are exclusive. An `if:` with a top-level `||` gives none.
+/// jobs found exclusive from them are exclusive. An `if:` with a top-level `||`, or longer than
+/// 4 KiB, gives none; at most 16 distinct requirements are kept.
 std::vector<Requirement> requirements(std::string_view condition);
 
 /// Whether no event can satisfy both sets of requirements: the jobs never run together.

@@ -56,6 +56,9 @@ private:
       return;
     }
     const bool reference = app.rfind("${{", 0) == 0;
+    if (reference && !m_scope_env) {
+      return;  // a reference whose environment is unknown cannot be compared (reference() says so too)
+    }
     m_sites.push_back(
         {"heroku", app, how, m_job.id, {m_wf.path, pos.line, pos.column}, reference ? *m_scope_env : std::string()});
   }
@@ -164,7 +167,7 @@ private:
     m_assigned.clear();
     // A literal block (`run: |`) keeps its lines: point at the command's own line, which starts
     // on the line after the indicator. Folded and quoted scripts point at the value itself.
-    const char indicator = m_wf.char_at(run.pos);
+    const char indicator = run.style;
     for (const auto& command : split_commands(run.value)) {
       yaml::Position pos = run.pos;
       if (indicator == '|') {

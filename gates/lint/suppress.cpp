@@ -19,39 +19,62 @@ const RE2& directive() {
   return k_directive;
 }
 
-/// Where scalar values lie in the text, so that a `#` inside one is known not to be a comment.
+/// Where quoted and block scalar values lie in the text, each span found once, so that a `#`
+/// inside one is known not to be a comment with one binary search.
 class ValueSpans {
 public:
   ValueSpans(std::string_view text, const yaml::Document& doc) : m_text(text) {
+    std::vector<std::size_t> starts;
+    std::vector<std::pair<std::size_t, char>> styled;
     for (std::size_t id = 0; id < doc.size(); ++id) {
       const auto& node = doc.at(static_cast<yaml::NodeId>(id));
-      m_starts.push_back(node.pos.offset);
-      if (node.is_scalar() && !node.plain && node.pos.offset < text.size()) {
-        m_styled.push_back(node.pos.offset);
+      starts.push_back(node.pos.offset);
+      if (node.is_scalar() && node.style != 0) {
+        styled.emplace_back(yaml::skip_properties(text, node.pos.offset), node.style);
       }
     }
-    std::sort(m_starts.begin(), m_starts.end());
-    std::sort(m_styled.begin(), m_styled.end());
+    std::sort(starts.begin(), starts.end());
+    std::sort(styled.begin(), styled.end());
+    for (const auto& [start, style] : styled) {
+      if (start >= text.size()) {
+        continue;
+      }
+      if (style == '"' || style == '\'') {
+        m_spans.push_back({start, quoted_end(start, style), 0});
+      } else {
+        const auto next = std::upper_bound(starts.begin(), starts.end(), start);
+        add_block(start, next == starts.end() ? text.size() : *next);
+      }
+    }
   }
 
   /// Whether the `#` at `offset` is inside a quoted or block scalar.
   bool inside_value(std::size_t offset) const {
-    auto it = std::upper_bound(m_styled.begin(), m_styled.end(), offset);
-    if (it == m_styled.begin()) {
+    auto it = std::upper_bound(m_spans.begin(), m_spans.end(), offset,
+                               [](std::size_t o, const Span& s) { return o < s.start; });
+    if (it == m_spans.begin()) {
       return false;
     }
-    const std::size_t start = *--it;
-    const char style = m_text[start];
-    if (style == '"' || style == '\'') {
-      return offset < quoted_end(start, style);
+    const auto& span = *--it;
+    if (offset >= span.end) {
+      return false;
     }
-    if (style == '|' || style == '>') {
-      return in_block(start, offset);
+    if (span.indent == 0) {
+      return true;  // inside quotes
     }
-    return false;
+    // A block's content is its lines indented at least as far as its first non-empty line; a less
+    // indented line (a comment among them) ends it.
+    const auto line_start = m_text.rfind('\n', offset) + 1;
+    return m_text.find_first_not_of(' ', line_start) - line_start >= span.indent;
   }
 
 private:
+  struct Span {
+    std::size_t start;
+    std::size_t end;
+    std::size_t indent;  // 0 for quoted scalars
+  };
+
   std::size_t quoted_end(std::size_t start, char quote) const {
     for (std::size_t i = start + 1; i < m_text.size(); ++i) {
       if (quote == '"' && m_text[i] == '\\') {
@@ -67,36 +90,39 @@ private:
     return m_text.size();
   }
 
-  /// A block scalar's content is the lines after its indicator that are indented at least as
-  /// far as its first non-empty line, up to the next node; a less indented line (a comment
-  /// among them) ends it.
-  bool in_block(std::size_t indicator, std::size_t offset) const {
-    const auto next = std::upper_bound(m_starts.begin(), m_starts.end(), indicator);
-    if (next != m_starts.end() && offset >= *next) {
-      return false;
-    }
+  /// A block scalar from the line after its indicator up to the next node; its content indent
+  /// is the explicit indicator's (`|2`, relative to the parent's) or its first non-empty line's.
+  void add_block(std::size_t indicator, std::size_t next) {
     const auto first_line = m_text.find('\n', indicator);
-    if (first_line == std::string_view::npos || offset <= first_line) {
-      return false;  // on the indicator's own line: `run: | # comment`
+    if (first_line == std::string_view::npos || first_line >= next) {
+      return;
     }
-    std::size_t content_indent = 0;
-    for (std::size_t line = first_line + 1; line < m_text.size();) {
-      const auto indent = m_text.find_first_not_of(' ', line) - line;
-      const auto end = m_text.find('\n', line);
-      if (line + indent < m_text.size() && m_text[line + indent] != '\n' && m_text[line + indent] != '\r') {
-        content_indent = indent;
+    std::size_t indent = 0;
+    const auto header_end = m_text.find_first_of(" #\n", indicator);
+    for (std::size_t i = indicator + 1; i < header_end; ++i) {
+      if (m_text[i] >= '1' && m_text[i] <= '9') {
+        const auto parent_start = m_text.rfind('\n', indicator) + 1;
+        indent = m_text.find_first_not_of(' ', parent_start) - parent_start + static_cast<std::size_t>(m_text[i] - '0');
+      }
+    }
+    for (std::size_t line = first_line + 1; indent == 0 && line < next;) {
+      const auto first = m_text.find_first_not_of(' ', line);
+      if (first == std::string_view::npos) {
         break;
       }
-      line = end == std::string_view::npos ? m_text.size() : end + 1;
+      if (m_text[first] != '\n' && m_text[first] != '\r') {
+        indent = first - line;
+        break;
+      }
+      line = first + 1;
     }
-    const auto line_start = m_text.rfind('\n', offset) + 1;
-    const auto indent = m_text.find_first_not_of(' ', line_start) - line_start;
-    return content_indent > 0 && indent >= content_indent;
+    if (indent > 0) {
+      m_spans.push_back({first_line + 1, next, indent});
+    }
   }
 
   std::string_view m_text;
-  std::vector<std::size_t> m_starts;
-  std::vector<std::size_t> m_styled;
+  std::vector<Span> m_spans;  // sorted by start; scalars never overlap
 };
 
 }  // namespace

@@ -85,7 +85,7 @@ void HerokuAutocreate::on_step(const Workflow& wf, const Job& job, const Step& s
   const auto& uses = step.uses.value->value;
   const auto support = ref_supports(uses, action->autocreate->since);
   if (support == RefSupport::no) {
-    return check.too_old(text::shorten(uses));
+    return check.too_old(text::shorten(uses, 50));
   }
   const auto& input = action->autocreate->input;
   if (step.with != nullptr && !step.with->is_mapping() && !step.with->is_null()) {

@@ -125,28 +125,27 @@ private:
 /// not compared with more (it is then reported as it would be without the `if:`).
 constexpr std::size_t k_max_compared_conditions = 256;
 
-/// Whether the site's job never runs on the same event as a kept job of its workflow (their
-/// `if:` conditions exclude each other on github.event_name or github.ref): then they do not race.
-bool excluded(const Site& site, const std::vector<Site>& kept) {
+/// Whether the site's job never runs on the same event as any earlier deploying job of its
+/// workflow (their `if:` conditions exclude each other on github.event_name or github.ref), so it
+/// races none of them; one earlier job it may run with is enough to keep it.
+bool excluded(const Site& site, const std::vector<Site>& earlier) {
   const auto& conditions = site.workflow->conditions;
   const auto mine = conditions.find(site.deploy->job);
   if (mine == conditions.end()) {
     return false;
   }
   std::size_t compared = 0;
-  for (const auto& other : kept) {
-    const auto theirs = other.workflow == site.workflow ? conditions.find(other.deploy->job) : conditions.end();
-    if (theirs == conditions.end()) {
+  for (const auto& other : earlier) {
+    if (other.workflow != site.workflow || other.deploy->job == site.deploy->job) {
       continue;
     }
-    if (++compared > k_max_compared_conditions) {
+    const auto theirs = conditions.find(other.deploy->job);
+    if (theirs == conditions.end() || ++compared > k_max_compared_conditions ||
+        !exclusive(mine->second, theirs->second)) {
       return false;
     }
-    if (exclusive(mine->second, theirs->second)) {
-      return true;
-    }
   }
-  return false;
+  return compared > 0;
 }
 
 /// One site per (workflow, job); a job ordered after another deploying job of its workflow is
@@ -157,9 +156,13 @@ std::vector<Site> independent_sites(const std::vector<Site>& sites,
     orders.try_emplace(site.workflow, *site.workflow).first->second.reset();
   }
   std::vector<Site> out;
+  std::vector<Site> earlier;
   for (const auto& site : sites) {
-    if (!excluded(site, out) && !orders.at(site.workflow).covered_else_keep(site.deploy->job)) {
+    if (!excluded(site, earlier) && !orders.at(site.workflow).covered_else_keep(site.deploy->job)) {
       out.push_back(site);
+    }
+    if (earlier.size() <= k_max_compared_conditions) {
+      earlier.push_back(site);  // past the cap, excluded() gives up and nothing is hidden
     }
   }
   return out;
