@@ -23,7 +23,10 @@ std::string app_from_git_url(std::string_view url) {
     return {};
   }
   auto rest = url.substr(host + k_heroku_git_host.size());
-  rest = rest.substr(0, rest.find_first_of("/ \t"));
+  // An expression may hold spaces (`${{ secrets.APP }}.git`): the name runs past its closing }}.
+  const auto expression_end = rest.rfind("${{", 0) == 0 ? rest.find("}}") : std::string_view::npos;
+  const auto from = expression_end == std::string_view::npos ? 0 : expression_end + 2;
+  rest = rest.substr(0, rest.find_first_of("/ \t", from));
   if (rest.size() > 4 && rest.substr(rest.size() - 4) == ".git") {
     rest.remove_suffix(4);
   }
@@ -94,6 +97,33 @@ private:
     return m_scope_env ? secret_reference(text) : std::nullopt;
   }
 
+  /// The text written for env variable `name` (step, then job, then workflow `env:`), unresolved.
+  std::optional<std::string> raw_env(std::string_view name) const {
+    for (const auto* env : {m_scope.step_env, m_scope.job_env, m_scope.workflow_env}) {
+      const auto* value = env != nullptr ? m_wf.doc->get(*env, name) : nullptr;
+      if (value != nullptr && value->is_scalar()) {
+        return value->value;
+      }
+    }
+    return std::nullopt;
+  }
+
+  /// For a word that is one shell variable (`$NAME`, `${NAME}`) the script did not assign, the
+  /// secret reference its `env:` value is (HEROKU_APP: ${{ secrets.HEROKU_APP }}); else nullopt,
+  /// with the word kept as unresolved.
+  std::optional<std::string> env_reference(const std::string& word) {
+    std::string name = word.size() > 1 && word.front() == '$' ? word.substr(1) : std::string();
+    if (name.size() > 2 && name.front() == '{' && name.back() == '}') {
+      name = name.substr(1, name.size() - 2);
+    }
+    const auto raw = name.empty() || m_assigned.count(name) > 0 ? std::nullopt : raw_env(name);
+    if (auto ref = raw ? reference(*raw) : std::nullopt) {
+      return ref;
+    }
+    m_unresolved = raw.value_or(word);
+    return std::nullopt;
+  }
+
   void from_action(const Step& step) {
     const auto* action = m_data.find_action(step.uses.value->value);
     std::string input = action != nullptr ? action->app_input : "heroku_app_name";
@@ -158,6 +188,8 @@ private:
     for (const auto& value : *resolved) {
       if (auto lit = literal(value); !lit.empty()) {
         out.push_back(std::move(lit));
+      } else if (auto ref = env_reference(value)) {
+        out.push_back(std::move(*ref));
       }
     }
     return out;
@@ -260,7 +292,17 @@ private:
     if (const auto values = env_value("HEROKU_APP", m_scope)) {
       return *values;
     }
-    return remote_app("heroku");
+    if (auto ref = env_reference("$HEROKU_APP")) {
+      return {std::move(*ref)};
+    }
+    if (auto apps = remote_app("heroku"); !apps.empty()) {
+      m_unresolved.reset();
+      return apps;
+    }
+    if (!raw_env("HEROKU_APP")) {
+      m_unresolved.reset();  // no app named anywhere: nothing to report either
+    }
+    return {};
   }
 
   /// The heroku command word: the first word after `heroku` that is not a global flag.
