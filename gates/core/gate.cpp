@@ -140,7 +140,11 @@ void scrub(Outcome& o, const Secrets& secrets) {
 class Driver {
 public:
   Driver(Gate& gate, const Invocation& inv)
-      : m_gate(gate), m_inv(inv), m_info(gate.info()), m_rules(gate.rules()), m_runtime(inv, inv.err) {
+      : m_gate(gate),
+        m_inv(inv),
+        m_info(gate.info()),
+        m_report_info{m_info.name, SHIPGATE_VERSION, gate.rules()},
+        m_runtime(inv, inv.err) {
     m_runtime.hide(&m_secrets);
   }
 
@@ -162,7 +166,7 @@ private:
   Gate& m_gate;
   const Invocation& m_inv;
   GateInfo m_info;
-  std::vector<RuleInfo> m_rules;
+  ReportInfo m_report_info;  // the tool, its version and its rules (for --list-rules and SARIF)
   Secrets m_secrets;
   github::Runtime m_runtime;
   bool m_summary_written = false;
@@ -179,7 +183,7 @@ bool Driver::stdout_ok() const {
 
 int Driver::run() {
   CommonFlags flags;
-  auto app = make_cli(m_gate, m_info, !m_rules.empty(), flags);
+  auto app = make_cli(m_gate, m_info, !m_report_info.rules.empty(), flags);
   std::string usage_error;
   if (const auto early = cli::parse(*app, m_inv, usage_error)) {
     if (*early == ExitCode::pass) {  // --help or --version, already printed
@@ -224,7 +228,7 @@ int Driver::run() {
 }
 
 ExitCode Driver::list_rules() const {
-  for (const auto& rule : m_rules) {
+  for (const auto& rule : m_report_info.rules) {
     m_inv.out << rule.id << "  " << to_string(rule.severity) << "  " << rule.summary << '\n';
   }
   return stdout_ok() ? ExitCode::pass : ExitCode::could_not_evaluate;
@@ -273,9 +277,8 @@ int Driver::finish(Outcome outcome, Format format) {
   for (const auto& e : outcome.input_errors) {
     say(e.to_string());
   }
-  const ReportInfo info{m_info.name, SHIPGATE_VERSION, m_rules};
   std::ostringstream results;
-  write_results(format, outcome, info, results, m_inv.color_out());
+  write_results(format, outcome, m_report_info, results, m_inv.color_out());
   m_inv.out << m_secrets.scrub(results.str());
   auto code = outcome.exit_code();
   if (!stdout_ok()) {
@@ -314,8 +317,7 @@ ExitCode Driver::publish(const Outcome& outcome, Format format, ExitCode code) {
       m_runtime.annotate(Severity::error, e.where, m_info.name, e.message);
     }
   }
-  const ReportInfo info{m_info.name, SHIPGATE_VERSION, m_rules};
-  if (const auto written = m_runtime.append_summary(summary_markdown(outcome, info, code)); !written) {
+  if (const auto written = m_runtime.append_summary(summary_markdown(outcome, m_report_info, code)); !written) {
     say(written.error().to_string());
     code = ExitCode::could_not_evaluate;
   } else {

@@ -24,6 +24,22 @@ bool Node::is_null() const {
          (value.empty() || value == "~" || value == "null" || value == "Null" || value == "NULL");
 }
 
+std::size_t closing_quote(std::string_view text, std::size_t start) {
+  const char quote = text[start];
+  for (std::size_t i = start + 1; i < text.size(); ++i) {
+    if (quote == '"' && text[i] == '\\') {
+      ++i;
+    } else if (text[i] == quote) {
+      if (quote == '\'' && i + 1 < text.size() && text[i + 1] == '\'') {
+        ++i;  // '' is a quote inside a single-quoted scalar
+        continue;
+      }
+      return i;
+    }
+  }
+  return std::string_view::npos;
+}
+
 std::size_t skip_properties(std::string_view text, std::size_t offset) {
   while (offset < text.size() && (text[offset] == '&' || text[offset] == '!')) {
     while (offset < text.size() && text[offset] != ' ' && text[offset] != '\t' && text[offset] != '\n' &&
@@ -192,20 +208,10 @@ private:
     if (start >= m_text.size() || (m_text[start] != '"' && m_text[start] != '\'')) {
       return;  // a block scalar, or a tagged plain one
     }
-    const char quote = m_text[start];
-    for (std::size_t i = start + 1; i < m_text.size(); ++i) {
-      if (quote == '"' && m_text[i] == '\\') {
-        ++i;
-      } else if (m_text[i] == quote) {
-        if (quote == '\'' && i + 1 < m_text.size() && m_text[i + 1] == '\'') {
-          ++i;  // '' is a quote inside a single-quoted scalar
-          continue;
-        }
-        return;
-      }
+    if (closing_quote(m_text, start) == std::string_view::npos) {
+      fail(mark, std::string("invalid YAML: a ") + (m_text[start] == '"' ? "double" : "single") +
+                     "-quoted string is never closed");
     }
-    fail(mark,
-         std::string("invalid YAML: a ") + (quote == '"' ? "double" : "single") + "-quoted string is never closed");
   }
 
   NodeId make(const YAML::Mark& mark, YAML::anchor_t anchor, Kind kind) {

@@ -94,6 +94,10 @@ private:
 /// does not (NEL, U+2028, U+2029), so shipgate never reads a different document than GitHub runs.
 Result<Document> parse(std::string_view text, const std::string& file, const Limits& limits = {});
 
+/// The offset of the quote that closes the quoted scalar whose opening quote (' or ") is at
+/// `start`, honouring `\"` and `''` escapes; npos when it is never closed.
+std::size_t closing_quote(std::string_view text, std::size_t start);
+
 /// The offset of the value itself at `offset`, past node properties (`&anchor`, `!tag`) and the
 /// white space after them.
 std::size_t skip_properties(std::string_view text, std::size_t offset);

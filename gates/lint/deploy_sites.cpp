@@ -82,10 +82,7 @@ private:
     if (!job.environment) {
       return std::string();
     }
-    const yaml::Node* name = job.environment.value;
-    if (name->is_mapping()) {
-      name = wf.doc->get(*name, "name");
-    }
+    const yaml::Node* name = environment_name(*wf.doc, job);
     if (name == nullptr || !name->is_scalar() || name->value.find("${{") != std::string::npos) {
       return std::nullopt;
     }

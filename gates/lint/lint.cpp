@@ -126,7 +126,7 @@ Linter::Linter(const Context& ctx, const Options& options) : m_ctx(ctx), m_optio
 void Linter::add(const Source& source) {
   ++m_files;
   auto doc = yaml::parse(source.text, source.path);
-  auto wf = doc ? build_workflow(*doc, source.text) : Result<Workflow>(doc.error());
+  auto wf = doc ? build_workflow(*doc) : Result<Workflow>(doc.error());
   if (!wf) {
     m_outcome.input_errors.push_back(wf.error());
     return;

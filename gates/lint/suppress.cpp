@@ -40,7 +40,7 @@ public:
         continue;
       }
       if (style == '"' || style == '\'') {
-        m_spans.push_back({start, quoted_end(start, style), 0});
+        m_spans.push_back({start, std::min(yaml::closing_quote(text, start), text.size()), 0});
       } else {
         const auto next = std::upper_bound(starts.begin(), starts.end(), start);
         add_block(start, next == starts.end() ? text.size() : *next);
@@ -74,21 +74,6 @@ private:
     std::size_t end;
     std::size_t indent;  // 0 for quoted scalars
   };
-
-  std::size_t quoted_end(std::size_t start, char quote) const {
-    for (std::size_t i = start + 1; i < m_text.size(); ++i) {
-      if (quote == '"' && m_text[i] == '\\') {
-        ++i;
-      } else if (m_text[i] == quote) {
-        if (quote == '\'' && i + 1 < m_text.size() && m_text[i + 1] == '\'') {
-          ++i;
-          continue;
-        }
-        return i;
-      }
-    }
-    return m_text.size();
-  }
 
   /// A block scalar from the line after its indicator up to the next node; its content indent
   /// is the explicit indicator's (`|2`, relative to the parent's) or its first non-empty line's.

@@ -20,7 +20,13 @@ std::string Workflow::describe_triggers() const {
   return out;
 }
 
-char Workflow::char_at(yaml::Position pos) const { return pos.offset < text.size() ? text[pos.offset] : '\0'; }
+const yaml::Node* environment_name(const yaml::Document& doc, const Job& job) {
+  if (!job.environment) {
+    return nullptr;
+  }
+  const yaml::Node* name = job.environment.value;
+  return name->is_mapping() ? doc.get(*name, "name") : name;
+}
 
 namespace {
 
@@ -154,7 +160,7 @@ Job read_job(const yaml::Document& doc, const yaml::Pair& pair) {
 
 }  // namespace
 
-Result<Workflow> build_workflow(const yaml::Document& doc, std::string_view text) {
+Result<Workflow> build_workflow(const yaml::Document& doc) {
   const auto& root = doc.root();
   if (!root.is_mapping()) {
     const char* what = root.is_null() ? "the file is empty" : root.is_sequence() ? "it is a list" : "it is a scalar";
@@ -177,7 +183,6 @@ Result<Workflow> build_workflow(const yaml::Document& doc, std::string_view text
   Workflow wf;
   wf.doc = &doc;
   wf.path = doc.file();
-  wf.text = text;
   wf.triggers = read_triggers(doc, on);
   wf.env = doc.get(root, "env");
   for (const auto& pair : jobs->pairs) {

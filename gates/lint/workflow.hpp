@@ -41,11 +41,14 @@ struct Job {
   std::vector<Step> steps;
 };
 
+/// The node naming the job's environment (`environment: NAME` or `environment: {name: NAME}`),
+/// or nullptr when the job has none or it has no name.
+const yaml::Node* environment_name(const yaml::Document& doc, const Job& job);
+
 /// The parts of a workflow file the rules look at, over the positioned YAML document.
 struct Workflow {
   const yaml::Document* doc = nullptr;
   std::string path;
-  std::string_view text;          // the file's text, when known (block scalar styles)
   std::vector<Trigger> triggers;  // sorted by event
   const yaml::Node* env = nullptr;
   std::vector<Job> jobs;
@@ -54,13 +57,11 @@ struct Workflow {
   /// characters, since filter lists can be long and the text goes into every related message.
   std::string describe_triggers() const;
   static constexpr std::size_t k_max_trigger_text = 300;
-  /// The first character of the value at `pos` in the text ('|' or '>' for block scalars), or 0.
-  char char_at(yaml::Position pos) const;
 };
 
 /// Builds the workflow view of `doc`. A root that is not a mapping, or has no `on` or no `jobs`
 /// mapping, is an error (GitHub rejects such a file too); other shape problems leave the affected
 /// part empty, so rules find nothing there rather than guessing.
-Result<Workflow> build_workflow(const yaml::Document& doc, std::string_view text = {});
+Result<Workflow> build_workflow(const yaml::Document& doc);
 
 }  // namespace shipgate::lint

@@ -16,10 +16,7 @@ void EnvironmentMissing::on_job(const Workflow& wf, const Job& job, const Contex
   if (ctx.environments == nullptr || !job.environment) {
     return;
   }
-  const yaml::Node* name = job.environment.value;
-  if (name->is_mapping()) {
-    name = wf.doc->get(*name, "name");
-  }
+  const yaml::Node* name = environment_name(*wf.doc, job);
   if (name == nullptr || !name->is_scalar() || name->value.empty()) {
     out.report(Severity::warning, at(wf, *job.environment.key),
                "job '" + text::shorten(job.id, 40) + "' has an environment without a name; it cannot be checked");
