@@ -32,6 +32,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <set>
 #include <sstream>
 #include <string>
 #include <tuple>
@@ -214,22 +215,21 @@ void read_comments(const fs::path& file, std::vector<Expectation>& out) {
 }
 
 /// The files of a case (itself, or every regular file below it) and, for {inputs}, the paths to
-/// pass: the file, or the directory and each directory below it.
+/// pass: the file, or each directory of the case that directly holds a file.
 void walk_case(const fs::path& fixture, std::vector<fs::path>& files, std::vector<std::string>& inputs) {
   if (!fs::is_directory(fixture)) {
     files.push_back(fixture);
     inputs.push_back(fixture.string());
     return;
   }
-  inputs.push_back(fixture.string());
+  std::set<std::string> dirs;
   for (const auto& entry : fs::recursive_directory_iterator(fixture)) {
-    if (entry.is_directory()) {
-      inputs.push_back(entry.path().string());
-    } else if (entry.is_regular_file() && entry.path().filename() != "fixture.yml") {
+    if (entry.is_regular_file() && entry.path().filename() != "fixture.yml") {
       files.push_back(entry.path());
+      dirs.insert(entry.path().parent_path().string());
     }
   }
-  std::sort(inputs.begin(), inputs.end());
+  inputs.assign(dirs.begin(), dirs.end());
 }
 
 std::vector<std::string> expand_args(const Spec& spec, const fs::path& fixture,

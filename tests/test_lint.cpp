@@ -252,3 +252,103 @@ TEST_CASE("if: conditions on event_name and ref: what they require, and when the
   CHECK_FALSE(lint::exclusive(push, lint::requirements("github.ref == 'refs/heads/main'")));
   CHECK_FALSE(lint::exclusive(push, lint::requirements("github.event_name != 'schedule'")));
 }
+
+namespace {
+
+/// A composite action that deploys `${{ inputs.app }}` with autocreate left to the input.
+const char* k_ship_action =
+    "name: ship\ninputs:\n  create: {default: 'false'}\nruns:\n  using: composite\n  steps:\n"
+    "    - uses: akhileshns/heroku-deploy@v3.13.15\n"
+    "      with: {heroku_app_name: x, dontautocreate: '${{ inputs.create }}'}\n";
+
+std::string calling_step(const std::string& uses) {
+  return "on: push\njobs:\n  d:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: " + uses + "\n";
+}
+
+}  // namespace
+
+TEST_CASE("local calls are followed inside the repository only", "[lint][calls]") {
+  test::TempDir dir;
+  dir.write("repo/.github/actions/ship/action.yml", k_ship_action);
+  dir.write("outside/action.yml", k_ship_action);
+  dir.write("repo/.github/workflows/in.yml", calling_step("./.github/actions/ship"));
+  auto r = lint_in(dir, {"repo/.github/workflows/in.yml"});
+  CHECK(r.code == 1);
+  CHECK_THAT(r.out, Catch::Contains("repo/.github/workflows/in.yml:6:9: error:") &&
+                        Catch::Contains("repo/.github/actions/ship/action.yml:7:7: in the composite action"));
+  CHECK_THAT(r.err, Catch::Contains("in 2 files"));
+  // `../` out of the repository, and a link inside it that points out, are not read.
+  dir.write("repo/.github/workflows/in.yml", calling_step("./../outside"));
+  CHECK(lint_in(dir, {"repo/.github/workflows/in.yml"}).code == 0);
+  std::filesystem::create_directory_symlink(dir.path() / "outside", dir.path() / "repo/linked");
+  dir.write("repo/.github/workflows/in.yml", calling_step("./linked"));
+  r = lint_in(dir, {"repo/.github/workflows/in.yml"});
+  CHECK(r.code == 0);
+  CHECK_THAT(r.err, Catch::Contains("in 1 file"));
+  // A call to a path that does not exist is GitHub's to fail; nothing is reported for it.
+  dir.write("repo/.github/workflows/in.yml", calling_step("./.github/actions/missing"));
+  CHECK(lint_in(dir, {"repo/.github/workflows/in.yml"}).code == 0);
+}
+
+TEST_CASE("cycles and chains of calls end, and the call budget says when it is spent", "[lint][calls]") {
+  test::TempDir dir;
+  // An action that calls itself, and a workflow that calls itself: GitHub refuses both; lint ends.
+  dir.write(".github/actions/loop/action.yml",
+            "runs:\n  using: composite\n  steps:\n    - uses: ./.github/actions/loop\n");
+  dir.write(".github/workflows/self.yml",
+            "on: workflow_call\njobs:\n  again:\n    uses: ./.github/workflows/self.yml\n");
+  dir.write(".github/workflows/main.yml", calling_step("./.github/actions/loop"));
+  CHECK(lint_in(dir, {".github/workflows"}).code == 0);
+  // A chain deeper than the cap: the deploy at its end is not reached from the top, and nothing
+  // hangs; the action that leaves `create` at its default reports that itself.
+  for (int i = 0; i < 14; ++i) {
+    dir.write(".github/actions/a" + std::to_string(i) + "/action.yml",
+              "runs:\n  using: composite\n  steps:\n    - uses: ./.github/actions/a" + std::to_string(i + 1) + "\n");
+  }
+  dir.write(".github/actions/a14/action.yml", k_ship_action);
+  dir.write(".github/workflows/main.yml", calling_step("./.github/actions/a5"));
+  CHECK_THAT(lint_in(dir, {".github/workflows/main.yml"}).out, Catch::Contains("in the composite action"));
+  dir.write(".github/workflows/main.yml", calling_step("./.github/actions/a0"));
+  auto chain = lint_in(dir, {".github/workflows/main.yml"});
+  CHECK_THAT(chain.out, Catch::Contains(".github/actions/a13/action.yml:4:7: error:") &&
+                            !Catch::Contains("main.yml"));
+  CHECK_THAT(chain.err, Catch::Contains("in 16 files"));
+  // Each action calls the next one twice: 2^12 calls from one step, cut by the budget.
+  for (int i = 0; i < 12; ++i) {
+    const auto next = "./.github/actions/b" + std::to_string(i + 1);
+    dir.write(".github/actions/b" + std::to_string(i) + "/action.yml",
+              "runs:\n  using: composite\n  steps:\n    - uses: " + next + "\n    - uses: " + next + "\n");
+  }
+  dir.write(".github/actions/b12/action.yml", k_ship_action);
+  dir.write(".github/workflows/main.yml",
+            calling_step("./.github/actions/b0") + "      - uses: ./.github/actions/b0\n");
+  const auto r = lint_in(dir, {".github/workflows/main.yml"});
+  CHECK_THAT(r.err, Catch::Contains("skipped local-calls: stopped following local workflows and actions after 4096"));
+}
+
+TEST_CASE("an action file on the command line is linted as an action", "[lint][calls]") {
+  test::TempDir dir;
+  dir.write("action.yml", "name: node\nruns:\n  using: node20\n  main: index.js\n");
+  auto r = lint_in(dir, {"action.yml"});
+  CHECK(r.code == 0);
+  CHECK_THAT(r.err, Catch::Contains("in 1 file"));
+  // Alone, a value its callers give is not guessed at; what is wrong whatever they pass is reported.
+  dir.write("action.yml", std::string(k_ship_action) + "    - uses: akhileshns/heroku-deploy@v3.13.15\n");
+  r = lint_in(dir, {"action.yml"});
+  CHECK(r.code == 1);
+  CHECK_THAT(r.out, Catch::Contains("action.yml:9:7: error: akhileshns/heroku-deploy without `dontautocreate`"));
+  CHECK_THAT(r.out, !Catch::Contains("action.yml:7:7"));
+  dir.write("action.yml", "runs: node20\n");
+  r = lint_in(dir, {"action.yml"});
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("not an action: 'runs' must be a mapping"));
+}
+
+TEST_CASE("a suppression in the callee covers what its calls find there", "[lint][calls]") {
+  test::TempDir dir;
+  std::string action = k_ship_action;
+  action.replace(action.find("    - uses: akhileshns"), 0, "    # shipgate: ignore[heroku-autocreate]\n");
+  dir.write(".github/actions/ship/action.yml", action);
+  dir.write(".github/workflows/main.yml", calling_step("./.github/actions/ship"));
+  CHECK(lint_in(dir, {".github/workflows/main.yml"}).code == 0);
+}

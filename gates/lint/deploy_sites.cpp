@@ -33,6 +33,40 @@ std::string app_from_git_url(std::string_view url) {
   return std::string(rest);
 }
 
+/// A reference the whole of `text` is: a secret or variable (scoped by `own_scope`, the job's
+/// environment), a caller's secret handed to a reusable workflow, or a caller's reference passed
+/// as an input; with the environment that scopes it. nullopt when the text is none of these or
+/// its scope is unknown.
+std::optional<std::pair<std::string, std::string>> lookup_reference(const std::string& text, const Binding* binding,
+                                                                    const std::optional<std::string>& own_scope) {
+  const auto trimmed = text::trim(text);
+  if (binding != nullptr && trimmed.rfind("${{", 0) == 0 && trimmed.ends_with("}}")) {
+    const auto body = text::trim(trimmed.substr(3, trimmed.size() - 5));
+    if (body.rfind("inputs.", 0) == 0) {
+      const auto it = binding->inputs.find(text::to_lower(body.substr(7)));
+      if (it != binding->inputs.end() && it->second.reference) {
+        return std::pair{*it->second.reference, it->second.scope};
+      }
+      return std::nullopt;
+    }
+  }
+  auto ref = secret_reference(text);
+  if (!ref) {
+    return std::nullopt;
+  }
+  if (binding != nullptr && binding->secrets && ref->rfind("${{ secrets.", 0) == 0) {
+    if (!binding->secrets->inherit) {
+      // Only what the caller hands over exists; its own secrets are the repository's (a job that
+      // calls a reusable workflow has no environment).
+      const auto name = ref->substr(12, ref->size() - 15);
+      const auto it = binding->secrets->named.find(name);
+      auto passed = it != binding->secrets->named.end() ? secret_reference(it->second) : std::nullopt;
+      return passed ? std::optional(std::pair{*passed, std::string()}) : std::nullopt;
+    }
+  }
+  return own_scope ? std::optional(std::pair{*ref, *own_scope}) : std::nullopt;
+}
+
 /// Walks one job's steps, keeping the shell state that decides targets across steps: git remotes
 /// set up in earlier steps, and variables assigned earlier in the same script.
 class SiteFinder {
@@ -58,12 +92,15 @@ private:
     if (app.empty() || !m_seen.insert({app, how, pos.line, pos.column}).second) {
       return;
     }
-    const bool reference = app.rfind("${{", 0) == 0;
-    if (reference && !m_scope_env) {
-      return;  // a reference whose environment is unknown cannot be compared (reference() says so too)
+    std::string scope;
+    if (app.rfind("${{", 0) == 0) {
+      const auto it = m_reference_scope.find(app);
+      if (it == m_reference_scope.end()) {
+        return;  // a reference whose environment is unknown cannot be compared (reference() says so too)
+      }
+      scope = it->second;
     }
-    m_sites.push_back(
-        {"heroku", app, how, m_job.id, {m_wf.path, pos.line, pos.column}, reference ? *m_scope_env : std::string()});
+    m_sites.push_back({"heroku", app, how, m_job.id, {m_wf.path, pos.line, pos.column}, scope, {}});
   }
 
   /// A deploy to an app that cannot be known before the run: reported, never silently dropped;
@@ -72,26 +109,40 @@ private:
     static constexpr std::string_view k_per_run[] = {"github.run_id", "github.run_number", "github.sha",
                                                      "github.event.number", "github.event.pull_request.number"};
     const auto per_run = [this](std::string_view marker) { return m_unresolved->find(marker) != std::string::npos; };
-    if (m_unknown != nullptr && m_unresolved && std::none_of(std::begin(k_per_run), std::end(k_per_run), per_run)) {
-      m_unknown->push_back({"heroku", *m_unresolved, how, m_job.id, {m_wf.path, pos.line, pos.column}, {}});
+    if (m_unknown != nullptr && m_unresolved && std::none_of(std::begin(k_per_run), std::end(k_per_run), per_run) &&
+        !unpassed_secret(*m_unresolved)) {
+      m_unknown->push_back({"heroku", *m_unresolved, how, m_job.id, {m_wf.path, pos.line, pos.column}, {}, {}});
     }
   }
 
-  /// The environment that scopes the job's secrets: "" for none, nullopt when unknown before the run.
-  static std::optional<std::string> environment_scope(const Workflow& wf, const Job& job) {
-    if (!job.environment) {
-      return std::string();
+  /// Whether `text` names a secret the caller of this reusable workflow does not hand over: it is
+  /// empty at run time, so the deploy reaches no app (and fails on its own).
+  bool unpassed_secret(const std::string& text) const {
+    const auto* binding = m_scope.binding;
+    if (binding == nullptr || !binding->secrets || binding->secrets->inherit) {
+      return false;
     }
-    const yaml::Node* name = environment_name(*wf.doc, job);
-    if (name == nullptr || !name->is_scalar() || name->value.find("${{") != std::string::npos) {
+    for (auto at = text.find("secrets."); at != std::string::npos; at = text.find("secrets.", at + 8)) {
+      auto end = text.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_", at + 8);
+      auto name = text.substr(at + 8, end == std::string::npos ? std::string::npos : end - at - 8);
+      std::transform(name.begin(), name.end(), name.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+      if (binding->secrets->named.count(name) == 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /// A secret or variable named as the whole app, with the environment that scopes it; a value
+  /// the caller of a reusable workflow or composite action passed in is the caller's reference.
+  std::optional<std::string> reference(const std::string& text) {
+    auto found = lookup_reference(text, m_scope.binding, m_scope_env);
+    if (!found) {
       return std::nullopt;
     }
-    return text::to_lower(name->value);
-  }
-
-  /// A secret or variable named as the whole app, when the job's environment is known.
-  std::optional<std::string> reference(const std::string& text) const {
-    return m_scope_env ? secret_reference(text) : std::nullopt;
+    m_reference_scope[found->first] = found->second;
+    return std::move(found->first);
   }
 
   /// The text written for env variable `name` (step, then job, then workflow `env:`), unresolved.
@@ -413,9 +464,27 @@ private:
   std::set<std::tuple<std::string, std::string, int, int>> m_seen;  // app, how, line, column
   std::map<std::string, std::string> m_remotes;
   std::map<std::string, std::optional<std::string>> m_assigned;  // nullopt: unknown
+  std::map<std::string, std::string> m_reference_scope;           // reference -> the environment scoping it
 };
 
 }  // namespace
+
+std::optional<std::string> environment_scope(const Workflow& wf, const Job& job) {
+  if (!job.environment) {
+    return std::string();
+  }
+  const yaml::Node* name = environment_name(*wf.doc, job);
+  if (name == nullptr || !name->is_scalar()) {
+    return std::nullopt;
+  }
+  Scope scope = Scope::for_step(wf, job, nullptr);
+  scope.allow_env = false;
+  const auto names = resolve(name->value, scope);
+  if (!names || names->size() != 1) {
+    return std::nullopt;
+  }
+  return text::to_lower(names->front());
+}
 
 std::vector<DeploySite> find_deploy_sites(const Workflow& wf, const Job& job, const LintData& data,
                                           std::vector<DeploySite>* unknown) {
@@ -461,6 +530,9 @@ WorkflowSummary summarize(const Workflow& wf, const LintData& data) {
       if (auto required = requirements(job.condition->value); !required.empty()) {
         summary.conditions[job.id] = std::move(required);
       }
+    }
+    if (wf.called_only) {
+      continue;  // its deploys count where it is called, with the caller's triggers
     }
     auto sites = find_deploy_sites(wf, job, data, &summary.unknown);
     summary.sites.insert(summary.sites.end(), sites.begin(), sites.end());

@@ -23,6 +23,9 @@ struct DeploySite {
   /// For a secret or variable: the job's environment (lower-cased; "" for none), since an
   /// environment's own secret of that name replaces the repository's.
   std::string scope;
+  /// For a deploy inside a reusable workflow or composite action: where it is written there
+  /// (`where` is then the call).
+  std::optional<Location> via;
 };
 
 /// What a workflow contributes to the repository-level pass; small, so every workflow's summary
@@ -50,6 +53,12 @@ std::vector<DeploySite> find_deploy_sites(const Workflow& wf, const Job& job, co
 /// spelling, with NAME upper-cased as GitHub compares it; nullopt for anything else.
 std::optional<std::string> secret_reference(std::string_view text);
 
+/// The environment that scopes a job's secrets (lower-cased): "" for none, nullopt when it is not
+/// one name known before the run.
+std::optional<std::string> environment_scope(const Workflow& wf, const Job& job);
+
+/// A workflow's summary; a workflow that runs only when called contributes no deploy sites of
+/// its own (they are its callers', added where it is called).
 WorkflowSummary summarize(const Workflow& wf, const LintData& data);
 
 /// The values an action input may take at run time, as the action reads them: one per matrix

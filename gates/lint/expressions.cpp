@@ -9,7 +9,11 @@
 namespace shipgate::lint {
 
 Scope Scope::for_step(const Workflow& wf, const Job& job, const Step* step) {
-  return Scope{wf.doc, wf.env, job.env, step ? step->env : nullptr, job.matrix, true};
+  return Scope{wf.doc, wf.env, job.env, step ? step->env : nullptr, job.matrix, true, wf.binding.get()};
+}
+
+bool Scope::defers(std::string_view text) const {
+  return binding != nullptr && binding->deferred && text.find("inputs.") != std::string_view::npos;
 }
 
 bool has_expression(std::string_view text) { return text.find("${{") != std::string_view::npos; }
@@ -121,6 +125,7 @@ std::optional<std::vector<std::string>> matrix_value(std::string_view name, cons
 }
 
 std::optional<std::vector<std::string>> env_depth(std::string_view name, const Scope& scope, int depth) {
+  const auto* outer = scope.binding != nullptr ? scope.binding->outer.get() : nullptr;
   for (const auto* env : {scope.step_env, scope.job_env, scope.workflow_env}) {
     if (env == nullptr) {
       continue;
@@ -138,7 +143,17 @@ std::optional<std::vector<std::string>> env_depth(std::string_view name, const S
       return resolve_depth(value->value, scope, depth + 1);
     }
   }
-  return std::nullopt;
+  // A composite action's steps see the env of the step that runs the action.
+  return outer != nullptr && depth < k_max_depth ? env_depth(name, *outer, depth + 1) : std::nullopt;
+}
+
+/// What input `name` holds (`inputs.NAME`, or `github.event.inputs.NAME` of a dispatch).
+std::optional<std::vector<std::string>> input_value(std::string_view name, const Scope& scope) {
+  if (scope.binding == nullptr) {
+    return std::nullopt;
+  }
+  const auto it = scope.binding->inputs.find(text::to_lower(name));
+  return it == scope.binding->inputs.end() ? std::nullopt : it->second.values;
 }
 
 /// Values of one expression body (between `${{` and `}}`), or nullopt.
@@ -161,6 +176,11 @@ std::optional<std::vector<std::string>> evaluate(std::string_view body, const Sc
   }
   if (body.rfind("matrix.", 0) == 0 && is_name(body.substr(7))) {
     return matrix_value(body.substr(7), scope);
+  }
+  for (const std::string_view context : {"inputs.", "github.event.inputs."}) {
+    if (body.rfind(context, 0) == 0 && is_name(body.substr(context.size()))) {
+      return input_value(body.substr(context.size()), scope);
+    }
   }
   return std::nullopt;
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,8 +12,36 @@
 
 namespace shipgate::lint {
 
+struct Scope;
+
+/// What `inputs.NAME` holds where a value is resolved.
+struct InputValue {
+  std::optional<std::vector<std::string>> values;  // nullopt: unknown before the run
+  /// When the values are unknown but the caller passed a secret or variable (`${{ secrets.APP }}`):
+  /// that reference, and the environment that scopes it.
+  std::optional<std::string> reference;
+  std::string scope;
+};
+
+/// The secrets a caller hands a reusable workflow: `secrets: inherit`, or a mapping.
+struct PassedSecrets {
+  bool inherit = false;
+  std::map<std::string, std::string, std::less<>> named;  // upper-case name -> what the caller wrote
+};
+
+/// What a workflow or composite action is run with: its inputs (a dispatch's choice options, or
+/// the values one caller passes) and, for a composite action, the calling step's scope.
+struct Binding {
+  std::map<std::string, InputValue, std::less<>> inputs;  // lower-case names, as GitHub compares them
+  /// Inputs come from callers not seen here (a workflow run only through `workflow_call`, or a
+  /// composite action linted on its own): what depends on them is checked where it is called.
+  bool deferred = false;
+  std::optional<PassedSecrets> secrets;  // set for one call of a reusable workflow
+  std::shared_ptr<const Scope> outer;  // a composite action's caller, whose env it sees
+};
+
 /// What a value can be resolved against statically: env at workflow, job and step level (the
-/// innermost wins) and the job's static matrix.
+/// innermost wins), the job's static matrix and the inputs it is run with.
 struct Scope {
   const yaml::Document* doc = nullptr;
   const yaml::Node* workflow_env = nullptr;
@@ -19,8 +49,12 @@ struct Scope {
   const yaml::Node* step_env = nullptr;
   const yaml::Node* matrix = nullptr;
   bool allow_env = true;  // `jobs.<id>.environment` cannot see the env context
+  const Binding* binding = nullptr;
 
   static Scope for_step(const Workflow& wf, const Job& job, const Step* step);
+
+  /// Whether `text` reads an input that callers give (Binding::deferred).
+  bool defers(std::string_view text) const;
 };
 
 /// Most values one string may resolve to (matrix fan-out); past it, resolution gives up.

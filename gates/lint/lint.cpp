@@ -11,6 +11,7 @@
 #include "core/paths.hpp"
 #include "core/source.hpp"
 #include "core/text.hpp"
+#include "lint/calls.hpp"
 #include "lint/registry.hpp"
 
 namespace shipgate::lint {
@@ -121,19 +122,192 @@ std::vector<std::string> collect_files(const std::vector<std::string>& paths, co
   return files;
 }
 
-Linter::Linter(const Context& ctx, const Options& options) : m_ctx(ctx), m_options(options) {}
+/// A parsed callee, kept while the run follows calls to it.
+struct Linter::Loaded {
+  std::string text;
+  std::unique_ptr<yaml::Document> doc;
+  Workflow wf;
+};
+
+/// What evaluating calls found, at the caller's places.
+struct Linter::Followed {
+  std::vector<CallFinding> findings;
+  std::vector<DeploySite> sites;
+  std::vector<DeploySite> unknown;
+};
+
+namespace {
+
+/// A finding as its own file reports it, to tell a callee's own findings (reported once, at the
+/// callee) from those one call's values cause (reported at that call).
+std::string finding_key(const Check& f) {
+  return f.name + '\n' + f.where.file + '\n' + std::to_string(f.where.line) + ':' + std::to_string(f.where.column) +
+         '\n' + std::string(f.label()) + '\n' + f.message;
+}
+
+/// A deploy site inside a callee, as the caller's: its job, at the call, via the callee's place.
+DeploySite moved_site(DeploySite site, const LocalCall& call, const CallerPlaces& places) {
+  if (!site.via) {
+    site.via = site.where;
+  }
+  site.where = places.place();
+  site.job = call.job->id;
+  return site;
+}
+
+}  // namespace
+
+Linter::Linter(const Context& ctx, const Options& options, std::optional<Files> files)
+    : m_ctx(ctx), m_options(options), m_files_access(std::move(files)) {}
+
+Linter::~Linter() = default;
 
 void Linter::add(const Source& source) {
+  const auto key = source.absolute.empty() ? std::string() : paths::canonical(source.absolute);
+  if (!key.empty() && !m_linted.insert(key).second) {
+    return;  // already linted, as the callee of a file before it
+  }
+  lint_one(source, key);
+  // Callees are linted on their own once, here rather than where they are called, so a chain
+  // of calls costs a queue, not a deeper stack.
+  while (!m_queue.empty()) {
+    const auto file = std::move(m_queue.back());
+    m_queue.pop_back();
+    const auto callee = paths::canonical(file);
+    if (!m_linted.insert(callee).second) {
+      continue;
+    }
+    if (auto text = m_files_access->read(file); text) {
+      lint_one(Source{m_files_access->shown(file), std::move(*text), file}, callee);
+    }
+  }
+}
+
+void Linter::lint_one(const Source& source, const std::string& key) {
   ++m_files;
   auto doc = yaml::parse(source.text, source.path);
-  auto wf = doc ? build_workflow(*doc) : Result<Workflow>(doc.error());
+  auto wf = doc ? build_model(*doc) : Result<Workflow>(doc.error());
   if (!wf) {
     m_outcome.input_errors.push_back(wf.error());
     return;
   }
-  lint_workflow(*wf, m_ctx, m_options, m_findings);
-  m_summaries.push_back(summarize(*wf, m_ctx.data));
   m_inline_ignores.emplace(source.path, InlineSuppressions(source.text, *doc, rule_ids(), m_outcome.input_errors));
+  std::vector<Check> own;
+  lint_workflow(*wf, m_ctx, m_options, own);
+  auto summary = summarize(*wf, m_ctx.data);
+  auto& own_keys = m_own_findings[key];
+  if (m_files_access && !key.empty()) {
+    Followed followed;
+    std::vector<std::string> stack = {key};
+    follow(*wf, source.absolute, stack, followed);
+    for (auto& f : followed.findings) {
+      own_keys.insert(finding_key(f.check));  // so a caller of this file does not report it again
+      m_call_findings.push_back(std::move(f));
+    }
+    if (!wf->called_only) {  // else its callers carry these, with their own triggers
+      summary.sites.insert(summary.sites.end(), followed.sites.begin(), followed.sites.end());
+      summary.unknown.insert(summary.unknown.end(), followed.unknown.begin(), followed.unknown.end());
+    }
+  }
+  for (auto& f : own) {
+    own_keys.insert(finding_key(f));
+    m_findings.push_back(std::move(f));
+  }
+  m_summaries.push_back(std::move(summary));
+}
+
+std::shared_ptr<const Linter::Loaded> Linter::load(const std::string& absolute) {
+  const auto key = paths::canonical(absolute);
+  if (const auto it = m_callees.find(key); it != m_callees.end()) {
+    return it->second;
+  }
+  auto text = m_files_access->read(absolute);
+  if (!text) {
+    return nullptr;
+  }
+  auto loaded = std::make_shared<Loaded>();
+  loaded->text = std::move(*text);
+  auto doc = yaml::parse(loaded->text, m_files_access->shown(absolute));
+  if (!doc) {
+    return nullptr;
+  }
+  loaded->doc = std::make_unique<yaml::Document>(std::move(*doc));
+  auto wf = build_model(*loaded->doc);
+  if (!wf) {
+    return nullptr;
+  }
+  loaded->wf = std::move(*wf);
+  if (m_cached_bytes + loaded->text.size() <= k_max_cached_bytes) {
+    m_cached_bytes += loaded->text.size();
+    m_callees.emplace(key, loaded);
+  }
+  return loaded;
+}
+
+/// Evaluates each local call of `caller` with the values it passes: the callee's rules and deploy
+/// sites (and its own calls, depth first), moved to the caller's places. Findings the callee has
+/// on its own are left at the callee, where they are reported once.
+void Linter::follow(const Workflow& caller, const std::string& caller_file, std::vector<std::string>& stack,
+                    Followed& out) {
+  if (stack.size() > static_cast<std::size_t>(k_max_call_depth)) {
+    return;
+  }
+  const auto root = call_root(caller_file, m_options.root);
+  for (const auto& call : local_calls(caller)) {
+    const auto file = callee_file(call, root);
+    if (!file) {
+      continue;  // missing, or outside the repository: GitHub fails the run itself
+    }
+    const auto key = paths::canonical(*file);
+    if (std::find(stack.begin(), stack.end(), key) != stack.end()) {
+      continue;  // a cycle, which GitHub refuses
+    }
+    if (m_linted.count(key) == 0) {
+      m_queue.push_back(*file);
+    }
+    const auto loaded = load(*file);
+    if (!loaded || loaded->wf.is_action != call.action) {
+      continue;
+    }
+    if (m_calls >= k_max_calls || m_call_bytes + loaded->text.size() > k_max_call_bytes) {
+      if (m_outcome.skipped.empty() || m_outcome.skipped.back().name != "local-calls") {
+        m_outcome.skipped.push_back({"local-calls", "stopped following local workflows and actions after " +
+                                                        std::to_string(m_calls) + " calls"});
+      }
+      return;
+    }
+    ++m_calls;
+    m_call_bytes += loaded->text.size();
+    Workflow callee = loaded->wf;
+    callee.binding = bind_call(caller, call, loaded->wf);
+    Followed inner;
+    std::vector<Check> found;
+    lint_workflow(callee, m_ctx, m_options, found);
+    for (const auto& job : callee.jobs) {
+      auto sites = find_deploy_sites(callee, job, m_ctx.data, &inner.unknown);
+      std::move(sites.begin(), sites.end(), std::back_inserter(inner.sites));
+    }
+    stack.push_back(key);
+    follow(callee, *file, stack, inner);
+    stack.pop_back();
+    const CallerPlaces places(caller, call, callee);
+    // What deeper calls found is at the callee's places by now: the callee's own findings there.
+    for (auto& f : inner.findings) {
+      found.push_back(std::move(f.check));
+    }
+    for (auto& f : found) {
+      auto own_key = finding_key(f);
+      auto in_callee = f.where;
+      places.move(f);
+      out.findings.push_back({std::move(f), key, std::move(own_key), std::move(in_callee)});
+    }
+    for (auto& site : inner.sites) {
+      out.sites.push_back(moved_site(std::move(site), call, places));
+    }
+    for (auto& site : inner.unknown) {
+      out.unknown.push_back(moved_site(std::move(site), call, places));
+    }
+  }
 }
 
 void Linter::add_error(Error error) {
@@ -142,6 +316,24 @@ void Linter::add_error(Error error) {
 }
 
 Outcome Linter::finish() && {
+  // A call's finding the callee reports itself (or suppresses) is left to the callee.
+  for (auto& f : m_call_findings) {
+    const auto own = m_own_findings.find(f.callee);
+    if (own != m_own_findings.end() && own->second.count(f.own_key) != 0) {
+      continue;
+    }
+    const auto ignores = m_inline_ignores.find(f.in_callee.file);
+    if (ignores != m_inline_ignores.end()) {
+      Check there = f.check;
+      there.where = f.in_callee;
+      if (ignores->second.covers(there)) {
+        ++m_suppressed;
+        continue;
+      }
+    }
+    m_findings.push_back(std::move(f.check));
+  }
+  m_call_findings.clear();
   lint_repository(m_summaries, m_ctx, m_options, m_findings, m_outcome.skipped);
   apply_severity(m_findings, m_options);
   std::map<std::string, std::string> canonical;  // finding file -> canonical path, computed once
@@ -257,10 +449,10 @@ Outcome LintGate::evaluate(const Invocation& inv, Log& log) {
   for (const auto& path : m_options.paths) {
     log.debug("path " + path);
   }
-  Linter linter(ctx, m_options);
   std::vector<Error> unreadable;
   log.debug("paths shown relative to " + m_options.root);
   const auto shown = [&](const std::string& path) { return paths::shown_path(path, inv.cwd, m_options.root); };
+  Linter linter(ctx, m_options, Files{[](const std::string& file) { return read_text_file(file); }, shown});
   for (const auto& file : collect_files(m_options.paths, inv.cwd, unreadable)) {
     auto text = read_text_file_in(inv.cwd, file);
     if (!text) {
@@ -268,7 +460,7 @@ Outcome LintGate::evaluate(const Invocation& inv, Log& log) {
       continue;
     }
     log.debug("read " + file + " (" + std::to_string(text->size()) + " bytes)");
-    linter.add(Source{shown(file), std::move(*text)});
+    linter.add(Source{shown(file), std::move(*text), fs::absolute(paths::join(inv.cwd, file)).lexically_normal().string()});
   }
   for (auto& e : unreadable) {
     if (!e.where.file.empty()) {

@@ -1,6 +1,7 @@
 #include "lint/workflow.hpp"
 
 #include "core/text.hpp"
+#include "lint/expressions.hpp"
 
 #include <algorithm>
 
@@ -122,24 +123,9 @@ std::vector<std::string> read_needs(const yaml::Document& doc, const yaml::Node*
   return out;
 }
 
-Job read_job(const yaml::Document& doc, const yaml::Pair& pair) {
-  Job job;
-  job.key = &doc.at(pair.key);
-  job.id = job.key->value;
-  job.node = &doc.at(pair.value);
-  if (!job.node->is_mapping()) {
-    return job;
-  }
-  job.env = doc.get(*job.node, "env");
-  job.environment = doc.find(*job.node, "environment");
-  if (const auto* strategy = doc.get(*job.node, "strategy"); strategy != nullptr) {
-    job.matrix = doc.get(*strategy, "matrix");
-  }
-  job.needs = read_needs(doc, doc.get(*job.node, "needs"));
-  job.condition = doc.get(*job.node, "if");
-  const auto* steps = doc.get(*job.node, "steps");
+void read_steps(const yaml::Document& doc, const yaml::Node* steps, Job& job) {
   if (steps == nullptr || !steps->is_sequence()) {
-    return job;
+    return;
   }
   for (std::size_t i = 0; i < steps->items.size(); ++i) {
     const auto& node = doc.at(steps->items[i]);
@@ -155,7 +141,66 @@ Job read_job(const yaml::Document& doc, const yaml::Pair& pair) {
     step.env = doc.get(node, "env");
     job.steps.push_back(step);
   }
+}
+
+Job read_job(const yaml::Document& doc, const yaml::Pair& pair) {
+  Job job;
+  job.key = &doc.at(pair.key);
+  job.id = job.key->value;
+  job.node = &doc.at(pair.value);
+  if (!job.node->is_mapping()) {
+    return job;
+  }
+  job.env = doc.get(*job.node, "env");
+  job.environment = doc.find(*job.node, "environment");
+  if (const auto* strategy = doc.get(*job.node, "strategy"); strategy != nullptr) {
+    job.matrix = doc.get(*strategy, "matrix");
+  }
+  job.needs = read_needs(doc, doc.get(*job.node, "needs"));
+  job.condition = doc.get(*job.node, "if");
+  job.uses = doc.find(*job.node, "uses");
+  job.with = doc.get(*job.node, "with");
+  job.secrets = doc.get(*job.node, "secrets");
+  read_steps(doc, doc.get(*job.node, "steps"), job);
   return job;
+}
+
+/// The values a declared input may take when the workflow is linted on its own: a dispatch's
+/// `choice` options or a boolean's two values; anything else (and every input callers pass) is
+/// unknown before the run.
+std::shared_ptr<const Binding> own_binding(const yaml::Document& doc, const yaml::Node* dispatch_inputs,
+                                           const yaml::Node* call_inputs, bool deferred) {
+  auto binding = std::make_shared<Binding>();
+  binding->deferred = deferred;
+  if (dispatch_inputs != nullptr && dispatch_inputs->is_mapping()) {
+    for (const auto& pair : dispatch_inputs->pairs) {
+      InputValue value;
+      const auto& input = doc.at(pair.value);
+      const auto* type = doc.get(input, "type");
+      const auto* options = doc.get(input, "options");
+      if (type != nullptr && type->value == "boolean") {
+        value.values = std::vector<std::string>{"false", "true"};
+      } else if (type != nullptr && type->value == "choice" && options != nullptr && options->is_sequence() &&
+                 !options->items.empty()) {
+        std::vector<std::string> listed;
+        for (const auto id : options->items) {
+          if (doc.at(id).is_scalar()) {
+            listed.push_back(doc.at(id).value);
+          }
+        }
+        if (listed.size() == options->items.size()) {
+          value.values = std::move(listed);
+        }
+      }
+      binding->inputs[text::to_lower(doc.at(pair.key).value)] = std::move(value);
+    }
+  }
+  if (call_inputs != nullptr && call_inputs->is_mapping()) {
+    for (const auto& pair : call_inputs->pairs) {
+      binding->inputs[text::to_lower(doc.at(pair.key).value)] = InputValue{};  // a caller may pass anything
+    }
+  }
+  return binding;
 }
 
 }  // namespace
@@ -188,7 +233,48 @@ Result<Workflow> build_workflow(const yaml::Document& doc) {
   for (const auto& pair : jobs->pairs) {
     wf.jobs.push_back(read_job(doc, pair));
   }
+  const auto* call = on->is_mapping() ? doc.get(*on, "workflow_call") : nullptr;
+  const auto* dispatch = on->is_mapping() ? doc.get(*on, "workflow_dispatch") : nullptr;
+  wf.called_only = wf.triggers.size() == 1 && wf.triggers.front().event == "workflow_call";
+  wf.declared_inputs = call != nullptr ? doc.get(*call, "inputs") : nullptr;
+  wf.binding = own_binding(doc, dispatch != nullptr ? doc.get(*dispatch, "inputs") : nullptr, wf.declared_inputs,
+                           wf.called_only);
   return wf;
+}
+
+Result<Workflow> build_action(const yaml::Document& doc) {
+  const auto& root = doc.root();
+  const auto* runs = doc.get(root, "runs");
+  if (runs == nullptr || !runs->is_mapping()) {
+    const auto pos = runs != nullptr ? runs->pos : root.pos;
+    return Error{"not an action: 'runs' must be a mapping", {doc.file(), pos.line, pos.column}, {}};
+  }
+  Workflow wf;
+  wf.doc = &doc;
+  wf.path = doc.file();
+  wf.is_action = true;
+  wf.called_only = true;
+  wf.declared_inputs = doc.get(root, "inputs");
+  wf.binding = own_binding(doc, nullptr, wf.declared_inputs, true);
+  const auto* using_ = doc.get(*runs, "using");
+  if (using_ == nullptr || !using_->is_scalar() || using_->value != "composite") {
+    return wf;  // JavaScript and Docker actions run code shipgate does not read
+  }
+  Job job;
+  job.key = doc.get(root, "name") != nullptr ? doc.get(root, "name") : runs;
+  job.id = job.key->is_scalar() && !job.key->value.empty() ? job.key->value : "composite action";
+  job.node = runs;
+  read_steps(doc, doc.get(*runs, "steps"), job);
+  wf.jobs.push_back(std::move(job));
+  return wf;
+}
+
+Result<Workflow> build_model(const yaml::Document& doc) {
+  const auto& root = doc.root();
+  if (root.is_mapping() && doc.get(root, "runs") != nullptr && doc.get(root, "jobs") == nullptr) {
+    return build_action(doc);
+  }
+  return build_workflow(doc);
 }
 
 }  // namespace shipgate::lint

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -8,6 +9,8 @@
 #include "core/yaml.hpp"
 
 namespace shipgate::lint {
+
+struct Binding;  // expressions.hpp
 
 /// One event a workflow runs on, with its filters normalised ("branches: main; tags: v*").
 struct Trigger {
@@ -39,6 +42,10 @@ struct Job {
   std::vector<std::string> needs;
   const yaml::Node* condition = nullptr;  // `if:` value, if any
   std::vector<Step> steps;
+  // A job that calls a reusable workflow (`uses:` at job level) instead of running steps.
+  yaml::Entry uses;
+  const yaml::Node* with = nullptr;
+  const yaml::Node* secrets = nullptr;
 };
 
 /// The node naming the job's environment (`environment: NAME` or `environment: {name: NAME}`),
@@ -52,6 +59,16 @@ struct Workflow {
   std::vector<Trigger> triggers;  // sorted by event
   const yaml::Node* env = nullptr;
   std::vector<Job> jobs;
+  /// A composite action (action.yml): one job, named after the action, holding `runs.steps`.
+  bool is_action = false;
+  /// Runs only when called (`workflow_call` is its one trigger, or it is an action): its inputs
+  /// come from callers, and its deploys count where they call it, with their triggers.
+  bool called_only = false;
+  /// The inputs callers pass (`on.workflow_call.inputs`, or an action's `inputs`), if declared.
+  const yaml::Node* declared_inputs = nullptr;
+  /// What the inputs hold: a dispatch's options when linted on its own, one caller's values
+  /// when evaluated for a call.
+  std::shared_ptr<const Binding> binding;
 
   /// "push (branches: main), workflow_dispatch", or "no triggers"; cut at k_max_trigger_text
   /// characters, since filter lists can be long and the text goes into every related message.
@@ -63,5 +80,12 @@ struct Workflow {
 /// mapping, is an error (GitHub rejects such a file too); other shape problems leave the affected
 /// part empty, so rules find nothing there rather than guessing.
 Result<Workflow> build_workflow(const yaml::Document& doc);
+
+/// Builds the model of an action metadata file (`runs:` and no `jobs:`): a composite action's
+/// steps as one job; any other kind of action (JavaScript, Docker) has no steps to lint.
+Result<Workflow> build_action(const yaml::Document& doc);
+
+/// build_action for an action metadata file, build_workflow for anything else.
+Result<Workflow> build_model(const yaml::Document& doc);
 
 }  // namespace shipgate::lint

@@ -27,6 +27,9 @@ void EnvironmentMissing::on_job(const Workflow& wf, const Job& job, const Contex
   Scope scope = Scope::for_step(wf, job, nullptr);
   scope.allow_env = false;
   const auto names = resolve(name->value, scope);
+  if (!names && scope.defers(name->value)) {
+    return;  // the name comes from callers: checked where they call this workflow
+  }
   if (!names) {
     out.report(Severity::warning, at(wf, *name),
                "cannot verify environment `" + text::shorten(name->value, 40) +
@@ -34,7 +37,7 @@ void EnvironmentMissing::on_job(const Workflow& wf, const Job& job, const Contex
     return;
   }
   for (const auto& env : *names) {
-    if (ctx.environments->find(env) != nullptr) {
+    if (env.empty() || ctx.environments->find(env) != nullptr) {
       continue;
     }
     std::string message = "job '" + text::shorten(job.id, 30) + "' deploys to environment '" + text::shorten(env, 30) +

@@ -103,6 +103,9 @@ void HerokuAutocreate::on_step(const Workflow& wf, const Job& job, const Step& s
     return check.unreadable("`" + input + "` is not a single value");
   }
   const auto resolved = input_values(wf, job, step, *action, value);
+  if (!resolved && Scope::for_step(wf, job, &step).defers(value.value)) {
+    return;  // the value comes from callers: checked where they call this workflow or action
+  }
   if (!resolved) {
     return check.unresolved(value.value);
   }

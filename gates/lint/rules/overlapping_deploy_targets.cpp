@@ -217,6 +217,9 @@ void OverlappingDeployTargets::on_repository(const std::vector<WorkflowSummary>&
     for (std::size_t i = 0; i < sites.size(); ++i) {
       related.push_back(
           {sites[i].deploy->where, (i == 0 ? "deploys '" : "also deploys '") + app + "': " + describe(sites[i])});
+      if (sites[i].deploy->via) {
+        related.push_back({*sites[i].deploy->via, "the deploy the call above runs"});
+      }
     }
     const std::string head = "Heroku app '" + app + "' is deployed from " + std::to_string(sites.size()) + " places";
     if (same_triggers) {
