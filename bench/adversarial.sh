@@ -38,4 +38,17 @@ for file in "$out"/*.yml; do
   printf '| %s | %s KiB | %s s | %s MiB | %s | %s s | %s |\n' "$name" "$(( $(stat -c %s "$file") / 1024 ))" \
     "$l_s" "$(( l_kib / 1024 ))" "$l_rc" "$b_s" "$ratio" >>"$out/results.md"
 done
+# Repositories whose main workflow calls local actions (followed, each call evaluated again).
+for repo in "$out"/*.repo; do
+  name=$(basename "$repo" .repo)
+  file="$repo/.github/workflows/main.yml"
+  read -r l_s l_kib l_rc < <(measure "$lint" "$file")
+  # The baseline loads every file of the repository once; lint evaluates callees once per call.
+  mapfile -t all < <(find "$repo" -name '*.yml' | sort)
+  read -r b_s _ _ < <(measure "$base" "${all[@]}")
+  ratio=$(python3 -c "print(f'{max($l_s,0.01)/max($b_s,0.01):.2f}x')")
+  size=$(du -sk "$repo" | cut -f1)
+  printf '| %s | %s KiB | %s s | %s MiB | %s | %s s | %s |\n' "$name (repository)" "$size" \
+    "$l_s" "$(( l_kib / 1024 ))" "$l_rc" "$b_s" "$ratio" >>"$out/results.md"
+done
 cat "$out/results.md"

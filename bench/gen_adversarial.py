@@ -51,7 +51,51 @@ def main():
     for name, text in files.items():
         with open(os.path.join(out, name + ".yml"), "w") as f:
             f.write(text)
-    print(f"gen_adversarial: {len(files)} files in {out}")
+    repos = call_repos()
+    for name, tree in repos.items():
+        for path, text in tree.items():
+            full = os.path.join(out, name + ".repo", path)
+            os.makedirs(os.path.dirname(full), exist_ok=True)
+            with open(full, "w") as f:
+                f.write(text)
+    print(f"gen_adversarial: {len(files)} files and {len(repos)} repositories in {out}")
+
+
+SHIP = ("inputs:\n  app: {required: true}\n  create: {default: 'false'}\nruns:\n  using: composite\n  steps:\n"
+        "    - uses: akhileshns/heroku-deploy@v3.13.15\n"
+        "      with: {heroku_app_name: '${{ inputs.app }}', dontautocreate: '${{ inputs.create }}'}\n")
+
+
+def call_repos():
+    """Repositories whose workflow (.github/workflows/main.yml) calls local actions: each call
+    evaluates the callee again, so these are the shapes that could multiply work."""
+    repos = {}
+    # Every step of a 4 MiB workflow calls the same action with its own app.
+    repos["call-fanout"] = {
+        ".github/actions/ship/action.yml": SHIP,
+        ".github/workflows/main.yml": fill("on: push\njobs:\n  a:\n    steps:\n",
+                                           lambda i: f"      - uses: ./.github/actions/ship\n"
+                                                     f"        with: {{app: app-{i}}}\n",
+                                           limit=2 * 1024 * 1024),  # past this the node cap refuses it
+    }
+    # A 4 MiB composite action of script steps, called from many steps.
+    big = fill("inputs:\n  app: {required: true}\nruns:\n  using: composite\n  steps:\n",
+               lambda i: f"    - shell: bash\n      run: |\n        echo {i}\n"
+                         f"        heroku container:release web -a ${{{{ inputs.app }}}}-{i % 7}\n")
+    repos["call-big-callee"] = {
+        ".github/actions/big/action.yml": big,
+        ".github/workflows/main.yml": "on: push\njobs:\n  a:\n    steps:\n" + "".join(
+            f"      - uses: ./.github/actions/big\n        with: {{app: app-{i}}}\n" for i in range(64)),
+    }
+    # Each action calls the next one twice, twelve levels deep: 2^12 calls from one step.
+    tree = {f".github/actions/t{i}/action.yml":
+            f"runs:\n  using: composite\n  steps:\n    - uses: ./.github/actions/t{i + 1}\n"
+            f"    - uses: ./.github/actions/t{i + 1}\n" for i in range(12)}
+    tree[".github/actions/t12/action.yml"] = SHIP
+    tree[".github/workflows/main.yml"] = ("on: push\njobs:\n  a:\n    steps:\n"
+                                          "      - uses: ./.github/actions/t0\n        with: {app: x}\n")
+    repos["call-tree"] = tree
+    return repos
 
 
 if __name__ == "__main__":

@@ -81,8 +81,8 @@ std::set<std::string> inputs_read(std::string_view text) {
       continue;  // `myinputs.x` is something else
     }
     auto end = at + 7;
-    while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) != 0 || text[end] == '_' ||
-                                 text[end] == '-')) {
+    while (end < text.size() &&
+           (std::isalnum(static_cast<unsigned char>(text[end])) != 0 || text[end] == '_' || text[end] == '-')) {
       ++end;
     }
     if (end > at + 7) {

@@ -17,10 +17,10 @@ namespace shipgate::lint {
 struct LocalCall {
   bool action = false;
   const Job* job = nullptr;
-  const Step* step = nullptr;  // nullptr for a reusable workflow, which a whole job calls
+  const Step* step = nullptr;            // nullptr for a reusable workflow, which a whole job calls
   const yaml::Node* uses = nullptr;      // the `uses:` value (the path)
   const yaml::Node* uses_key = nullptr;  // the `uses:` key, where the call is reported
-  const yaml::Node* with = nullptr;  // the values passed, if any
+  const yaml::Node* with = nullptr;      // the values passed, if any
 };
 
 /// Deepest chain of calls followed (GitHub's own limit for nested reusable workflows is ten).
@@ -57,7 +57,7 @@ public:
 
 private:
   Location m_place;
-  std::string m_what;  // "the called workflow" or "the composite action"
+  std::string m_what;                                      // "the called workflow" or "the composite action"
   std::map<std::pair<int, int>, Location> m_by_input_use;  // callee place -> the caller's value for it
 };
 

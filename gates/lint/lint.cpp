@@ -5,6 +5,7 @@
 #include <optional>
 #include <set>
 #include <stdexcept>
+#include <tuple>
 
 #include "core/cli.hpp"
 #include "core/environments.hpp"
@@ -301,11 +302,17 @@ void Linter::follow(const Workflow& caller, const std::string& caller_file, std:
       places.move(f);
       out.findings.push_back({std::move(f), key, std::move(own_key), std::move(in_callee)});
     }
+    // At the call every site has the same place and job: one per app (and how) is enough.
+    std::set<std::tuple<std::string, std::string, std::string>> seen;
     for (auto& site : inner.sites) {
-      out.sites.push_back(moved_site(std::move(site), call, places));
+      if (seen.emplace(site.app, site.how, site.scope).second) {
+        out.sites.push_back(moved_site(std::move(site), call, places));
+      }
     }
     for (auto& site : inner.unknown) {
-      out.unknown.push_back(moved_site(std::move(site), call, places));
+      if (seen.emplace(site.app, site.how, "?").second) {
+        out.unknown.push_back(moved_site(std::move(site), call, places));
+      }
     }
   }
 }
@@ -460,7 +467,8 @@ Outcome LintGate::evaluate(const Invocation& inv, Log& log) {
       continue;
     }
     log.debug("read " + file + " (" + std::to_string(text->size()) + " bytes)");
-    linter.add(Source{shown(file), std::move(*text), fs::absolute(paths::join(inv.cwd, file)).lexically_normal().string()});
+    linter.add(
+        Source{shown(file), std::move(*text), fs::absolute(paths::join(inv.cwd, file)).lexically_normal().string()});
   }
   for (auto& e : unreadable) {
     if (!e.where.file.empty()) {

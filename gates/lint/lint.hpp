@@ -50,8 +50,8 @@ public:
   /// Most calls evaluated in one run, and most callee text evaluated over all calls; past
   /// either, calls are no longer followed and the run says so.
   static constexpr std::size_t k_max_calls = 4096;
-  static constexpr std::size_t k_max_call_bytes = std::size_t{64} * 1024 * 1024;
-  static constexpr std::size_t k_max_cached_bytes = std::size_t{64} * 1024 * 1024;
+  static constexpr std::size_t k_max_call_bytes = std::size_t{16} * 1024 * 1024;
+  static constexpr std::size_t k_max_cached_bytes = std::size_t{8} * 1024 * 1024;
 
 private:
   struct Loaded;
@@ -65,15 +65,14 @@ private:
   };
   void lint_one(const Source& source, const std::string& key);
   std::shared_ptr<const Loaded> load(const std::string& absolute);
-  void follow(const Workflow& caller, const std::string& caller_file, std::vector<std::string>& stack,
-              Followed& out);
+  void follow(const Workflow& caller, const std::string& caller_file, std::vector<std::string>& stack, Followed& out);
 
   const Context& m_ctx;
   const Options& m_options;
   std::optional<Files> m_files_access;
   Outcome m_outcome;
-  std::set<std::string> m_linted;                                   // canonical paths
-  std::map<std::string, std::set<std::string>> m_own_findings;      // canonical path -> keys of its own findings
+  std::set<std::string> m_linted;                                  // canonical paths
+  std::map<std::string, std::set<std::string>> m_own_findings;     // canonical path -> keys of its own findings
   std::map<std::string, std::shared_ptr<const Loaded>> m_callees;  // canonical path -> parsed callee
   std::size_t m_cached_bytes = 0;
   std::vector<std::string> m_queue;  // callees to lint on their own, in the order first called
