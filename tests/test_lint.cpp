@@ -310,8 +310,7 @@ TEST_CASE("cycles and chains of calls end, and the call budget says when it is s
   CHECK_THAT(lint_in(dir, {".github/workflows/main.yml"}).out, Catch::Contains("in the composite action"));
   dir.write(".github/workflows/main.yml", calling_step("./.github/actions/a0"));
   auto chain = lint_in(dir, {".github/workflows/main.yml"});
-  CHECK_THAT(chain.out, Catch::Contains(".github/actions/a13/action.yml:4:7: error:") &&
-                            !Catch::Contains("main.yml"));
+  CHECK_THAT(chain.out, Catch::Contains(".github/actions/a13/action.yml:4:7: error:") && !Catch::Contains("main.yml"));
   CHECK_THAT(chain.err, Catch::Contains("in 16 files"));
   // Each action calls the next one twice: 2^12 calls from one step, cut by the budget.
   for (int i = 0; i < 12; ++i) {
@@ -351,4 +350,26 @@ TEST_CASE("a suppression in the callee covers what its calls find there", "[lint
   dir.write(".github/actions/ship/action.yml", action);
   dir.write(".github/workflows/main.yml", calling_step("./.github/actions/ship"));
   CHECK(lint_in(dir, {".github/workflows/main.yml"}).code == 0);
+}
+
+TEST_CASE("deploys through local actions say where they are", "[lint][calls]") {
+  test::TempDir dir;
+  // An app only the script knows: the note at the call points into the action too.
+  dir.write(".github/actions/a/action.yml",
+            "runs:\n  using: composite\n  steps:\n    - shell: bash\n"
+            "      run: |\n        app=$(cat f)\n"
+            "        heroku container:release -a \"$app\" web\n");
+  dir.write(".github/workflows/main.yml", calling_step("./.github/actions/a"));
+  auto r = lint_in(dir, {".github/workflows", "--format", "json"});
+  CHECK_THAT(r.out, Catch::Contains("cannot tell before the run which app `$app` is") &&
+                        Catch::Contains("\"file\": \".github/actions/a/action.yml\",\n"
+                                        "          \"line\": 7,"));
+  // A local copy of a deploy action (JavaScript, not followed) is named by its path.
+  dir.write(".github/actions/a/action.yml", "runs:\n  using: node20\n  main: index.js\n");
+  dir.write(".github/workflows/main.yml",
+            calling_step("./.github/actions/a") + "        with: {heroku_app_name: app1}\n");
+  dir.write(".github/workflows/other.yml", "on: schedule\n" + calling_step("./.github/actions/a").substr(9) +
+                                               "        with: {heroku_app_name: app1}\n");
+  r = lint_in(dir, {".github/workflows"});
+  CHECK_THAT(r.out, Catch::Contains("job 'd' (./.github/actions/a) runs on push"));
 }

@@ -34,27 +34,16 @@ std::string written(const yaml::Node& value) {
 
 /// One input as a caller passes it: its values when they resolve, else a secret or variable
 /// reference (or one the caller itself was given), scoped by `reference_scope`.
-InputValue bind_value(const std::string& text, const Scope& scope, const std::string& reference_scope) {
+InputValue bind_value(const std::string& text, const Scope& scope, const std::optional<std::string>& reference_scope) {
   InputValue out;
   out.values = resolve(text, scope);
   if (out.values) {
     return out;
   }
-  if (auto ref = secret_reference(text)) {
-    out.reference = std::move(ref);
-    out.scope = reference_scope;
-    return out;
-  }
-  // `${{ inputs.app }}` handed on from the caller's own caller.
-  const auto inner = text::trim(text);
-  if (scope.binding != nullptr && inner.rfind("${{", 0) == 0 && inner.ends_with("}}")) {
-    auto body = text::trim(inner.substr(3, inner.size() - 5));
-    if (body.rfind("inputs.", 0) == 0) {
-      const auto it = scope.binding->inputs.find(text::to_lower(body.substr(7)));
-      if (it != scope.binding->inputs.end()) {
-        return it->second;
-      }
-    }
+  // A secret or variable, one the caller was handed itself, or its own input holding one.
+  if (auto ref = lookup_reference(text, scope.binding, reference_scope)) {
+    out.reference = std::move(ref->first);
+    out.scope = std::move(ref->second);
   }
   return out;
 }
@@ -148,9 +137,10 @@ std::shared_ptr<const Binding> bind_call(const Workflow& caller, const LocalCall
   const auto* caller_binding = caller.binding.get();
   binding->deferred = caller_binding != nullptr && caller_binding->deferred;
   Scope scope = Scope::for_step(caller, *call.job, call.step);
-  std::string reference_scope;  // a job that calls a reusable workflow has no environment of its own
+  // A job that calls a reusable workflow has no environment of its own; a step has its job's.
+  std::optional<std::string> reference_scope = std::string();
   if (call.action) {
-    reference_scope = environment_scope(caller, *call.job).value_or("");
+    reference_scope = environment_scope(caller, *call.job);
     binding->outer = std::make_shared<const Scope>(scope);
   } else {
     scope.allow_env = false;  // `jobs.<id>.with` cannot read the env context

@@ -33,40 +33,6 @@ std::string app_from_git_url(std::string_view url) {
   return std::string(rest);
 }
 
-/// A reference the whole of `text` is: a secret or variable (scoped by `own_scope`, the job's
-/// environment), a caller's secret handed to a reusable workflow, or a caller's reference passed
-/// as an input; with the environment that scopes it. nullopt when the text is none of these or
-/// its scope is unknown.
-std::optional<std::pair<std::string, std::string>> lookup_reference(const std::string& text, const Binding* binding,
-                                                                    const std::optional<std::string>& own_scope) {
-  const auto trimmed = text::trim(text);
-  if (binding != nullptr && trimmed.rfind("${{", 0) == 0 && trimmed.ends_with("}}")) {
-    const auto body = text::trim(trimmed.substr(3, trimmed.size() - 5));
-    if (body.rfind("inputs.", 0) == 0) {
-      const auto it = binding->inputs.find(text::to_lower(body.substr(7)));
-      if (it != binding->inputs.end() && it->second.reference) {
-        return std::pair{*it->second.reference, it->second.scope};
-      }
-      return std::nullopt;
-    }
-  }
-  auto ref = secret_reference(text);
-  if (!ref) {
-    return std::nullopt;
-  }
-  if (binding != nullptr && binding->secrets && ref->rfind("${{ secrets.", 0) == 0) {
-    if (!binding->secrets->inherit) {
-      // Only what the caller hands over exists; its own secrets are the repository's (a job that
-      // calls a reusable workflow has no environment).
-      const auto name = ref->substr(12, ref->size() - 15);
-      const auto it = binding->secrets->named.find(name);
-      auto passed = it != binding->secrets->named.end() ? secret_reference(it->second) : std::nullopt;
-      return passed ? std::optional(std::pair{*passed, std::string()}) : std::nullopt;
-    }
-  }
-  return own_scope ? std::optional(std::pair{*ref, *own_scope}) : std::nullopt;
-}
-
 /// Walks one job's steps, keeping the shell state that decides targets across steps: git remotes
 /// set up in earlier steps, and variables assigned earlier in the same script.
 class SiteFinder {
@@ -183,7 +149,10 @@ private:
       return;
     }
     static const DeployAction k_unknown_action;  // forks of heroku-deploy: JavaScript, so inputs are trimmed
-    const std::string how = action_repository(step.uses.value->value);
+    auto how = action_repository(step.uses.value->value);
+    if (how.empty()) {
+      how = text::shorten(step.uses.value->value, 60);  // a local or Docker action: its path
+    }
     const auto apps = input_values(m_wf, m_job, step, action != nullptr ? *action : k_unknown_action, *entry.value);
     if (apps) {
       for (const auto& app : *apps) {
@@ -464,10 +433,44 @@ private:
   std::set<std::tuple<std::string, std::string, int, int>> m_seen;  // app, how, line, column
   std::map<std::string, std::string> m_remotes;
   std::map<std::string, std::optional<std::string>> m_assigned;  // nullopt: unknown
-  std::map<std::string, std::string> m_reference_scope;           // reference -> the environment scoping it
+  std::map<std::string, std::string> m_reference_scope;          // reference -> the environment scoping it
 };
 
 }  // namespace
+
+/// A reference the whole of `text` is: a secret or variable (scoped by `own_scope`, the job's
+/// environment), a caller's secret handed to a reusable workflow, or a caller's reference passed
+/// as an input; with the environment that scopes it. nullopt when the text is none of these or
+/// its scope is unknown.
+std::optional<std::pair<std::string, std::string>> lookup_reference(const std::string& text, const Binding* binding,
+                                                                    const std::optional<std::string>& own_scope) {
+  const auto trimmed = text::trim(text);
+  if (binding != nullptr && trimmed.rfind("${{", 0) == 0 && trimmed.ends_with("}}")) {
+    const auto body = text::trim(trimmed.substr(3, trimmed.size() - 5));
+    if (body.rfind("inputs.", 0) == 0) {
+      const auto it = binding->inputs.find(text::to_lower(body.substr(7)));
+      if (it != binding->inputs.end() && it->second.reference) {
+        return std::pair{*it->second.reference, it->second.scope};
+      }
+      return std::nullopt;
+    }
+  }
+  auto ref = secret_reference(text);
+  if (!ref) {
+    return std::nullopt;
+  }
+  if (binding != nullptr && binding->secrets && ref->rfind("${{ secrets.", 0) == 0) {
+    if (!binding->secrets->inherit) {
+      // Only what the caller hands over exists; its own secrets are the repository's (a job that
+      // calls a reusable workflow has no environment).
+      const auto name = ref->substr(12, ref->size() - 15);
+      const auto it = binding->secrets->named.find(name);
+      auto passed = it != binding->secrets->named.end() ? secret_reference(it->second) : std::nullopt;
+      return passed ? std::optional(std::pair{*passed, std::string()}) : std::nullopt;
+    }
+  }
+  return own_scope ? std::optional(std::pair{*ref, *own_scope}) : std::nullopt;
+}
 
 std::optional<std::string> environment_scope(const Workflow& wf, const Job& job) {
   if (!job.environment) {

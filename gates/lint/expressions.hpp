@@ -37,7 +37,7 @@ struct Binding {
   /// composite action linted on its own): what depends on them is checked where it is called.
   bool deferred = false;
   std::optional<PassedSecrets> secrets;  // set for one call of a reusable workflow
-  std::shared_ptr<const Scope> outer;  // a composite action's caller, whose env it sees
+  std::shared_ptr<const Scope> outer;    // a composite action's caller, whose env it sees
 };
 
 /// What a value can be resolved against statically: env at workflow, job and step level (the

@@ -256,8 +256,8 @@ Result<Workflow> build_action(const yaml::Document& doc) {
   wf.called_only = true;
   wf.declared_inputs = doc.get(root, "inputs");
   wf.binding = own_binding(doc, nullptr, wf.declared_inputs, true);
-  const auto* using_ = doc.get(*runs, "using");
-  if (using_ == nullptr || !using_->is_scalar() || using_->value != "composite") {
+  const auto* kind = doc.get(*runs, "using");
+  if (kind == nullptr || !kind->is_scalar() || kind->value != "composite") {
     return wf;  // JavaScript and Docker actions run code shipgate does not read
   }
   Job job;

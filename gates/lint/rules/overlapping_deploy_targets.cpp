@@ -180,9 +180,14 @@ void OverlappingDeployTargets::on_repository(const std::vector<WorkflowSummary>&
                                              Reporter& out) const {
   for (const auto& wf : workflows) {
     for (const auto& site : wf.unknown) {
+      std::vector<Related> related;
+      if (site.via) {
+        related.push_back({*site.via, "the deploy the call above runs"});
+      }
       out.report(Severity::note, site.where,
                  "cannot tell before the run which app `" + text::shorten(site.app, 40) +
-                     "` is, so overlaps with it are not checked; use a literal or a secret");
+                     "` is, so overlaps with it are not checked; use a literal or a secret",
+                 std::move(related));
     }
   }
   std::map<std::string, std::vector<Site>> by_target;
@@ -213,10 +218,11 @@ void OverlappingDeployTargets::on_repository(const std::vector<WorkflowSummary>&
     });
     // The message stays one short line; each place, with its job and triggers, is a related entry.
     const auto app = text::shorten(first.deploy->app, 40);
+    const auto full_app = text::shorten(first.deploy->app, 200);  // the related lines name it in full
     std::vector<Related> related;
     for (std::size_t i = 0; i < sites.size(); ++i) {
       related.push_back(
-          {sites[i].deploy->where, (i == 0 ? "deploys '" : "also deploys '") + app + "': " + describe(sites[i])});
+          {sites[i].deploy->where, (i == 0 ? "deploys '" : "also deploys '") + full_app + "': " + describe(sites[i])});
       if (sites[i].deploy->via) {
         related.push_back({*sites[i].deploy->via, "the deploy the call above runs"});
       }
