@@ -32,7 +32,24 @@ else()
 endif()
 
 # libcurl, for network code only (shipgate_net). Debian's shared libcurl serves debug and test
-# builds; a static network gate needs the minimal static libcurl of PLATFORM-FACTS.md.
-find_package(CURL REQUIRED)
+# builds; a static build links the minimal static libcurl that scripts/build-static-curl makes
+# from Debian's curl source package (PLATFORM-FACTS.md), built once per build tree at configure.
 add_library(shipgate_curl INTERFACE)
-target_link_libraries(shipgate_curl INTERFACE CURL::libcurl)
+if(SHIPGATE_STATIC)
+  set(SHIPGATE_CURL_PREFIX "${PROJECT_BINARY_DIR}/_deps/curl-static" CACHE PATH "Static libcurl install prefix")
+  execute_process(COMMAND "${PROJECT_SOURCE_DIR}/scripts/build-static-curl" "${SHIPGATE_CURL_PREFIX}"
+                  RESULT_VARIABLE _curl_rc)
+  if(NOT _curl_rc EQUAL 0)
+    message(FATAL_ERROR "scripts/build-static-curl failed (exit ${_curl_rc})")
+  endif()
+  find_package(PkgConfig REQUIRED)
+  set(ENV{PKG_CONFIG_PATH} "${SHIPGATE_CURL_PREFIX}/lib/pkgconfig")
+  execute_process(COMMAND ${PKG_CONFIG_EXECUTABLE} --static --libs libcurl
+                  OUTPUT_VARIABLE _curl_libs OUTPUT_STRIP_TRAILING_WHITESPACE)
+  separate_arguments(_curl_libs UNIX_COMMAND "${_curl_libs}")
+  target_include_directories(shipgate_curl INTERFACE "${SHIPGATE_CURL_PREFIX}/include")
+  target_link_libraries(shipgate_curl INTERFACE ${_curl_libs})
+else()
+  find_package(CURL REQUIRED)
+  target_link_libraries(shipgate_curl INTERFACE CURL::libcurl)
+endif()

@@ -13,14 +13,22 @@ namespace shipgate::net {
 
 std::string_view to_string(Failure f) {
   switch (f) {
-    case Failure::none: return "none";
-    case Failure::dns: return "name not resolved";
-    case Failure::refused: return "connection refused";
-    case Failure::timeout: return "timed out";
-    case Failure::tls: return "TLS failure";
-    case Failure::reset: return "connection reset";
-    case Failure::redirects: return "too many redirects";
-    case Failure::other: return "request failed";
+    case Failure::none:
+      return "none";
+    case Failure::dns:
+      return "name not resolved";
+    case Failure::refused:
+      return "connection refused";
+    case Failure::timeout:
+      return "timed out";
+    case Failure::tls:
+      return "TLS failure";
+    case Failure::reset:
+      return "connection reset";
+    case Failure::redirects:
+      return "too many redirects";
+    case Failure::other:
+      return "request failed";
   }
   return "request failed";
 }
@@ -49,11 +57,15 @@ namespace {
 
 Failure classify(CURLcode code) {
   switch (code) {
-    case CURLE_OK: return Failure::none;
+    case CURLE_OK:
+      return Failure::none;
     case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_RESOLVE_PROXY: return Failure::dns;
-    case CURLE_COULDNT_CONNECT: return Failure::refused;
-    case CURLE_OPERATION_TIMEDOUT: return Failure::timeout;
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      return Failure::dns;
+    case CURLE_COULDNT_CONNECT:
+      return Failure::refused;
+    case CURLE_OPERATION_TIMEDOUT:
+      return Failure::timeout;
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CERTPROBLEM:
@@ -61,14 +73,18 @@ Failure classify(CURLcode code) {
     case CURLE_SSL_CACERT_BADFILE:
     case CURLE_SSL_ISSUER_ERROR:
     case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-    case CURLE_SSL_INVALIDCERTSTATUS: return Failure::tls;
+    case CURLE_SSL_INVALIDCERTSTATUS:
+      return Failure::tls;
     case CURLE_RECV_ERROR:
     case CURLE_SEND_ERROR:
     case CURLE_GOT_NOTHING:
     case CURLE_PARTIAL_FILE:
-    case CURLE_HTTP2_STREAM: return Failure::reset;
-    case CURLE_TOO_MANY_REDIRECTS: return Failure::redirects;
-    default: return Failure::other;
+    case CURLE_HTTP2_STREAM:
+      return Failure::reset;
+    case CURLE_TOO_MANY_REDIRECTS:
+      return Failure::redirects;
+    default:
+      return Failure::other;
   }
 }
 
@@ -132,7 +148,8 @@ struct Client::Impl {
     for (const auto& h : t.request.headers) {
       t.headers = curl_slist_append(t.headers, (h.name + ": " + h.value).c_str());
     }
-    const auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t.started);
+    const auto spent =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t.started);
     const auto left = std::max<long>(1, static_cast<long>((t.request.timeout - spent).count()));
     curl_easy_setopt(e, CURLOPT_URL, t.request.url.c_str());
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -182,7 +199,8 @@ struct Client::Impl {
       headers.erase(std::remove_if(headers.begin(), headers.end(), dropped_on_other_host), headers.end());
     }
     t.request.url = next;
-    if (t.response.status == 303 || ((t.response.status == 301 || t.response.status == 302) && t.request.method == "POST")) {
+    if (t.response.status == 303 ||
+        ((t.response.status == 301 || t.response.status == 302) && t.request.method == "POST")) {
       t.request.method = "GET";
     }
     ++t.response.redirects;

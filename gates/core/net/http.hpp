@@ -35,18 +35,18 @@ struct Request {
 /// Why a request got no HTTP answer.
 enum class Failure {
   none,
-  dns,          // the name did not resolve
-  refused,      // connection refused or unreachable
-  timeout,      // no complete answer within the request's timeout
-  tls,          // certificate or handshake failure
-  reset,        // the connection broke (reset, closed mid-answer)
-  redirects,    // more redirects than allowed, or a redirect with no usable Location
+  dns,        // the name did not resolve
+  refused,    // connection refused or unreachable
+  timeout,    // no complete answer within the request's timeout
+  tls,        // certificate or handshake failure
+  reset,      // the connection broke (reset, closed mid-answer)
+  redirects,  // more redirects than allowed, or a redirect with no usable Location
   other,
 };
 std::string_view to_string(Failure f);
 
 struct Response {
-  long status = 0;  // 0 when there was no answer
+  long status = 0;                                  // 0 when there was no answer
   std::multimap<std::string, std::string> headers;  // lower-case names, of the final answer
   std::string body;
   bool truncated = false;  // the body was longer than max_body
