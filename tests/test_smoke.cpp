@@ -119,6 +119,17 @@ TEST_CASE("smoke: 200 with the model never loaded fails at the deadline, saying 
   CHECK_THAT(message(r), Catch::Contains("not healthy within 1m: last 200: expected /model_loaded == true, got false"));
 }
 
+TEST_CASE("smoke: the run ends when no attempt fits before the deadline", "[smoke]") {
+  test::HttpServer server;
+  server.server().Get("/", [](const httplib::Request&, httplib::Response& res) { res.status = 500; });
+  // Attempts at 0, 7, ..., 56 s; the next would be at 63 s, past the 1m deadline: it ends there.
+  const auto started = steady_clock::now();
+  const auto r = run_smoke({"--url", server.url("/"), "--deadline", "1m", "--interval", "7s"});
+  CHECK(r.code == 1);
+  CHECK(attempts(r) == 9);
+  CHECK(steady_clock::now() - started < std::chrono::seconds(5));
+}
+
 TEST_CASE("smoke: the never-deployed app's router errors are tolerated during warm-up only", "[smoke]") {
   test::HttpServer server;
   server.server().Get("/", [](const httplib::Request&, httplib::Response& res) {

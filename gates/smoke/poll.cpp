@@ -95,13 +95,17 @@ std::vector<UrlResult> poll(const Settings& s, Clock& clock, net::Client& client
   while (std::any_of(states.begin(), states.end(), [](const State& st) { return !st.done; })) {
     auto now = clock.monotonic();
     for (auto& st : states) {
-      if (st.done || st.in_flight || st.next_due > now) {
+      if (st.done || st.in_flight) {
         continue;
       }
-      if (now >= deadline) {
+      // No attempt can start before the deadline: the URL has had its last one.
+      if (now >= deadline || st.next_due >= deadline) {
         finish(st, false,
                "not healthy within " + units::format_duration(s.deadline) +
                    (st.last_reason.empty() ? "" : ": last " + st.last_reason));
+        continue;
+      }
+      if (st.next_due > now) {
         continue;
       }
       net::Request request = s.request;
