@@ -78,9 +78,9 @@ int refused_port() {
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
   socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
   ::close(fd);
   return ntohs(addr.sin_port);
 }
@@ -223,7 +223,7 @@ TEST_CASE("smoke: resets, slow drips and huge bodies are no answer, or too large
   server.server().Get("/huge", [](const httplib::Request&, httplib::Response& res) {
     res.set_content_provider(std::size_t{100} << 20, "application/json",
                              [](std::size_t, std::size_t length, httplib::DataSink& sink) {
-                               static const std::string block(64 * 1024, ' ');
+                               static const std::string block(std::size_t{64} * 1024, ' ');
                                sink.write(block.data(), std::min(length, block.size()));
                                return true;
                              });

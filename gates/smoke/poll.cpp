@@ -174,6 +174,7 @@ std::vector<UrlResult> poll(const Settings& s, Clock& clock, net::Client& client
     }
   }
   std::vector<UrlResult> out;
+  out.reserve(states.size());
   for (auto& st : states) {
     out.push_back(std::move(st.result));
   }

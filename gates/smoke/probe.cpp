@@ -223,7 +223,6 @@ Judgement judge(const net::Response& r, const Expectation& healthy, const Expect
     case Failure::tls:
       return {Health::fatal, "TLS: " + text::shorten(r.error, 100)};
     case Failure::redirects:
-      return {Health::fatal, text::shorten(r.error, 100)};
     case Failure::other:
       return {Health::fatal, text::shorten(r.error, 100)};
     default:
