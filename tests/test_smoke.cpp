@@ -371,3 +371,33 @@ TEST_CASE("smoke: JSON expectations and status lists", "[smoke]") {
   CHECK(list.contains(304));
   CHECK_FALSE(list.contains(301));
 }
+
+TEST_CASE("smoke: outputs and step summary inside Actions, and the config section", "[smoke]") {
+  test::HttpServer server;
+  std::atomic<int> hits{0};
+  server.server().Get("/h", [&](const httplib::Request&, httplib::Response& res) {
+    res.status = ++hits <= 2 ? 503 : 200;
+    res.set_content(hits <= 2 ? k_warming : k_ready, "application/json");
+  });
+  test::TempDir dir;
+  const auto output = dir.write("output", "");
+  const auto summary = dir.write("summary", "");
+  dir.write(".github/shipgate.yml", "smoke:\n  url: [" + server.url("/h") +
+                                        "]\n  interval: 15s\n  expect-json: [/model_loaded == true]\n"
+                                        "  warming-json: ['/status == \"warming_up\"']\n");
+  const auto r = test::capture(
+      [](const Invocation& inv) { return run_gate(*smoke::make_gate(), inv); }, {"--format", "github"},
+      {{"GITHUB_ACTIONS", "true"}, {"GITHUB_OUTPUT", output}, {"GITHUB_STEP_SUMMARY", summary}}, dir.path().string());
+  CHECK(r.code == 0);
+  const auto outputs = test::read_file(output);
+  CHECK_THAT(outputs, Catch::Contains("healthy=true") && Catch::Contains("time_to_healthy=30.0") &&
+                          Catch::Contains("attempts=3") && Catch::Contains("last_status=200"));
+  CHECK_THAT(test::read_file(summary),
+             Catch::Contains("| health http://127.0.0.1:") && Catch::Contains("| pass | healthy after 30.0s"));
+  // A misspelt key in the section is a config error with a guess.
+  dir.write(".github/shipgate.yml", "smoke:\n  url: [http://x/]\n  warm-up: 2m\n");
+  const auto bad = test::capture([](const Invocation& inv) { return run_gate(*smoke::make_gate(), inv); }, {}, {},
+                                 dir.path().string());
+  CHECK(bad.code == 2);
+  CHECK_THAT(bad.err, Catch::Contains("warm-up") && Catch::Contains("warmup"));
+}
