@@ -33,22 +33,21 @@ endif()
 
 # libcurl, for network code only (shipgate_net). Debian's shared libcurl serves debug and test
 # builds; a static build links the minimal static libcurl that scripts/build-static-curl makes
-# from Debian's curl source package (PLATFORM-FACTS.md), built once per build tree at configure.
+# from Debian's curl source package (PLATFORM-FACTS.md). It is built when a target that needs it
+# is built (once per build tree), so a static build of shipgate-lint alone never waits for it.
 add_library(shipgate_curl INTERFACE)
 if(SHIPGATE_STATIC)
   set(SHIPGATE_CURL_PREFIX "${PROJECT_BINARY_DIR}/_deps/curl-static" CACHE PATH "Static libcurl install prefix")
-  execute_process(COMMAND "${PROJECT_SOURCE_DIR}/scripts/build-static-curl" "${SHIPGATE_CURL_PREFIX}"
-                  RESULT_VARIABLE _curl_rc)
-  if(NOT _curl_rc EQUAL 0)
-    message(FATAL_ERROR "scripts/build-static-curl failed (exit ${_curl_rc})")
-  endif()
-  find_package(PkgConfig REQUIRED)
-  set(ENV{PKG_CONFIG_PATH} "${SHIPGATE_CURL_PREFIX}/lib/pkgconfig")
-  execute_process(COMMAND ${PKG_CONFIG_EXECUTABLE} --static --libs libcurl
-                  OUTPUT_VARIABLE _curl_libs OUTPUT_STRIP_TRAILING_WHITESPACE)
-  separate_arguments(_curl_libs UNIX_COMMAND "${_curl_libs}")
+  add_custom_command(
+    OUTPUT "${SHIPGATE_CURL_PREFIX}/lib/libcurl.a"
+    COMMAND "${PROJECT_SOURCE_DIR}/scripts/build-static-curl" "${SHIPGATE_CURL_PREFIX}"
+    COMMENT "Building the static libcurl (scripts/build-static-curl)"
+    VERBATIM)
+  add_custom_target(shipgate_static_curl DEPENDS "${SHIPGATE_CURL_PREFIX}/lib/libcurl.a")
   target_include_directories(shipgate_curl INTERFACE "${SHIPGATE_CURL_PREFIX}/include")
-  target_link_libraries(shipgate_curl INTERFACE ${_curl_libs})
+  # What `pkg-config --static --libs libcurl` lists for that build.
+  target_link_libraries(shipgate_curl INTERFACE "${SHIPGATE_CURL_PREFIX}/lib/libcurl.a" cares ssl crypto z
+                                                Threads::Threads)
 else()
   find_package(CURL REQUIRED)
   target_link_libraries(shipgate_curl INTERFACE CURL::libcurl)
