@@ -1,5 +1,7 @@
 #include "core/environments.hpp"
 
+#include "core/json.hpp"
+
 #include <algorithm>
 #include <optional>
 #include <sstream>
@@ -87,44 +89,11 @@ Result<EnvironmentRecords> from_yaml_list(const std::string& contents, const std
   return out;
 }
 
-}  // namespace
-
-namespace {
-
-/// GitHub's environments JSON nests about six levels; anything far deeper is hostile, and
-/// nlohmann/json's recursive parser would overflow the stack on it.
-constexpr int k_max_json_depth = 64;
-
-/// The byte offset where `text` nests arrays and objects deeper than `limit`, if it does.
-std::optional<std::size_t> too_deep(std::string_view text, int limit) {
-  int depth = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > limit) {
-        return i;
-      }
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return std::nullopt;
-}
-
 /// Every JSON value in `contents`: one document, or the back-to-back pages `gh api --paginate`
 /// prints; a `--slurp`ed array of pages is flattened into its pages.
 Result<std::vector<nlohmann::json>> json_pages(const std::string& contents, const std::string& path) {
-  if (const auto at = too_deep(contents, k_max_json_depth)) {
-    return records_error(path, "JSON nested deeper than " + std::to_string(k_max_json_depth) + " levels",
+  if (const auto at = json::too_deep(contents)) {
+    return records_error(path, "JSON nested deeper than " + std::to_string(json::k_max_depth) + " levels",
                          text::line_of_offset(contents, *at));
   }
   std::vector<nlohmann::json> pages;

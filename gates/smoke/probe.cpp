@@ -5,6 +5,7 @@
 
 #include <re2/re2.h>
 
+#include "core/json.hpp"
 #include "core/text.hpp"
 
 namespace shipgate::smoke {
@@ -21,37 +22,6 @@ std::optional<long> number(std::string_view text) {
   return value;
 }
 
-/// The JSON value a body holds, or nullopt when it is not JSON (depth capped, like every input).
-std::optional<nlohmann::json> parse_json(const std::string& body) {
-  std::size_t depth = 0;
-  std::size_t max_depth = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < body.size(); ++i) {  // a deep body cannot exhaust the stack
-    const char c = body[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      max_depth = std::max(max_depth, ++depth);
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  if (max_depth > 64) {
-    return std::nullopt;
-  }
-  auto doc = nlohmann::json::parse(body, nullptr, false);
-  if (doc.is_discarded()) {
-    return std::nullopt;
-  }
-  return doc;
-}
-
 std::string shown(const nlohmann::json& value) { return text::shorten(value.dump(), 40); }
 
 /// Whether the body meets the JSON and body expectations; the reason when not. nullopt in
@@ -62,7 +32,7 @@ bool body_meets(const net::Response& r, const Expectation& e, std::string& reaso
     return false;
   }
   if (!e.json.empty()) {
-    const auto doc = parse_json(r.body);
+    const auto doc = json::parse(r.body);
     if (!doc) {
       reason = "the answer is not JSON";
       return false;

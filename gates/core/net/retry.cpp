@@ -1,9 +1,10 @@
 #include "core/net/retry.hpp"
 
+#include "core/net/pool.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <ctime>
-#include <random>
 
 namespace shipgate::net {
 
@@ -52,47 +53,14 @@ std::optional<milliseconds> retry_after(const Response& r, Clock::WallTime now) 
 
 Response fetch(Client& client, const Request& request, const RetryPolicy& policy, Clock& clock, Clock::Instant deadline,
                int* attempts, std::uint64_t seed) {
-  std::mt19937_64 rng(seed != 0 ? seed : std::random_device{}());
-  std::uniform_real_distribution<double> unit(0.0, 1.0);
   Response last;
   int made = 0;
-  while (true) {
-    const auto left = std::chrono::duration_cast<milliseconds>(deadline - clock.monotonic());
-    if (left <= milliseconds(0)) {
-      if (made == 0) {
-        last.failure = Failure::timeout;
-        last.error = "the deadline passed before the request could start";
-      }
-      break;
-    }
-    Request attempt = request;
-    attempt.timeout = std::min(request.timeout, left);
-    const auto id = client.start(std::move(attempt));
-    ++made;
-    bool got = false;
-    while (!got) {
-      for (auto& [done, response] : client.wait(milliseconds(1'000))) {
-        if (done == id) {
-          last = std::move(response);
-          got = true;
-        }
-      }
-    }
-    if (!retryable(last) || made >= policy.max_attempts) {
-      break;
-    }
-    auto wait = policy.delay(made, unit(rng));
-    if (const auto asked = retry_after(last, clock.now())) {
-      if (*asked > policy.max_retry_after) {
-        break;
-      }
-      wait = std::max(wait, *asked);
-    }
-    if (clock.monotonic() + wait >= deadline) {
-      break;  // the next try could not finish in time: the answer stands
-    }
-    clock.sleep_for(wait);
-  }
+  Pool pool(client, clock, policy, deadline, seed);
+  pool.submit(request, [&](const Response& response, int tries) {
+    last = response;
+    made = tries;
+  });
+  pool.run();
   if (attempts != nullptr) {
     *attempts = made;
   }
