@@ -1,0 +1,148 @@
+#include "release/heroku.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <ctime>
+
+#include "core/json.hpp"
+#include "core/text.hpp"
+
+namespace shipgate::release {
+
+namespace {
+
+using Json = nlohmann::json;
+
+Result<Json> document(const std::string& body, bool array) {
+  auto doc = shipgate::json::parse(body);
+  if (!doc) {
+    return Error{"the API's answer is not JSON: " + text::shorten(text::one_line(body), 80), {}, {}};
+  }
+  if (array ? !doc->is_array() : !doc->is_object()) {
+    return Error{std::string("the API's answer is not a JSON ") + (array ? "list" : "object"), {}, {}};
+  }
+  return std::move(*doc);
+}
+
+std::string string_at(const Json& object, const char* key) {
+  const auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+}  // namespace
+
+Result<App> parse_app(const std::string& body) {
+  auto doc = document(body, false);
+  if (!doc) {
+    return doc.error();
+  }
+  App app;
+  app.name = string_at(*doc, "name");
+  if (const auto it = doc->find("generation"); it != doc->end() && it->is_object()) {
+    app.generation = string_at(*it, "name");
+  }
+  if (const auto it = doc->find("slug_size"); it != doc->end() && it->is_number_unsigned()) {
+    app.slug_size = it->get<std::uint64_t>();
+  }
+  return app;
+}
+
+Result<std::vector<Release>> parse_releases(const std::string& body) {
+  auto doc = document(body, true);
+  if (!doc) {
+    return doc.error();
+  }
+  std::vector<Release> out;
+  for (const auto& item : *doc) {
+    if (!item.is_object() || !item.contains("version") || !item["version"].is_number_integer()) {
+      return Error{"a release in the API's answer has no version", {}, {}};
+    }
+    Release r;
+    r.version = item["version"].get<long>();
+    r.status = string_at(item, "status");
+    r.description = string_at(item, "description");
+    r.created_at = string_at(item, "created_at");
+    if (const auto it = item.find("slug"); it != item.end() && it->is_object()) {
+      if (auto id = string_at(*it, "id"); !id.empty()) {
+        r.slug_id = std::move(id);
+      }
+    }
+    if (const auto it = item.find("artifacts"); it != item.end() && it->is_array()) {
+      for (const auto& artifact : *it) {
+        if (artifact.is_object()) {
+          r.artifact_types.push_back(string_at(artifact, "type"));
+        }
+      }
+    }
+    out.push_back(std::move(r));
+  }
+  std::sort(out.begin(), out.end(), [](const Release& a, const Release& b) { return a.version > b.version; });
+  return out;
+}
+
+Result<Slug> parse_slug(const std::string& body) {
+  auto doc = document(body, false);
+  if (!doc) {
+    return doc.error();
+  }
+  Slug slug;
+  if (const auto it = doc->find("size"); it != doc->end() && it->is_number_unsigned()) {
+    slug.size = it->get<std::uint64_t>();
+  }
+  slug.commit = string_at(*doc, "commit");
+  return slug;
+}
+
+Result<std::vector<Formation>> parse_formation(const std::string& body) {
+  auto doc = document(body, true);
+  if (!doc) {
+    return doc.error();
+  }
+  std::vector<Formation> out;
+  for (const auto& item : *doc) {
+    if (item.is_object()) {
+      const auto q = item.find("quantity");
+      out.push_back({string_at(item, "type"), q != item.end() && q->is_number_integer() ? q->get<long>() : 0,
+                     string_at(item, "size")});
+    }
+  }
+  return out;
+}
+
+Result<std::vector<Dyno>> parse_dynos(const std::string& body) {
+  auto doc = document(body, true);
+  if (!doc) {
+    return doc.error();
+  }
+  std::vector<Dyno> out;
+  for (const auto& item : *doc) {
+    if (item.is_object()) {
+      out.push_back({string_at(item, "name"), string_at(item, "type"), string_at(item, "state")});
+    }
+  }
+  return out;
+}
+
+std::optional<ApiError> parse_error(const std::string& body) {
+  const auto doc = shipgate::json::parse(body);
+  if (!doc || !doc->is_object() || !doc->contains("message")) {
+    return std::nullopt;
+  }
+  return ApiError{string_at(*doc, "id"), string_at(*doc, "message")};
+}
+
+bool valid_app_name(const std::string& name) {
+  return !name.empty() && name.size() <= 100 && std::islower(static_cast<unsigned char>(name.front())) != 0 &&
+         std::all_of(name.begin(), name.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
+}
+
+std::optional<long long> age_seconds(const std::string& iso_time, long long now_epoch) {
+  std::tm tm{};
+  if (iso_time.size() < 19 || ::strptime(iso_time.substr(0, 19).c_str(), "%Y-%m-%dT%H:%M:%S", &tm) == nullptr) {
+    return std::nullopt;
+  }
+  return now_epoch - static_cast<long long>(::timegm(&tm));
+}
+
+}  // namespace shipgate::release

@@ -1,0 +1,69 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+
+namespace shipgate::release {
+
+/// The shapes shipgate reads from Heroku's Platform API (PLATFORM-FACTS.md), parsed leniently:
+/// a field it does not need may be missing; a field it needs with the wrong type is an error.
+struct App {
+  std::string name;
+  std::string generation;  // "cedar" or "fir"; "" when the API does not say
+  std::optional<std::uint64_t> slug_size;
+};
+
+struct Release {
+  long version = 0;
+  std::string status;  // succeeded, pending, failed, expired
+  std::string description;
+  std::string created_at;
+  std::optional<std::string> slug_id;
+  std::vector<std::string> artifact_types;  // "slug", "oci-image"
+
+  /// Whether the release runs code: a slug, or an artifact (an OCI image on Fir).
+  bool has_code() const { return slug_id.has_value() || !artifact_types.empty(); }
+};
+
+struct Slug {
+  std::uint64_t size = 0;
+  std::string commit;
+};
+
+struct Formation {
+  std::string type;
+  long quantity = 0;
+  std::string size;
+};
+
+struct Dyno {
+  std::string name;
+  std::string type;
+  std::string state;  // up, starting, crashed, down, idle
+};
+
+/// Heroku's error body, `{"id": "not_found", "message": "Couldn't find that app."}`.
+struct ApiError {
+  std::string id;
+  std::string message;
+};
+
+Result<App> parse_app(const std::string& body);
+Result<std::vector<Release>> parse_releases(const std::string& body);
+Result<Slug> parse_slug(const std::string& body);
+Result<std::vector<Formation>> parse_formation(const std::string& body);
+Result<std::vector<Dyno>> parse_dynos(const std::string& body);
+std::optional<ApiError> parse_error(const std::string& body);
+
+/// Whether `name` can be a Heroku app name (lower-case letters, digits and dashes, starting with
+/// a letter, at most 100 characters), so it is safe in a URL path.
+bool valid_app_name(const std::string& name);
+
+/// Seconds since an ISO 8601 UTC time (`2026-11-24T10:00:00Z`) at `now_epoch`; nullopt if unreadable.
+std::optional<long long> age_seconds(const std::string& iso_time, long long now_epoch);
+
+}  // namespace shipgate::release

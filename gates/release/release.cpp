@@ -1,0 +1,618 @@
+#include "release/release.hpp"
+
+#include <algorithm>
+#include <memory>
+
+#include <re2/re2.h>
+
+#include "core/cli.hpp"
+#include "core/net/curl.hpp"
+#include "core/net/pool.hpp"
+#include "core/source.hpp"
+#include "core/text.hpp"
+#include "core/units.hpp"
+#include "release/heroku.hpp"
+
+namespace shipgate::release {
+
+namespace {
+
+using std::chrono::milliseconds;
+
+struct Flags {
+  std::vector<std::string> apps;
+  std::string apps_file;
+  std::string expect_commit;
+  std::string pending_grace = "5m";
+  int min_dynos = 1;
+  std::string grace = "2m";
+  bool fail_idle = false;
+  std::string max_slug_size;
+  std::string app_pattern;
+  std::string timeout = "30s";
+  std::string deadline = "5m";
+};
+
+struct Settings {
+  std::vector<std::string> apps;
+  std::string expect_commit;
+  milliseconds pending_grace{300'000};
+  long min_dynos = 1;
+  milliseconds grace{120'000};
+  bool fail_idle = false;
+  std::optional<std::uint64_t> max_slug_size;
+  std::shared_ptr<re2::RE2> pattern;
+  std::string pattern_text;
+  milliseconds timeout{30'000};
+  milliseconds deadline{300'000};
+  std::string base = "https://api.heroku.com";
+  std::string token;
+};
+
+/// Time between re-reads of a pending release or starting dynos.
+constexpr milliseconds k_repoll{10'000};
+
+/// What one app's checks found, filled in by the chain of requests in Sweep.
+struct AppState {
+  std::string app;
+  std::optional<App> info;
+  std::vector<Release> releases;
+  std::optional<Slug> slug;
+  std::vector<Formation> formation;
+  std::vector<Dyno> dynos;
+  std::vector<std::string> problems;  // each one a reason the app fails
+  std::vector<std::string> notes;     // reported, never failing
+  std::optional<std::string> error;   // could not evaluate
+  Clock::Instant started;
+};
+
+/// One line for an API answer that is not a success, with the API's own message when it has one.
+std::string describe_failure(const net::Response& r) {
+  if (!r.answered()) {
+    return std::string(net::to_string(r.failure)) + (r.error.empty() ? "" : ": " + text::shorten(r.error, 80));
+  }
+  auto text = "HTTP " + std::to_string(r.status);
+  if (const auto e = parse_error(r.body)) {
+    text += " " + e->id + ": " + text::shorten(text::one_line(e->message), 100);
+  }
+  return text;
+}
+
+/// Runs every app's chain of requests at once over one pool.
+class Sweep {
+public:
+  Sweep(const Settings& s, net::Pool& pool, long long now_epoch)
+      : m_settings(s), m_pool(pool), m_now_epoch(now_epoch) {}
+
+  void start(AppState& st) {
+    st.started = m_pool.clock().monotonic();
+    if (m_settings.pattern && !re2::RE2::FullMatch(st.app, *m_settings.pattern)) {
+      st.problems.push_back("the name breaks the naming convention " + m_settings.pattern_text);
+    }
+    get("/apps/" + st.app, [this, &st](const net::Response& r) {
+      if (r.status == 404) {
+        st.problems.insert(st.problems.begin(), "the app does not exist, or the token's account cannot see it");
+        return;
+      }
+      if (!ok(st, r, "the app")) {
+        return;
+      }
+      auto app = parse_app(r.body);
+      if (!app) {
+        st.error = "the app: " + app.error().message;
+        return;
+      }
+      st.info = *app;
+      releases(st, 0);
+      formation(st);
+      dynos(st, false);
+    });
+  }
+
+  void judge(AppState& st) const {
+    if (st.error || !st.info) {
+      return;
+    }
+    if (st.releases.empty()) {
+      st.problems.push_back("configured but never deployed: the app has no release at all");
+    } else {
+      judge_release(st);
+    }
+    judge_dynos(st);
+  }
+
+private:
+  using Handler = std::function<void(const net::Response&)>;
+
+  void get(const std::string& path, Handler handler, milliseconds after = milliseconds(0),
+           const std::string& range = "") {
+    net::Request request;
+    request.url = m_settings.base + path;
+    request.timeout = m_settings.timeout;
+    request.headers = {{"Accept", "application/vnd.heroku+json; version=3", false},
+                       {"Authorization", "Bearer " + m_settings.token, true}};
+    if (!range.empty()) {
+      request.headers.push_back({"Range", range, false});
+    }
+    m_pool.submit(
+        std::move(request), [handler = std::move(handler)](const net::Response& r, int) { handler(r); }, after);
+  }
+
+  /// Whether an answer is a success; else records why the app could not be evaluated (401 and
+  /// 403 name the token's problem, 429 and 5xx come after retries).
+  static bool ok(AppState& st, const net::Response& r, const std::string& what) {
+    if (r.answered() && (r.status == 200 || r.status == 206)) {
+      return true;
+    }
+    std::string why = describe_failure(r);
+    if (r.status == 401) {
+      why += " (HEROKU_API_KEY is missing, expired or revoked)";
+    } else if (r.status == 403) {
+      why += " (the token's account has no access to this app, or lacks the read scope)";
+    }
+    if (!st.error) {
+      st.error = what + ": " + why;
+    }
+    return false;
+  }
+
+  /// The releases, newest first, a page of 200 at a time (Range and Next-Range), until one that
+  /// runs code is found or 10 pages are read; a pending latest release is read again until it
+  /// settles or its grace ends.
+  void releases(AppState& st, int page, const std::string& range = "version ..; order=desc, max=200",
+                milliseconds after = milliseconds(0)) {
+    get(
+        "/apps/" + st.app + "/releases",
+        [this, &st, page](const net::Response& r) {
+          if (!ok(st, r, "the releases")) {
+            return;
+          }
+          auto list = parse_releases(r.body);
+          if (!list) {
+            st.error = "the releases: " + list.error().message;
+            return;
+          }
+          if (page == 0) {
+            st.releases.clear();
+          }
+          st.releases.insert(st.releases.end(), list->begin(), list->end());
+          const auto next = r.headers.find("next-range");
+          const bool code_seen =
+              std::any_of(st.releases.begin(), st.releases.end(), [](const Release& rel) { return rel.has_code(); });
+          if (r.status == 206 && next != r.headers.end() && !code_seen && page < 9) {
+            releases(st, page + 1, next->second);
+            return;
+          }
+          if (!st.releases.empty() && st.releases.front().status == "pending" && pending_within_grace(st)) {
+            releases(st, 0, "version ..; order=desc, max=200", k_repoll);
+            return;
+          }
+          if (!st.releases.empty() && st.releases.front().slug_id) {
+            slug(st, *st.releases.front().slug_id);
+          }
+        },
+        after, range);
+  }
+
+  bool pending_within_grace(const AppState& st) const {
+    const auto age = age_seconds(st.releases.front().created_at, m_now_epoch + elapsed_s(st));
+    const auto grace_s = m_settings.pending_grace.count() / 1000;
+    return age && *age < grace_s && m_pool.clock().monotonic() + k_repoll < m_pool.deadline();
+  }
+
+  long long elapsed_s(const AppState& st) const {
+    return std::chrono::duration_cast<std::chrono::seconds>(m_pool.clock().monotonic() - st.started).count();
+  }
+
+  void slug(AppState& st, const std::string& id) {
+    get("/apps/" + st.app + "/slugs/" + id, [&st](const net::Response& r) {
+      if (!ok(st, r, "the slug")) {
+        return;
+      }
+      auto parsed = parse_slug(r.body);
+      if (!parsed) {
+        st.error = "the slug: " + parsed.error().message;
+        return;
+      }
+      st.slug = *parsed;
+    });
+  }
+
+  void formation(AppState& st) {
+    get("/apps/" + st.app + "/formation", [&st](const net::Response& r) {
+      if (!ok(st, r, "the formation")) {
+        return;
+      }
+      auto parsed = parse_formation(r.body);
+      if (!parsed) {
+        st.error = "the formation: " + parsed.error().message;
+        return;
+      }
+      st.formation = *parsed;
+    });
+  }
+
+  /// The dynos; while web dynos are starting and the grace allows, read again.
+  void dynos(AppState& st, bool again) {
+    get(
+        "/apps/" + st.app + "/dynos",
+        [this, &st](const net::Response& r) {
+          if (!ok(st, r, "the dynos")) {
+            return;
+          }
+          auto parsed = parse_dynos(r.body);
+          if (!parsed) {
+            st.error = "the dynos: " + parsed.error().message;
+            return;
+          }
+          st.dynos = *parsed;
+          const bool starting = std::any_of(st.dynos.begin(), st.dynos.end(),
+                                            [](const Dyno& d) { return d.type == "web" && d.state == "starting"; });
+          const auto waited = m_pool.clock().monotonic() - st.started;
+          if (starting && waited + k_repoll < m_settings.grace &&
+              m_pool.clock().monotonic() + k_repoll < m_pool.deadline()) {
+            dynos(st, true);
+          }
+        },
+        again ? k_repoll : milliseconds(0));
+  }
+
+  void judge_release(AppState& st) const {
+    const auto& latest = st.releases.front();
+    const auto v = "v" + std::to_string(latest.version);
+    if (!latest.has_code()) {
+      const bool ever =
+          std::any_of(st.releases.begin(), st.releases.end(), [](const Release& r) { return r.has_code(); });
+      st.problems.push_back(ever ? "latest release " + v + " runs no code (" +
+                                       text::shorten(text::one_line(latest.description), 50) + ")"
+                                 : "configured but never deployed: none of its " +
+                                       text::plural(st.releases.size(), "release") + " carries code");
+    }
+    if (latest.status == "pending") {
+      st.problems.push_back("release " + v + " is still pending after the " +
+                            units::format_duration(m_settings.pending_grace) + " grace");
+    } else if (latest.status == "failed" || latest.status == "expired") {
+      st.problems.push_back("release " + v + " " + latest.status + ": " +
+                            text::shorten(text::one_line(latest.description), 60));
+    }
+    if (st.slug) {
+      const auto& want = m_settings.expect_commit;
+      const auto& have = st.slug->commit;
+      const auto n = std::min(want.size(), have.size());
+      if (!want.empty() && (n < 7 || text::to_lower(want.substr(0, n)) != text::to_lower(have.substr(0, n)))) {
+        st.problems.push_back(v + " runs commit " + text::shorten(have.empty() ? "(none)" : have, 12) + ", not " +
+                              text::shorten(want, 12) + ": this deploy did not ship");
+      }
+      if (m_settings.max_slug_size && st.slug->size > *m_settings.max_slug_size) {
+        st.problems.push_back("the slug is " + units::format_size(st.slug->size) + ", over the budget of " +
+                              units::format_size(*m_settings.max_slug_size));
+      }
+    } else if (latest.has_code() && !latest.slug_id && !m_settings.expect_commit.empty()) {
+      st.notes.push_back(v + " runs an image, whose commit the API does not say; --expect-commit not checked");
+    }
+  }
+
+  void judge_dynos(AppState& st) const {
+    if (m_settings.min_dynos == 0) {
+      return;
+    }
+    long quantity = 0;
+    for (const auto& f : st.formation) {
+      if (f.type == "web") {
+        quantity = f.quantity;
+      }
+    }
+    long up = 0;
+    for (const auto& d : st.dynos) {
+      if (d.type != "web") {
+        continue;
+      }
+      if (d.state == "up") {
+        ++up;
+      } else if (d.state == "crashed") {
+        st.problems.push_back(d.name + " crashed");
+      } else if (d.state == "idle") {
+        (m_settings.fail_idle ? st.problems : st.notes).push_back(d.name + " is idle (an eco dyno asleep)");
+        ++up;  // it wakes on the next request
+      } else if (d.state == "starting") {
+        st.problems.push_back(d.name + " still starting after the " + units::format_duration(m_settings.grace) +
+                              " grace");
+      }
+    }
+    if (quantity == 0) {
+      st.problems.push_back("no web dynos: the web formation is 0 (heroku ps:scale web=1)");
+    } else if (up < m_settings.min_dynos) {
+      st.problems.push_back(std::to_string(up) + " web dynos up, fewer than " + std::to_string(m_settings.min_dynos));
+    }
+  }
+
+  const Settings& m_settings;
+  net::Pool& m_pool;
+  long long m_now_epoch;
+};
+
+/// The facts shown for an app: "v42 succeeded 3h ago, 212 MiB slug of abc1234, web 2/2 up".
+std::string facts(const AppState& st, long long now_epoch) {
+  std::string out;
+  if (!st.releases.empty()) {
+    const auto& r = st.releases.front();
+    out = "v" + std::to_string(r.version) + " " + r.status;
+    if (const auto age = age_seconds(r.created_at, now_epoch); age && *age >= 0) {
+      out += " " + units::format_duration(milliseconds(*age / 60 * 60 * 1000)) + " ago";
+    }
+  }
+  if (st.slug) {
+    out += ", " + units::format_size(st.slug->size) + " slug of " + text::shorten(st.slug->commit, 7);
+  }
+  long quantity = 0;
+  long up = 0;
+  for (const auto& f : st.formation) {
+    quantity = f.type == "web" ? f.quantity : quantity;
+  }
+  for (const auto& d : st.dynos) {
+    up += d.type == "web" && (d.state == "up" || d.state == "idle") ? 1 : 0;
+  }
+  return out + (out.empty() ? "" : ", ") + "web " + std::to_string(up) + "/" + std::to_string(quantity) + " up";
+}
+
+nlohmann::json details(const AppState& st) {
+  nlohmann::json d = {{"app", st.app}, {"problems", st.problems}, {"notes", st.notes}};
+  if (st.info) {
+    d["generation"] = st.info->generation;
+  }
+  if (!st.releases.empty()) {
+    const auto& r = st.releases.front();
+    d["release"] = {{"version", r.version},
+                    {"status", r.status},
+                    {"description", r.description},
+                    {"created_at", r.created_at},
+                    {"has_code", r.has_code()}};
+    d["releases_read"] = st.releases.size();
+  }
+  if (st.slug) {
+    d["slug"] = {{"size", st.slug->size}, {"commit", st.slug->commit}};
+  }
+  d["formation"] = nlohmann::json::array();
+  for (const auto& f : st.formation) {
+    d["formation"].push_back({{"type", f.type}, {"quantity", f.quantity}, {"size", f.size}});
+  }
+  d["dynos"] = nlohmann::json::array();
+  for (const auto& dyno : st.dynos) {
+    d["dynos"].push_back({{"name", dyno.name}, {"type", dyno.type}, {"state", dyno.state}});
+  }
+  return d;
+}
+
+class ReleaseGate final : public Gate {
+public:
+  GateInfo info() const override {
+    return {"shipgate-release", "release",
+            "Check that Heroku apps really run a release with code, on web dynos that are up.\n"
+            "Asks the Platform API with HEROKU_API_KEY (base: HEROKU_API_URL)."};
+  }
+
+  void add_flags(CLI::App& app) override {
+    auto& f = m_flags;
+    app.add_option("--app,--apps", f.apps, "App to check (repeatable, or a,b,c); checked at once")
+        ->option_text("APP")
+        ->delimiter(',');
+    app.add_option("--apps-file", f.apps_file, "File with one app per line (# comments)")->option_text("FILE");
+    app.add_option("--expect-commit", f.expect_commit,
+                   "Commit the latest release must run (default: GITHUB_SHA, for one app; 'none' to skip)")
+        ->option_text("SHA");
+    app.add_option("--pending-grace", f.pending_grace, "How long a pending release is waited for (default: 5m)")
+        ->option_text("DURATION");
+    app.add_option("--min-dynos", f.min_dynos, "Web dynos that must be up; 0 skips the dyno checks (default: 1)")
+        ->option_text("N");
+    app.add_option("--grace", f.grace, "How long web dynos may stay 'starting' (default: 2m)")->option_text("DURATION");
+    app.add_flag("--fail-idle", f.fail_idle, "Fail on idle (sleeping eco) web dynos instead of reporting them");
+    app.add_option("--max-slug-size", f.max_slug_size, "Largest slug allowed, e.g. 500MB")->option_text("SIZE");
+    app.add_option("--app-pattern", f.app_pattern, "Naming convention apps must follow: raxx-{surface}-{env}")
+        ->option_text("PATTERN");
+    app.add_option("--timeout", f.timeout, "Per request (default: 30s)")->option_text("DURATION");
+    app.add_option("--deadline", f.deadline, "Whole run (default: 5m)")->option_text("DURATION");
+  }
+
+  void configure(config::Section& section, const CLI::App& app, const Invocation& inv) override {
+    auto& f = m_flags;
+    if (auto apps = section.take_string_list("apps"); apps && !cli::given(app, "--app")) {
+      f.apps = *apps;
+    }
+    for (const auto& [key, into] :
+         {std::pair{"expect-commit", &f.expect_commit}, std::pair{"pending-grace", &f.pending_grace},
+          std::pair{"grace", &f.grace}, std::pair{"max-slug-size", &f.max_slug_size},
+          std::pair{"app-pattern", &f.app_pattern}, std::pair{"timeout", &f.timeout},
+          std::pair{"deadline", &f.deadline}, std::pair{"apps-file", &f.apps_file}}) {
+      if (auto value = section.take_string(key); value && !cli::given(app, std::string("--") + key)) {
+        *into = *value;
+      }
+    }
+    if (const auto* node = section.take("min-dynos"); node != nullptr && !cli::given(app, "--min-dynos")) {
+      try {
+        f.min_dynos = std::stoi(node->value);
+      } catch (const std::exception&) {
+        section.error(*node, "min-dynos", "expected a whole number");
+      }
+    }
+    m_settings.token = inv.getenv("HEROKU_API_KEY").value_or("");
+  }
+
+  std::vector<std::string> secrets() const override { return {m_settings.token}; }
+
+  std::vector<Error> prepare(const Invocation& inv) override;
+
+  Outcome evaluate(const Invocation& inv, Log& log) override;
+
+  std::vector<std::string> output_names() const override {
+    return {"apps", "failed", "version", "commit", "slug_size", "web_dynos_up"};
+  }
+
+private:
+  Flags m_flags;
+  Settings m_settings;
+};
+
+std::vector<Error> ReleaseGate::prepare(const Invocation& inv) {
+  auto& f = m_flags;
+  auto& s = m_settings;
+  std::vector<Error> errors;
+  const auto fail = [&errors](const std::string& what, const std::string& message) {
+    errors.push_back({what + ": " + message, {}, {}});
+  };
+  s.apps.clear();
+  for (const auto& a : f.apps) {
+    if (auto name = std::string(text::trim(a)); !name.empty()) {
+      s.apps.push_back(name);
+    }
+  }
+  if (!f.apps_file.empty()) {
+    auto text = read_text_file_in(inv.cwd, f.apps_file);
+    if (!text) {
+      errors.push_back(text.error());
+    } else {
+      for (const auto line : text::split_lines(*text)) {
+        const auto name = text::trim(line.substr(0, line.find('#')));
+        if (!name.empty()) {
+          s.apps.emplace_back(name);
+        }
+      }
+    }
+  }
+  std::sort(s.apps.begin(), s.apps.end());
+  s.apps.erase(std::unique(s.apps.begin(), s.apps.end()), s.apps.end());
+  if (s.apps.empty() && errors.empty()) {
+    fail("--app", "no app given; pass --app NAME, --apps a,b,c, --apps-file FILE or release.apps in the config");
+  }
+  for (const auto& app : s.apps) {
+    if (!valid_app_name(app)) {
+      fail("--app", "'" + text::shorten(text::one_line(app), 40) + "' is not a Heroku app name");
+    }
+  }
+  if (s.apps.size() > 1000) {
+    fail("--app", "at most 1000 apps in one run");
+  }
+  const auto duration = [&](const std::string& flag, const std::string& text, milliseconds& into) {
+    if (auto d = units::parse_duration(text)) {
+      into = *d;
+    } else {
+      fail(flag, d.error().message);
+    }
+  };
+  duration("--pending-grace", f.pending_grace, s.pending_grace);
+  duration("--grace", f.grace, s.grace);
+  duration("--timeout", f.timeout, s.timeout);
+  duration("--deadline", f.deadline, s.deadline);
+  if (f.min_dynos < 0 || f.min_dynos > 1000) {
+    fail("--min-dynos", "expected a number from 0 to 1000");
+  }
+  s.min_dynos = f.min_dynos;
+  s.fail_idle = f.fail_idle;
+  if (!f.max_slug_size.empty()) {
+    if (auto size = units::parse_size(f.max_slug_size)) {
+      s.max_slug_size = *size;
+    } else {
+      fail("--max-slug-size", size.error().message);
+    }
+  }
+  const auto sha =
+      f.expect_commit.empty() && s.apps.size() == 1 ? inv.getenv("GITHUB_SHA").value_or("") : f.expect_commit;
+  s.expect_commit = sha == "none" ? std::string() : sha;
+  if (!s.expect_commit.empty() && (s.expect_commit.size() < 7 || s.expect_commit.size() > 64 ||
+                                   s.expect_commit.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)) {
+    fail("--expect-commit", "expected a commit SHA (7 to 40 hex digits), or 'none'");
+  }
+  if (!f.app_pattern.empty()) {
+    std::string regex;
+    for (std::size_t i = 0; i < f.app_pattern.size(); ++i) {
+      const auto close = f.app_pattern.find('}', i);
+      if (f.app_pattern[i] == '{' && close != std::string::npos) {
+        regex += "[a-z0-9]+";
+        i = close;
+      } else {
+        regex += re2::RE2::QuoteMeta(std::string(1, f.app_pattern[i]));
+      }
+    }
+    s.pattern = std::make_shared<re2::RE2>(regex);
+    s.pattern_text = f.app_pattern;
+  }
+  s.base = inv.getenv("HEROKU_API_URL").value_or("https://api.heroku.com");
+  while (!s.base.empty() && s.base.back() == '/') {
+    s.base.pop_back();
+  }
+  if (net::origin(s.base).empty()) {
+    fail("HEROKU_API_URL", "'" + text::shorten(s.base, 60) + "' is not a URL");
+  }
+  if (s.token.empty()) {
+    fail("HEROKU_API_KEY", "not set: the Platform API needs a token (heroku authorizations:create)");
+  }
+  if (!net::global_init()) {
+    throw std::runtime_error("libcurl could not be initialised");
+  }
+  return errors;
+}
+
+Outcome ReleaseGate::evaluate(const Invocation& inv, Log& log) {
+  auto& clock = inv.time();
+  const auto now_epoch = std::chrono::duration_cast<std::chrono::seconds>(clock.now().time_since_epoch()).count();
+  net::Client client(net::user_agent("shipgate-release"));
+  net::Pool pool(client, clock, {}, clock.monotonic() + m_settings.deadline);
+  std::vector<AppState> states(m_settings.apps.size());
+  Sweep sweep(m_settings, pool, now_epoch);
+  for (std::size_t i = 0; i < states.size(); ++i) {
+    states[i].app = m_settings.apps[i];
+    sweep.start(states[i]);
+  }
+  pool.run();
+  Outcome outcome;
+  std::size_t failed = 0;
+  for (auto& st : states) {
+    sweep.judge(st);
+    Check check;
+    check.name = "release " + st.app;
+    check.details = details(st);
+    if (st.error) {
+      check.verdict = Verdict::error;
+      check.message = "could not check: " + *st.error;
+    } else if (!st.problems.empty()) {
+      ++failed;
+      check.verdict = Verdict::fail;
+      check.message = st.problems.front() +
+                      (st.problems.size() > 1 ? " (and " + std::to_string(st.problems.size() - 1) + " more)" : "");
+    } else {
+      check.verdict = Verdict::pass;
+      check.message = facts(st, now_epoch);
+    }
+    for (const auto& p : st.problems) {
+      log.diagnose(st.app + ": " + p);
+    }
+    for (const auto& n : st.notes) {
+      log.diagnose(st.app + ": note: " + n);
+    }
+    if (check.verdict != Verdict::error) {
+      log.diagnose(st.app + ": " + facts(st, now_epoch));
+    }
+    outcome.checks.push_back(std::move(check));
+  }
+  const auto& first = states.front();
+  long up = 0;
+  for (const auto& d : first.dynos) {
+    up += d.type == "web" && d.state == "up" ? 1 : 0;
+  }
+  outcome.outputs = {{"apps", std::to_string(states.size())},
+                     {"failed", std::to_string(failed)},
+                     {"version", first.releases.empty() ? "" : std::to_string(first.releases.front().version)},
+                     {"commit", first.slug ? first.slug->commit : ""},
+                     {"slug_size", first.slug ? std::to_string(first.slug->size) : ""},
+                     {"web_dynos_up", std::to_string(up)}};
+  const auto passed = outcome.count(Verdict::pass);
+  outcome.headline = std::to_string(passed) + " of " + text::plural(states.size(), "app") +
+                     " running a release with code on web dynos";
+  outcome.summary = {{"apps", states.size()}, {"failed", failed}};
+  return outcome;
+}
+
+}  // namespace
+
+std::unique_ptr<Gate> make_gate() { return std::make_unique<ReleaseGate>(); }
+
+}  // namespace shipgate::release
