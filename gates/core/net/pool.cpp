@@ -13,7 +13,7 @@ void Pool::submit(Request request, Callback done, milliseconds after) {
   m_jobs.push_back({std::move(request), std::move(done), 0, m_clock.monotonic() + after, std::nullopt});
 }
 
-void Pool::finish(std::list<Job>::iterator job, Response response) {
+void Pool::finish(std::list<Job>::iterator job, const Response& response) {
   auto done = std::move(job->done);
   const int attempts = job->attempts;
   m_jobs.erase(job);
@@ -33,7 +33,7 @@ void Pool::run() {
         Response late;
         late.failure = Failure::timeout;
         late.error = "the run's deadline passed before this request could be made";
-        finish(job, std::move(late));
+        finish(job, late);
         continue;
       }
       Request attempt = job->request;
@@ -70,7 +70,7 @@ void Pool::run() {
           }
         }
       }
-      finish(job, std::move(response));
+      finish(job, response);
     }
   }
 }

@@ -37,7 +37,7 @@ private:
     Clock::Instant due;
     std::optional<Client::Id> in_flight;
   };
-  void finish(std::list<Job>::iterator job, Response response);
+  void finish(std::list<Job>::iterator job, const Response& response);
 
   Client& m_client;
   Clock& m_clock;
