@@ -1,0 +1,283 @@
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <mutex>
+
+#include <nlohmann/json.hpp>
+
+#include "api_server.hpp"
+#include "core/text.hpp"
+#include "env/env.hpp"
+#include "env/github.hpp"
+#include "helpers.hpp"
+#include "lint/lint.hpp"
+
+using namespace shipgate;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* k_token = "ghs_s3cr3tT0kenValue";
+
+json environment(const std::string& name, int reviewers, bool self_review_blocked, bool branch_policy,
+                 int wait_minutes = 0) {
+  json rules = json::array();
+  if (reviewers > 0) {
+    json list = json::array();
+    for (int i = 0; i < reviewers; ++i) {
+      list.push_back({{"type", "User"}, {"reviewer", {{"login", "rev" + std::to_string(i)}, {"id", i}}}});
+    }
+    rules.push_back(
+        {{"id", 3}, {"type", "required_reviewers"}, {"prevent_self_review", self_review_blocked}, {"reviewers", list}});
+  }
+  if (wait_minutes > 0) {
+    rules.push_back({{"id", 4}, {"type", "wait_timer"}, {"wait_timer", wait_minutes}});
+  }
+  return {{"id", 1},
+          {"name", name},
+          {"url", "https://api.github.com/repos/raxx/api/environments/" + name},
+          {"protection_rules", rules},
+          {"deployment_branch_policy",
+           branch_policy ? json{{"protected_branches", true}, {"custom_branch_policies", false}} : json(nullptr)}};
+}
+
+/// A fake of GitHub's REST API for one repository's environments, on 127.0.0.1.
+class FakeGitHub {
+public:
+  using Reply = test::ApiServer::Reply;
+  FakeGitHub() : m_server([this](const test::ApiServer::Request& req) { return handle(req); }) {}
+
+  void add(const json& env) {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_envs[text::to_lower(env["name"].get<std::string>())] = env;
+  }
+  void set_private(bool value) { m_private = value; }
+  void on(const std::string& path, std::function<Reply(const test::ApiServer::Request&)> route) {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_routes[path] = std::move(route);
+  }
+  std::string base() const { return m_server.base(); }
+  test::ApiServer& server() { return m_server; }
+
+private:
+  static Reply reply(int status, const json& body) {
+    return {status, {{"Content-Type", "application/json"}}, body.dump()};
+  }
+  static Reply error(int status, const std::string& message) {
+    return reply(status, {{"message", message}, {"documentation_url", "https://docs.github.com/rest"}});
+  }
+
+  Reply handle(const test::ApiServer::Request& req) {
+    std::function<Reply(const test::ApiServer::Request&)> route;
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      if (const auto it = m_routes.find(req.path); it != m_routes.end()) {
+        route = it->second;
+      }
+    }
+    if (route) {
+      return route(req);
+    }
+    if (req.header("authorization") != std::string("Bearer ") + k_token) {
+      return error(401, "Bad credentials");
+    }
+    if (req.header("accept") != "application/vnd.github+json" || req.header("x-github-api-version").empty()) {
+      return error(415, "Unsupported media type");
+    }
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (req.path == "/repos/raxx/api") {
+      return reply(200, {{"full_name", "raxx/api"}, {"private", m_private}});
+    }
+    const std::string prefix = "/repos/raxx/api/environments";
+    if (req.path == prefix) {  // three pages of environments, 2 per page, linked by Link
+      const auto at = ("&" + req.query).find("&page=");
+      const int page = at != std::string::npos ? std::stoi(req.query.substr(at + 5)) : 1;
+      json envs = json::array();
+      std::size_t i = 0;
+      for (const auto& [name, env] : m_envs) {
+        if (i / 2 + 1 == static_cast<std::size_t>(page)) {
+          envs.push_back(env);
+        }
+        ++i;
+      }
+      Reply r = reply(200, {{"total_count", m_envs.size()}, {"environments", envs}});
+      if (static_cast<std::size_t>(page) * 2 < m_envs.size()) {
+        r.headers.emplace_back("Link", "<" + base() + prefix + "?per_page=2&page=" + std::to_string(page + 1) +
+                                           ">; rel=\"next\", <" + base() + prefix + "?page=1>; rel=\"first\"");
+      }
+      return r;
+    }
+    if (req.path.rfind(prefix + "/", 0) == 0) {
+      auto name = req.path.substr(prefix.size() + 1);
+      for (std::size_t at = name.find("%20"); at != std::string::npos; at = name.find("%20")) {
+        name.replace(at, 3, " ");
+      }
+      const auto it = m_envs.find(text::to_lower(name));
+      return it == m_envs.end() ? error(404, "Not Found") : reply(200, it->second);
+    }
+    return error(404, "Not Found");
+  }
+
+  std::mutex m_mutex;
+  std::map<std::string, json> m_envs;
+  std::map<std::string, std::function<Reply(const test::ApiServer::Request&)>> m_routes;
+  bool m_private = false;
+  test::ApiServer m_server;  // last: stopped first
+};
+
+test::Captured run_env(const FakeGitHub& api, std::vector<std::string> args, Environment env = {},
+                       const std::string& cwd = {}) {
+  args.insert(args.begin(), {"--format", "json"});
+  env.emplace("GITHUB_TOKEN", k_token);
+  env.emplace("GITHUB_API_URL", api.base());
+  env.emplace("GITHUB_REPOSITORY", "raxx/api");
+  auto r = test::capture([](const Invocation& inv) { return run_gate(*env::make_gate(), inv); }, std::move(args),
+                         std::move(env), cwd);
+  std::string err;
+  for (const auto& line : text::split(r.err, '\n')) {
+    if (line.rfind("::add-mask::", 0) != 0) {
+      err += std::string(line) + "\n";
+    }
+  }
+  CHECK(r.out.find(k_token) == std::string::npos);
+  CHECK(err.find(k_token) == std::string::npos);
+  return r;
+}
+
+std::string message(const test::Captured& r, std::size_t i = 0) {
+  return json::parse(r.out)["checks"].at(i).value("message", "");
+}
+
+}  // namespace
+
+TEST_CASE("env: a protected environment passes; a missing one is the incident", "[env]") {
+  FakeGitHub api;
+  api.add(environment("Production", 2, true, true, 5));
+  auto r = run_env(api, {"--environment", "production", "--forbid-self-review", "--require-branch-policy"});
+  CHECK(r.code == 0);
+  CHECK_THAT(message(r), Catch::Contains("'production' exists: 2 required reviewers, no self-review, branch policy, "
+                                         "waits 5m"));
+  r = run_env(api, {"--environment", "prodution"});
+  CHECK(r.code == 1);
+  CHECK_THAT(message(r), Catch::Contains("'prodution' does not exist: GitHub creates it unprotected on first use"));
+}
+
+TEST_CASE("env: the policy: reviewers, self-review, branches, wait timers, plan limits", "[env]") {
+  FakeGitHub api;
+  api.add(environment("staging", 0, false, false));
+  api.add(environment("production", 1, false, false, 1));
+  auto r = run_env(api, {"--environment", "staging"});
+  CHECK(r.code == 1);
+  CHECK_THAT(message(r), Catch::Contains("'staging' has no required reviewers") && !Catch::Contains("private"));
+  api.set_private(true);
+  r = run_env(api, {"--environment", "staging"});
+  CHECK_THAT(message(r), Catch::Contains("in a private repository they need GitHub Team or Enterprise"));
+  CHECK(run_env(api, {"--environment", "staging", "--require-reviewers", "0"}).code == 0);
+  r = run_env(api, {"--environment", "production", "--require-reviewers", "2"});
+  CHECK_THAT(message(r), Catch::Contains("has 1 required reviewer, fewer than 2"));
+  r = run_env(api, {"--environment", "production", "--forbid-self-review"});
+  CHECK(r.code == 1);
+  CHECK_THAT(message(r), Catch::Contains("Prevent self-review"));
+  r = run_env(api, {"--environment", "production", "--require-branch-policy"});
+  CHECK_THAT(message(r), Catch::Contains("can be deployed from any branch"));
+  r = run_env(api, {"--environment", "production", "--min-wait-timer", "5m"});
+  CHECK_THAT(message(r), Catch::Contains("waits 1m0s, less than 5m") || Catch::Contains("waits 1m, less than 5m"));
+  CHECK(run_env(api, {"--environment", "production", "--max-wait-timer", "30s"}).code == 1);
+}
+
+TEST_CASE("env: --list writes what shipgate-lint --environments reads, over every page", "[env]") {
+  FakeGitHub api;
+  for (const char* name : {"alpha", "beta", "Production", "qa env", "staging"}) {
+    api.add(environment(name, 1, true, true));
+  }
+  test::TempDir dir;
+  const auto r = run_env(api, {"--list", "envs.json"}, {}, dir.path().string());
+  CHECK(r.code == 0);
+  const auto records = json::parse(test::read_file((dir.path() / "envs.json").string()));
+  CHECK(records["total_count"] == 5);
+  CHECK(records["environments"].size() == 5);
+  // The two gates compose: lint reads the file the env gate wrote.
+  dir.write(".github/workflows/deploy.yml",
+            "on: push\njobs:\n  prod:\n    runs-on: ubuntu-latest\n    environment: production\n    steps: [{run: x}]\n"
+            "  qa:\n    runs-on: ubuntu-latest\n    environment: prodution\n    steps: [{run: x}]\n");
+  const auto lint = test::capture([](const Invocation& inv) { return run_gate(*lint::make_gate(), inv); },
+                                  {"--environments", "envs.json"}, {}, dir.path().string());
+  CHECK(lint.code == 1);
+  CHECK_THAT(lint.out,
+             Catch::Contains("'prodution', which does not exist") && Catch::Contains("did you mean 'Production'?"));
+  // Names with spaces are one path segment; names compare case-insensitively.
+  CHECK(run_env(api, {"--environment", "QA ENV"}).code == 0);
+}
+
+TEST_CASE("env: --all-deploying checks every environment the workflows name", "[env]") {
+  FakeGitHub api;
+  api.add(environment("production", 1, true, true));
+  test::TempDir dir;
+  dir.write(".github/workflows/deploy.yml",
+            "on:\n  workflow_dispatch:\n    inputs:\n      target: {type: choice, options: [production, staging]}\n"
+            "jobs:\n  deploy:\n    runs-on: ubuntu-latest\n    environment: ${{ inputs.target }}\n"
+            "    steps: [{run: x}]\n  other:\n    runs-on: ubuntu-latest\n    environment: ${{ vars.ENV }}\n"
+            "    steps: [{run: x}]\n");
+  const auto r = run_env(api, {"--all-deploying"}, {}, dir.path().string());
+  CHECK(r.code == 1);
+  const auto checks = json::parse(r.out)["checks"];
+  REQUIRE(checks.size() == 2);
+  CHECK(checks[0]["verdict"] == "pass");  // production
+  CHECK(checks[1]["message"].get<std::string>().find("'staging' does not exist") != std::string::npos);
+  CHECK_THAT(r.err, Catch::Contains("cannot be known before the run"));
+}
+
+TEST_CASE("env: API errors are 3, naming the token's problem", "[env]") {
+  FakeGitHub api;
+  api.add(environment("production", 1, true, true));
+  auto r =
+      test::capture([](const Invocation& inv) { return run_gate(*env::make_gate(), inv); },
+                    {"--format", "json", "--environment", "production"},
+                    {{"GITHUB_TOKEN", "wrong"}, {"GITHUB_API_URL", api.base()}, {"GITHUB_REPOSITORY", "raxx/api"}});
+  CHECK(r.code == 3);
+  CHECK_THAT(message(r), Catch::Contains("HTTP 401: Bad credentials") && Catch::Contains("GITHUB_TOKEN or GH_TOKEN"));
+  using Reply = test::ApiServer::Reply;
+  api.on("/repos/raxx/api/environments/forbidden", [](const test::ApiServer::Request&) {
+    return Reply{
+        403, {{"Content-Type", "application/json"}}, R"({"message":"Resource not accessible by integration"})"};
+  });
+  api.on("/repos/raxx/api/environments/limited", [](const test::ApiServer::Request&) {
+    return Reply{403, {{"x-ratelimit-remaining", "0"}}, R"({"message":"API rate limit exceeded"})"};
+  });
+  api.on("/repos/raxx/api/environments/broken", [](const test::ApiServer::Request& req) {
+    return Reply{500, {}, "{\"message\":\"oops " + req.header("authorization") + "\"}"};
+  });
+  api.on("/repos/raxx/api/environments/hangs", [&api](const test::ApiServer::Request&) {
+    api.server().hang();
+    return Reply{};
+  });
+  r = run_env(api, {"--environment", "forbidden"});
+  CHECK(r.code == 3);
+  CHECK_THAT(message(r), Catch::Contains("not accessible by integration") && Catch::Contains("actions: read"));
+  r = run_env(api, {"--environment", "limited"});
+  CHECK_THAT(message(r), Catch::Contains("rate limit reached"));
+  r = run_env(api, {"--environment", "broken"});
+  CHECK(r.code == 3);
+  CHECK_THAT(message(r), Catch::Contains("oops Bearer ***"));
+  r = run_env(api, {"--environment", "hangs", "--timeout", "300ms", "--deadline", "1s"});
+  api.server().release();
+  CHECK(r.code == 3);
+}
+
+TEST_CASE("env: bad flags are usage errors", "[env]") {
+  for (const auto& [args, environment_vars] : std::vector<std::pair<std::vector<std::string>, Environment>>{
+           {{"--environment", "production"}, {{"GITHUB_TOKEN", "x"}}},
+           {{"--environment", "production", "--repo", "../x"}, {{"GITHUB_TOKEN", "x"}}},
+           {{"--environment", "production", "--repo", "raxx/api"}, {}},
+           {{"--repo", "raxx/api"}, {{"GITHUB_TOKEN", "x"}}},
+           {{"--environment", "p", "--repo", "raxx/api", "--min-wait-timer", "5"}, {{"GITHUB_TOKEN", "x"}}},
+       }) {
+    INFO(text::join(args, " "));
+    const auto r =
+        test::capture([](const Invocation& inv) { return run_gate(*env::make_gate(), inv); }, args, environment_vars);
+    CHECK(r.code == 2);
+  }
+  CHECK(env::next_link(R"(<https://x/a?page=2>; rel="next", <https://x/a?page=9>; rel="last")") ==
+        std::string("https://x/a?page=2"));
+  CHECK(env::path_segment("qa env/1") == "qa%20env%2F1");
+}
