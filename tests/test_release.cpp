@@ -91,7 +91,7 @@ public:
 
 private:
   static Reply json_reply(int status, const json& body) {
-    return {status, {{"Content-Type", "application/json"}}, body.dump()};
+    return {status, {{"Content-Type", "application/json"}, {"RateLimit-Remaining", "120"}}, body.dump()};
   }
   static Reply error(int status, const char* id, const char* message) {
     return json_reply(status, {{"id", id}, {"message", message}});
@@ -228,6 +228,7 @@ TEST_CASE("release: a healthy app, at the commit this workflow built", "[release
   CHECK(r.code == 0);
   CHECK_THAT(message(r),
              Catch::StartsWith("v42 succeeded 1h ago, 211.7 MiB slug of 0123456") && Catch::EndsWith("web 2/2 up"));
+  CHECK_THAT(r.err, Catch::Contains("allows 120 more requests for now (RateLimit-Remaining)"));
   // Another commit: the deploy step "succeeded" without shipping this one.
   api.add("raxx-api-prod", healthy_app("raxx-api-prod", "fedcba9876543210fedcba9876543210fedcba98"));
   r = run_release(api, {"--app", "raxx-api-prod"}, {{"GITHUB_SHA", k_sha}});

@@ -135,9 +135,33 @@ private:
       request.headers.push_back({"Range", range, false});
     }
     m_pool.submit(
-        std::move(request), [handler = std::move(handler)](const net::Response& r, int) { handler(r); }, after);
+        std::move(request),
+        [this, handler = std::move(handler)](const net::Response& r, int) {
+          note_rate_limit(r);
+          handler(r);
+        },
+        after);
   }
 
+  /// Heroku's `RateLimit-Remaining`: the lowest seen, so a sweep that nearly spent the account's
+  /// tokens says so (4,500 per account, refilled about 75 a minute).
+  void note_rate_limit(const net::Response& r) {
+    const auto it = r.headers.find("ratelimit-remaining");
+    if (it == r.headers.end()) {
+      return;
+    }
+    try {
+      const long left = std::stol(it->second);
+      m_rate_left = m_rate_left ? std::min(*m_rate_left, left) : left;
+    } catch (const std::exception&) {
+      // not a number: nothing to report
+    }
+  }
+
+public:
+  std::optional<long> rate_left() const { return m_rate_left; }
+
+private:
   /// Whether an answer is a success; else records why the app could not be evaluated (401 and
   /// 403 name the token's problem, 429 and 5xx come after retries).
   static bool ok(AppState& st, const net::Response& r, const std::string& what) {
@@ -329,6 +353,7 @@ private:
   const Settings& m_settings;
   net::Pool& m_pool;
   long long m_now_epoch;
+  std::optional<long> m_rate_left;
 };
 
 /// The facts shown for an app: "v42 succeeded 3h ago, 212 MiB slug of abc1234, web 2/2 up".
@@ -592,6 +617,10 @@ Outcome ReleaseGate::evaluate(const Invocation& inv, Log& log) {
       log.diagnose(st.app + ": " + facts(st, now_epoch));
     }
     outcome.checks.push_back(std::move(check));
+  }
+  if (const auto left = sweep.rate_left(); left && *left < 500) {
+    log.diagnose("note: the Heroku API allows " + std::to_string(*left) +
+                 " more requests for now (RateLimit-Remaining); a larger sweep may be refused");
   }
   const auto& first = states.front();
   long up = 0;
