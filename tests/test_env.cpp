@@ -171,7 +171,7 @@ TEST_CASE("env: the policy: reviewers, self-review, branches, wait timers, plan 
   CHECK_THAT(message(r), Catch::Contains("'staging' has no required reviewers") && !Catch::Contains("private"));
   api.set_private(true);
   r = run_env(api, {"--environment", "staging"});
-  CHECK_THAT(message(r), Catch::Contains("in a private repository they need GitHub Team or Enterprise"));
+  CHECK_THAT(message(r), Catch::Contains("in a private repository reviewers and wait timers need GitHub Enterprise"));
   CHECK(run_env(api, {"--environment", "staging", "--require-reviewers", "0"}).code == 0);
   r = run_env(api, {"--environment", "production", "--require-reviewers", "2"});
   CHECK_THAT(message(r), Catch::Contains("has 1 required reviewer, fewer than 2"));

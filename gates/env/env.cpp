@@ -271,7 +271,8 @@ void EnvGate::judge(const Looked& l, bool private_repo, Check& check) const {
                                              text::plural(e.reviewers, "required reviewer") + ", fewer than " +
                                              std::to_string(f.require_reviewers);
       if (private_repo && !e.has_reviewers_rule) {
-        p += " (in a private repository they need GitHub Team or Enterprise: without it no protection can apply)";
+        p += " (in a private repository reviewers and wait timers need GitHub Enterprise: on Free, Pro and Team "
+             "plans no protection applies)";
       }
       problems.push_back(p);
     }
