@@ -83,6 +83,18 @@ Captured capture(Run&& run, std::vector<std::string> args, Environment env = {},
   return c;
 }
 
+/// Whether `secret` shows in any output of a run, but in the `::add-mask::` command that hides it
+/// (which must carry it).
+inline bool leaks(const Captured& r, const std::string& secret) {
+  std::istringstream err(r.err);
+  for (std::string line; std::getline(err, line);) {
+    if (line.rfind("::add-mask::", 0) != 0 && line.find(secret) != std::string::npos) {
+      return true;
+    }
+  }
+  return r.out.find(secret) != std::string::npos;
+}
+
 inline std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream s;
