@@ -274,3 +274,17 @@ TEST_CASE("env: bad flags are usage errors", "[env]") {
         std::string("https://x/a?page=2"));
   CHECK(env::path_segment("qa env/1") == "qa%20env%2F1");
 }
+
+TEST_CASE("env: a repository the token cannot see is not a missing environment", "[env]") {
+  FakeGitHub api;
+  api.add(environment("production", 1, true, true));
+  const auto r = run_env(api, {"--environment", "production", "--repo", "raxx/nope"});
+  CHECK(r.code == 3);
+  CHECK_THAT(message(r), Catch::Contains("the repository raxx/nope does not exist, or the token cannot see it"));
+  // Odd JSON types in a record are read as absent, not a crash.
+  const auto e = env::parse_environment(
+      R"({"name":"p","protection_rules":[{"type":"required_reviewers","prevent_self_review":null,"reviewers":null},{"type":null}]})");
+  REQUIRE(e);
+  CHECK_FALSE(e->prevent_self_review);
+  CHECK(e->reviewers == 0);
+}

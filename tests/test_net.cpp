@@ -83,3 +83,11 @@ TEST_CASE("fetch retries 503s and 429s on a real server, honouring Retry-After",
   CHECK(r.status != 200);
   CHECK(attempts <= 2);
 }
+
+TEST_CASE("a secondary rate limit (403 with Retry-After) is worth another try", "[net]") {
+  net::Response r;
+  r.status = 403;
+  CHECK_FALSE(net::retryable(r));
+  r.headers.emplace("retry-after", "2");
+  CHECK(net::retryable(r));
+}

@@ -400,3 +400,31 @@ TEST_CASE("release: bad flags are usage errors", "[release]") {
     CHECK(r.code == 2);
   }
 }
+
+TEST_CASE("release: what a server writes cannot forge log lines or leak part of the token", "[release]") {
+  FakeHeroku api;
+  auto app = healthy_app("raxx-api-prod");
+  app.dynos_by_poll = {json::array({{{"name", "web.1\n::error::FORGED"}, {"type", "web"}, {"state", "crashed"}}})};
+  api.add("raxx-api-prod", app);
+  auto r = test::capture([](const Invocation& inv) { return run_gate(*release::make_gate(), inv); },
+                         {"--app", "raxx-api-prod"}, {{"HEROKU_API_KEY", k_token}, {"HEROKU_API_URL", api.base()}});
+  CHECK(r.code == 1);
+  CHECK(r.out.find("\n::error::FORGED") == std::string::npos);
+  CHECK(r.err.find("\n::error::FORGED") == std::string::npos);
+  // The token echoed where a cut at 100 characters would keep only its start.
+  api.on("/apps/raxx-echo", [](const test::ApiServer::Request&) {
+    return test::ApiServer::Reply{
+        401, {}, R"({"id":"unauthorized","message":")" + std::string(90, 'x') + " " + k_token + "\"}"};
+  });
+  r = run_release(api, {"--app", "raxx-echo"});
+  CHECK(r.code == 3);
+  CHECK(r.out.find("HRKU-s3") == std::string::npos);
+  // A pending release the deadline cuts short is not a verdict: exit 3, not "after the grace".
+  app = healthy_app("raxx-api-prod");
+  app.releases.back() = release_json(42, "slug-42", "pending", 5);
+  app.release_status_by_poll = {"pending"};
+  api.add("raxx-api-prod", app);
+  r = run_release(api, {"--app", "raxx-api-prod", "--deadline", "15s"});
+  CHECK(r.code == 3);
+  CHECK_THAT(message(r), Catch::Contains("the --deadline came before its grace ended"));
+}

@@ -358,6 +358,9 @@ TEST_CASE("smoke: JSON expectations and status lists", "[smoke]") {
   CHECK(e.holds(nlohmann::json::parse(R"({"queue_depth":{"total":70}})")) == false);
   CHECK_FALSE(e.holds(nlohmann::json::parse(R"({"queue_depth":{}})")).has_value());
   CHECK(smoke::JsonExpectation::parse("/status == ok").value().value == "ok");
+  // An index no array can have names nothing; it does not throw.
+  const auto huge = smoke::JsonExpectation::parse("/a/99999999999999999999999 == 1").value();
+  CHECK_FALSE(huge.holds(nlohmann::json::parse(R"({"a":[1]})")).has_value());
   const auto list = smoke::StatusList::parse("200-299,304").value();
   CHECK(list.contains(204));
   CHECK(list.contains(304));

@@ -106,9 +106,27 @@ void scrub(Error& e, const Secrets& secrets) {
   scrub(e.where, secrets);
 }
 
+/// Every check's name and message, every related message and headline, as one line: they often
+/// hold what a server or a pull request wrote (a dyno name, an environment name), and a line
+/// break there would let it start a line of the log with `::` (a forged workflow command).
+void one_line(Outcome& o) {
+  for (auto& c : o.checks) {
+    c.name = text::one_line(c.name);
+    c.message = text::one_line(c.message);
+    for (auto& r : c.related) {
+      r.message = text::one_line(r.message);
+    }
+  }
+  for (auto& e : o.input_errors) {
+    e.message = text::one_line(e.message);
+  }
+  o.headline = text::one_line(o.headline);
+}
+
 /// Every text of the outcome with the secrets replaced, before any of it is rendered (escaping
 /// in a format could otherwise hide a secret from a scrub of the rendered text).
 void scrub(Outcome& o, const Secrets& secrets) {
+  one_line(o);
   if (secrets.values().empty()) {
     return;
   }

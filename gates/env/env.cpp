@@ -10,6 +10,7 @@
 #include "core/net/curl.hpp"
 #include "core/net/pool.hpp"
 #include "core/paths.hpp"
+#include "core/secrets.hpp"
 #include "core/source.hpp"
 #include "core/text.hpp"
 #include "core/units.hpp"
@@ -48,19 +49,23 @@ struct Looked {
   std::vector<std::string> named_in;  // workflow places, for --all-deploying
 };
 
-std::string describe_failure(const net::Response& r) {
+/// One line for an API answer that is not a success. The token is taken out before anything is
+/// cut short: a cut could leave part of it, which no later scrub of the whole token would find.
+std::string describe_failure(const net::Response& r, const Secrets& secrets) {
   if (!r.answered()) {
-    return std::string(net::to_string(r.failure)) + (r.error.empty() ? "" : ": " + text::shorten(r.error, 80));
+    return std::string(net::to_string(r.failure)) +
+           (r.error.empty() ? "" : ": " + text::shorten(secrets.scrub(r.error), 80));
   }
   std::string text = "HTTP " + std::to_string(r.status);
   if (const auto m = error_message(r.body)) {
-    text += ": " + text::shorten(text::one_line(*m), 100);
+    text += ": " + text::shorten(text::one_line(secrets.scrub(*m)), 100);
   }
   if (r.status == 401) {
     text += " (GITHUB_TOKEN or GH_TOKEN is missing, expired or revoked)";
   } else if (r.status == 403 || r.status == 429) {
     const auto remaining = r.headers.find("x-ratelimit-remaining");
-    text += remaining != r.headers.end() && remaining->second == "0"
+    text += (remaining != r.headers.end() && remaining->second == "0") || r.headers.count("retry-after") != 0 ||
+                    r.status == 429
                 ? " (rate limit reached; see x-ratelimit-reset)"
                 : " (the token needs read access to the repository's Actions: `actions: read`, or the repo "
                   "scope for a classic token)";
@@ -107,8 +112,12 @@ public:
         *into = *value;
       }
     }
-    for (const auto& [key, into] : {std::pair{"forbid-self-review", &f.forbid_self_review},
-                                    std::pair{"require-branch-policy", &f.require_branch_policy}}) {
+    if (auto value = section.take_string("list"); value && !cli::given(app, "--list")) {
+      f.list = *value;
+    }
+    for (const auto& [key, into] :
+         {std::pair{"forbid-self-review", &f.forbid_self_review},
+          std::pair{"require-branch-policy", &f.require_branch_policy}, std::pair{"all-deploying", &f.all_deploying}}) {
       if (const auto* node = section.take(key); node != nullptr && !cli::given(app, std::string("--") + key)) {
         *into = yaml::is_core_true(*node);
       }
@@ -125,6 +134,7 @@ public:
     if (m_token.empty()) {
       m_token = inv.getenv("GH_TOKEN").value_or("");
     }
+    m_secrets.add(m_token);
   }
 
   std::vector<std::string> secrets() const override { return {m_token}; }
@@ -148,6 +158,7 @@ private:
 
   Flags m_flags;
   std::string m_token;
+  Secrets m_secrets;  // the token, to take out of API messages before they are cut
   std::string m_base;
   std::string m_repo;
   milliseconds m_timeout{30'000};
@@ -327,9 +338,13 @@ Outcome EnvGate::evaluate(const Invocation& inv, Log& log) {
   pool.submit(request(repo_url), [&](const net::Response& r, int) {
     if (r.answered() && r.status == 200) {
       const auto doc = json::parse(r.body);
-      private_repo = doc && doc->is_object() && doc->value("private", false);
+      const auto it = doc && doc->is_object() ? doc->find("private") : nlohmann::json::const_iterator();
+      private_repo = doc && doc->is_object() && it != doc->end() && it->is_boolean() && it->get<bool>();
     } else {
-      repo_error = describe_failure(r);
+      // A 404 here is the repository, not an environment: every environment would read as missing.
+      repo_error =
+          describe_failure(r, m_secrets) +
+          (r.status == 404 ? " (the repository " + m_repo + " does not exist, or the token cannot see it)" : "");
     }
   });
   std::vector<Looked> looked;
@@ -337,7 +352,7 @@ Outcome EnvGate::evaluate(const Invocation& inv, Log& log) {
     looked.push_back({name, std::nullopt, false, std::nullopt, where});
   }
   for (auto& l : looked) {
-    pool.submit(request(repo_url + "/environments/" + path_segment(l.name)), [&l](const net::Response& r, int) {
+    pool.submit(request(repo_url + "/environments/" + path_segment(l.name)), [this, &l](const net::Response& r, int) {
       if (r.answered() && r.status == 404) {
         l.missing = true;
       } else if (r.answered() && r.status == 200) {
@@ -348,7 +363,7 @@ Outcome EnvGate::evaluate(const Invocation& inv, Log& log) {
           l.error = e.error().message;
         }
       } else {
-        l.error = describe_failure(r);
+        l.error = describe_failure(r, m_secrets);
       }
     });
   }
@@ -358,7 +373,7 @@ Outcome EnvGate::evaluate(const Invocation& inv, Log& log) {
   std::function<void(const std::string&, int)> page = [&](const std::string& url, int n) {
     pool.submit(request(url), [&, n](const net::Response& r, int) {
       if (!r.answered() || r.status != 200) {
-        list_error = describe_failure(r);
+        list_error = describe_failure(r, m_secrets);
         return;
       }
       auto envs = parse_environment_page(r.body);
@@ -370,10 +385,17 @@ Outcome EnvGate::evaluate(const Invocation& inv, Log& log) {
         listed.push_back(e.raw);
       }
       const auto link = r.headers.find("link");
-      if (link != r.headers.end() && n < 50) {
-        if (const auto next = next_link(link->second); next && net::origin(*next) == net::origin(m_base)) {
-          page(*next, n + 1);
-        }
+      const auto next = link != r.headers.end() ? next_link(link->second) : std::nullopt;
+      if (!next) {
+        return;
+      }
+      if (net::origin(*next) != net::origin(m_base)) {
+        list_error = "the next page is on another host (" + text::shorten(net::origin(*next), 60) +
+                     "); the list would be incomplete";
+      } else if (n >= 50) {
+        list_error = "more than 50 pages of environments; the list would be incomplete";
+      } else {
+        page(*next, n + 1);
       }
     });
   };
@@ -388,7 +410,7 @@ Outcome EnvGate::evaluate(const Invocation& inv, Log& log) {
   for (const auto& l : looked) {
     Check check;
     check.name = "environment " + text::shorten(text::one_line(l.name), 60);
-    if (l.error || (repo_error && !l.found && !l.missing)) {
+    if (l.error || repo_error) {
       check.verdict = Verdict::error;
       check.message = "could not check: " + l.error.value_or(*repo_error);
     } else {

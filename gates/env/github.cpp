@@ -22,13 +22,15 @@ Environment read(const Json& item) {
       if (!rule.is_object()) {
         continue;
       }
-      const auto type = rule.value("type", std::string());
+      const auto type_it = rule.find("type");
+      const auto type = type_it != rule.end() && type_it->is_string() ? type_it->get<std::string>() : std::string();
       if (type == "required_reviewers") {
         e.has_reviewers_rule = true;
         if (const auto r = rule.find("reviewers"); r != rule.end() && r->is_array()) {
           e.reviewers = r->size();
         }
-        e.prevent_self_review = rule.value("prevent_self_review", false);
+        const auto self = rule.find("prevent_self_review");
+        e.prevent_self_review = self != rule.end() && self->is_boolean() && self->get<bool>();
       } else if (type == "wait_timer") {
         if (const auto w = rule.find("wait_timer"); w != rule.end() && w->is_number_integer()) {
           e.wait_timer_minutes = w->get<long>();

@@ -8,9 +8,11 @@
 #include "core/cli.hpp"
 #include "core/net/curl.hpp"
 #include "core/net/pool.hpp"
+#include "core/secrets.hpp"
 #include "core/source.hpp"
 #include "core/text.hpp"
 #include "core/units.hpp"
+#include "core/yaml.hpp"
 #include "release/heroku.hpp"
 
 namespace shipgate::release {
@@ -47,6 +49,7 @@ struct Settings {
   milliseconds deadline{300'000};
   std::string base = "https://api.heroku.com";
   std::string token;
+  Secrets secrets;  // the token, to take out of API messages before they are cut
 };
 
 /// Time between re-reads of a pending release or starting dynos.
@@ -67,13 +70,16 @@ struct AppState {
 };
 
 /// One line for an API answer that is not a success, with the API's own message when it has one.
-std::string describe_failure(const net::Response& r) {
+/// The token is taken out before anything is cut short: a cut could leave part of it, which no
+/// later scrub of the whole token would find.
+std::string describe_failure(const net::Response& r, const Secrets& secrets) {
   if (!r.answered()) {
-    return std::string(net::to_string(r.failure)) + (r.error.empty() ? "" : ": " + text::shorten(r.error, 80));
+    return std::string(net::to_string(r.failure)) +
+           (r.error.empty() ? "" : ": " + text::shorten(secrets.scrub(r.error), 80));
   }
   auto text = "HTTP " + std::to_string(r.status);
   if (const auto e = parse_error(r.body)) {
-    text += " " + e->id + ": " + text::shorten(text::one_line(e->message), 100);
+    text += " " + text::shorten(secrets.scrub(e->id), 40) + ": " + text::shorten(secrets.scrub(e->message), 100);
   }
   return text;
 }
@@ -164,11 +170,11 @@ public:
 private:
   /// Whether an answer is a success; else records why the app could not be evaluated (401 and
   /// 403 name the token's problem, 429 and 5xx come after retries).
-  static bool ok(AppState& st, const net::Response& r, const std::string& what) {
+  bool ok(AppState& st, const net::Response& r, const std::string& what) const {
     if (r.answered() && (r.status == 200 || r.status == 206)) {
       return true;
     }
-    std::string why = describe_failure(r);
+    std::string why = describe_failure(r, m_settings.secrets);
     if (r.status == 401) {
       why += " (HEROKU_API_KEY is missing, expired or revoked)";
     } else if (r.status == 403) {
@@ -208,6 +214,11 @@ private:
             return;
           }
           if (!st.releases.empty() && st.releases.front().status == "pending" && pending_within_grace(st)) {
+            if (m_pool.clock().monotonic() + k_repoll >= m_pool.deadline()) {
+              st.error = "release v" + std::to_string(st.releases.front().version) +
+                         " is still pending, and the --deadline came before its grace ended";
+              return;
+            }
             releases(st, 0, "version ..; order=desc, max=200", k_repoll);
             return;
           }
@@ -221,7 +232,7 @@ private:
   bool pending_within_grace(const AppState& st) const {
     const auto age = age_seconds(st.releases.front().created_at, m_now_epoch + elapsed_s(st));
     const auto grace_s = m_settings.pending_grace.count() / 1000;
-    return age && *age < grace_s && m_pool.clock().monotonic() + k_repoll < m_pool.deadline();
+    return age && *age < grace_s;
   }
 
   long long elapsed_s(const AppState& st) const {
@@ -229,7 +240,7 @@ private:
   }
 
   void slug(AppState& st, const std::string& id) {
-    get("/apps/" + st.app + "/slugs/" + id, [&st](const net::Response& r) {
+    get("/apps/" + st.app + "/slugs/" + id, [this, &st](const net::Response& r) {
       if (!ok(st, r, "the slug")) {
         return;
       }
@@ -243,7 +254,7 @@ private:
   }
 
   void formation(AppState& st) {
-    get("/apps/" + st.app + "/formation", [&st](const net::Response& r) {
+    get("/apps/" + st.app + "/formation", [this, &st](const net::Response& r) {
       if (!ok(st, r, "the formation")) {
         return;
       }
@@ -273,8 +284,11 @@ private:
           const bool starting = std::any_of(st.dynos.begin(), st.dynos.end(),
                                             [](const Dyno& d) { return d.type == "web" && d.state == "starting"; });
           const auto waited = m_pool.clock().monotonic() - st.started;
-          if (starting && waited + k_repoll < m_settings.grace &&
-              m_pool.clock().monotonic() + k_repoll < m_pool.deadline()) {
+          if (starting && waited + k_repoll < m_settings.grace) {
+            if (m_pool.clock().monotonic() + k_repoll >= m_pool.deadline()) {
+              st.error = "web dynos are still starting, and the --deadline came before their grace ended";
+              return;
+            }
             dynos(st, true);
           }
         },
@@ -452,6 +466,9 @@ public:
         *into = *value;
       }
     }
+    if (const auto* node = section.take("fail-idle"); node != nullptr && !cli::given(app, "--fail-idle")) {
+      f.fail_idle = yaml::is_core_true(*node);
+    }
     if (const auto* node = section.take("min-dynos"); node != nullptr && !cli::given(app, "--min-dynos")) {
       try {
         f.min_dynos = std::stoi(node->value);
@@ -460,6 +477,7 @@ public:
       }
     }
     m_settings.token = inv.getenv("HEROKU_API_KEY").value_or("");
+    m_settings.secrets.add(m_settings.token);
   }
 
   std::vector<std::string> secrets() const override { return {m_settings.token}; }
@@ -625,7 +643,7 @@ Outcome ReleaseGate::evaluate(const Invocation& inv, Log& log) {
   const auto& first = states.front();
   long up = 0;
   for (const auto& d : first.dynos) {
-    up += d.type == "web" && d.state == "up" ? 1 : 0;
+    up += d.type == "web" && (d.state == "up" || d.state == "idle") ? 1 : 0;  // as the report counts them
   }
   outcome.outputs = {{"apps", std::to_string(states.size())},
                      {"failed", std::to_string(failed)},

@@ -122,8 +122,12 @@ Result<JsonExpectation> JsonExpectation::parse(std::string_view text) {
 }
 
 std::optional<bool> JsonExpectation::holds(const nlohmann::json& doc) const {
-  if (!doc.contains(pointer)) {
-    return std::nullopt;
+  try {
+    if (!doc.contains(pointer)) {
+      return std::nullopt;
+    }
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;  // an array index no array can have
   }
   const auto& got = doc.at(pointer);
   switch (op) {

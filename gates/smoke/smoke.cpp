@@ -6,8 +6,10 @@
 
 #include "core/cli.hpp"
 #include "core/net/curl.hpp"
+#include "core/secrets.hpp"
 #include "core/text.hpp"
 #include "core/units.hpp"
+#include "core/yaml.hpp"
 #include "smoke/poll.hpp"
 
 namespace shipgate::smoke {
@@ -146,6 +148,11 @@ void SmokeGate::configure(config::Section& section, const CLI::App& app, const I
   string("max-body", f.max_body);
   list("max-latency", f.max_latency);
   list("header", f.headers);
+  list("header-from-env", f.headers_from_env);
+  string("cacert", f.cacert);
+  if (const auto* node = section.take("insecure"); node != nullptr && !cli::given(app, "--insecure")) {
+    f.insecure = yaml::is_core_true(*node);
+  }
   for (const auto& [key, into] : {std::pair{"successes", &f.successes}, std::pair{"max-redirects", &f.max_redirects}}) {
     if (const auto* node = section.take(key); node != nullptr && !cli::given(app, std::string("--") + key)) {
       try {
@@ -331,7 +338,11 @@ Outcome SmokeGate::evaluate(const Invocation& inv, Log& log) {
       if (!r.last_body.empty()) {
         // The answer's first lines, each behind a prefix: a body can never start a line of the
         // log, so it cannot issue a workflow command. Secrets are masked by the log itself.
-        std::istringstream body(r.last_body.substr(0, 2000));
+        Secrets secrets;  // taken out before the body is cut, so no part of a secret survives a cut
+        for (const auto& secret : m_secrets) {
+          secrets.add(secret);
+        }
+        std::istringstream body(secrets.scrub(r.last_body).substr(0, 2000));
         std::string line;
         log.diagnose(shown_url(r.url) + ": the last answer began:");
         for (int n = 0; n < 5 && std::getline(body, line); ++n) {

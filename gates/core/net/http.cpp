@@ -66,7 +66,8 @@ Failure classify(CURLcode code) {
       return Failure::refused;
     case CURLE_OPERATION_TIMEDOUT:
       return Failure::timeout;
-    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_SSL_CONNECT_ERROR:  // the handshake broke off (a reset while a balancer comes up): no answer yet
+      return Failure::reset;
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CERTPROBLEM:
     case CURLE_SSL_CIPHER:

@@ -29,7 +29,9 @@ bool retryable(const Response& r) {
       return false;
   }
   const long s = r.status;
-  return s == 408 || s == 429 || s == 500 || s == 502 || s == 503 || s == 504;
+  // GitHub's secondary rate limits answer 403 with Retry-After: worth waiting for, unlike other 403s.
+  return s == 408 || s == 429 || s == 500 || s == 502 || s == 503 || s == 504 ||
+         (s == 403 && r.headers.count("retry-after") != 0);
 }
 
 std::optional<milliseconds> retry_after(const Response& r, Clock::WallTime now) {

@@ -26,8 +26,8 @@ struct RetryPolicy {
 };
 
 /// Whether an answer is worth another try: no answer but a refused, reset or timed-out
-/// connection or an unresolved name; 408, 429, 500, 502, 503, 504. Never 4xx otherwise, never a
-/// TLS failure.
+/// connection or an unresolved name; 408, 429, 500, 502, 503, 504, and a 403 with Retry-After (a
+/// secondary rate limit). Never 4xx otherwise, never a TLS failure.
 bool retryable(const Response& response);
 
 /// The wait a Retry-After header asks for (delay-seconds, or an HTTP date against `now`).
