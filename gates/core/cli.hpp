@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "core/config.hpp"
 #include "core/invocation.hpp"
 #include "core/result.hpp"
 
@@ -23,6 +24,18 @@ std::optional<ExitCode> parse(CLI::App& app, const Invocation& inv, std::string&
 
 /// Whether the flag was given on the command line (flags override the config file).
 bool given(const CLI::App& app, const std::string& flag);
+
+/// Reads `key` of the gate's config section into `into`, unless `flag` (default "--KEY") was
+/// given on the command line: flags win over the file. A string, a list of strings, a whole
+/// number ("expected a whole number" otherwise), or a YAML boolean; type errors go to the section.
+void from_config(config::Section& section, const CLI::App& app, std::string_view key, std::string& into,
+                 const std::string& flag = {});
+void from_config(config::Section& section, const CLI::App& app, std::string_view key, std::vector<std::string>& into,
+                 const std::string& flag = {});
+void from_config(config::Section& section, const CLI::App& app, std::string_view key, int& into,
+                 const std::string& flag = {});
+void from_config(config::Section& section, const CLI::App& app, std::string_view key, bool& into,
+                 const std::string& flag = {});
 
 /// Every long flag the app knows ("--format", ...), for "did you mean".
 std::vector<std::string> long_flags(const CLI::App& app);

@@ -102,34 +102,18 @@ public:
 
   void configure(config::Section& section, const CLI::App& app, const Invocation& inv) override {
     auto& f = m_flags;
-    if (auto list = section.take_string_list("environments"); list && !cli::given(app, "--environment")) {
-      f.environments = *list;
-    }
-    for (const auto& [key, into] : {std::pair{"repo", &f.repo}, std::pair{"min-wait-timer", &f.min_wait_timer},
-                                    std::pair{"max-wait-timer", &f.max_wait_timer}, std::pair{"timeout", &f.timeout},
-                                    std::pair{"deadline", &f.deadline}}) {
-      if (auto value = section.take_string(key); value && !cli::given(app, std::string("--") + key)) {
-        *into = *value;
-      }
-    }
-    if (auto value = section.take_string("list"); value && !cli::given(app, "--list")) {
-      f.list = *value;
-    }
-    for (const auto& [key, into] :
-         {std::pair{"forbid-self-review", &f.forbid_self_review},
-          std::pair{"require-branch-policy", &f.require_branch_policy}, std::pair{"all-deploying", &f.all_deploying}}) {
-      if (const auto* node = section.take(key); node != nullptr && !cli::given(app, std::string("--") + key)) {
-        *into = yaml::is_core_true(*node);
-      }
-    }
-    if (const auto* node = section.take("require-reviewers");
-        node != nullptr && !cli::given(app, "--require-reviewers")) {
-      try {
-        f.require_reviewers = std::stoi(node->value);
-      } catch (const std::exception&) {
-        section.error(*node, "require-reviewers", "expected a whole number");
-      }
-    }
+    cli::from_config(section, app, "environments", f.environments, "--environment");
+    const auto take = [&](std::string_view key, auto& into) { cli::from_config(section, app, key, into); };
+    take("repo", f.repo);
+    take("min-wait-timer", f.min_wait_timer);
+    take("max-wait-timer", f.max_wait_timer);
+    take("timeout", f.timeout);
+    take("deadline", f.deadline);
+    take("list", f.list);
+    take("forbid-self-review", f.forbid_self_review);
+    take("require-branch-policy", f.require_branch_policy);
+    take("all-deploying", f.all_deploying);
+    take("require-reviewers", f.require_reviewers);
     m_token = inv.getenv("GITHUB_TOKEN").value_or("");
     if (m_token.empty()) {
       m_token = inv.getenv("GH_TOKEN").value_or("");

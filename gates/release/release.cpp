@@ -12,7 +12,6 @@
 #include "core/source.hpp"
 #include "core/text.hpp"
 #include "core/units.hpp"
-#include "core/yaml.hpp"
 #include "release/heroku.hpp"
 
 namespace shipgate::release {
@@ -454,28 +453,18 @@ public:
 
   void configure(config::Section& section, const CLI::App& app, const Invocation& inv) override {
     auto& f = m_flags;
-    if (auto apps = section.take_string_list("apps"); apps && !cli::given(app, "--app")) {
-      f.apps = *apps;
-    }
-    for (const auto& [key, into] :
-         {std::pair{"expect-commit", &f.expect_commit}, std::pair{"pending-grace", &f.pending_grace},
-          std::pair{"grace", &f.grace}, std::pair{"max-slug-size", &f.max_slug_size},
-          std::pair{"app-pattern", &f.app_pattern}, std::pair{"timeout", &f.timeout},
-          std::pair{"deadline", &f.deadline}, std::pair{"apps-file", &f.apps_file}}) {
-      if (auto value = section.take_string(key); value && !cli::given(app, std::string("--") + key)) {
-        *into = *value;
-      }
-    }
-    if (const auto* node = section.take("fail-idle"); node != nullptr && !cli::given(app, "--fail-idle")) {
-      f.fail_idle = yaml::is_core_true(*node);
-    }
-    if (const auto* node = section.take("min-dynos"); node != nullptr && !cli::given(app, "--min-dynos")) {
-      try {
-        f.min_dynos = std::stoi(node->value);
-      } catch (const std::exception&) {
-        section.error(*node, "min-dynos", "expected a whole number");
-      }
-    }
+    cli::from_config(section, app, "apps", f.apps, "--app");
+    const auto take = [&](std::string_view key, auto& into) { cli::from_config(section, app, key, into); };
+    take("apps-file", f.apps_file);
+    take("expect-commit", f.expect_commit);
+    take("pending-grace", f.pending_grace);
+    take("grace", f.grace);
+    take("max-slug-size", f.max_slug_size);
+    take("app-pattern", f.app_pattern);
+    take("timeout", f.timeout);
+    take("deadline", f.deadline);
+    take("fail-idle", f.fail_idle);
+    take("min-dynos", f.min_dynos);
     m_settings.token = inv.getenv("HEROKU_API_KEY").value_or("");
     m_settings.secrets.add(m_settings.token);
   }

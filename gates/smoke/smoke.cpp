@@ -9,7 +9,6 @@
 #include "core/secrets.hpp"
 #include "core/text.hpp"
 #include "core/units.hpp"
-#include "core/yaml.hpp"
 #include "smoke/poll.hpp"
 
 namespace shipgate::smoke {
@@ -123,45 +122,27 @@ private:
 
 void SmokeGate::configure(config::Section& section, const CLI::App& app, const Invocation& inv) {
   auto& f = m_flags;
-  const auto string = [&](const char* key, std::string& into) {
-    if (auto value = section.take_string(key); value && !cli::given(app, std::string("--") + key)) {
-      into = *value;
-    }
-  };
-  const auto list = [&](const char* key, std::vector<std::string>& into) {
-    if (auto value = section.take_string_list(key); value && !cli::given(app, std::string("--") + key)) {
-      into = *value;
-    }
-  };
-  list("url", f.urls);
-  string("expect-status", f.expect_status);
-  list("expect-json", f.expect_json);
-  string("expect-body", f.expect_body);
-  string("warmup", f.warmup);
-  string("warming-status", f.warming_status);
-  list("warming-json", f.warming_json);
-  string("warming-body", f.warming_body);
-  string("interval", f.interval);
-  string("timeout", f.timeout);
-  string("deadline", f.deadline);
-  string("method", f.method);
-  string("max-body", f.max_body);
-  list("max-latency", f.max_latency);
-  list("header", f.headers);
-  list("header-from-env", f.headers_from_env);
-  string("cacert", f.cacert);
-  if (const auto* node = section.take("insecure"); node != nullptr && !cli::given(app, "--insecure")) {
-    f.insecure = yaml::is_core_true(*node);
-  }
-  for (const auto& [key, into] : {std::pair{"successes", &f.successes}, std::pair{"max-redirects", &f.max_redirects}}) {
-    if (const auto* node = section.take(key); node != nullptr && !cli::given(app, std::string("--") + key)) {
-      try {
-        *into = std::stoi(node->value);
-      } catch (const std::exception&) {
-        section.error(*node, key, "expected a whole number");
-      }
-    }
-  }
+  const auto take = [&](std::string_view key, auto& into) { cli::from_config(section, app, key, into); };
+  take("url", f.urls);
+  take("expect-status", f.expect_status);
+  take("expect-json", f.expect_json);
+  take("expect-body", f.expect_body);
+  take("warmup", f.warmup);
+  take("warming-status", f.warming_status);
+  take("warming-json", f.warming_json);
+  take("warming-body", f.warming_body);
+  take("interval", f.interval);
+  take("timeout", f.timeout);
+  take("deadline", f.deadline);
+  take("method", f.method);
+  take("max-body", f.max_body);
+  take("max-latency", f.max_latency);
+  take("header", f.headers);
+  take("header-from-env", f.headers_from_env);
+  take("cacert", f.cacert);
+  take("insecure", f.insecure);
+  take("successes", f.successes);
+  take("max-redirects", f.max_redirects);
   read_headers(inv);
 }
 
