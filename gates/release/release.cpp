@@ -83,6 +83,20 @@ std::string describe_failure(const net::Response& r, const Secrets& secrets) {
   return text;
 }
 
+/// The web formation's size: how many web dynos the app is scaled to.
+long web_quantity(const AppState& st) {
+  const auto it =
+      std::find_if(st.formation.begin(), st.formation.end(), [](const Formation& f) { return f.type == "web"; });
+  return it == st.formation.end() ? 0 : it->quantity;
+}
+
+/// Web dynos that serve: `up`, and `idle` ones (an eco dyno asleep wakes on the next request).
+long web_dynos_up(const AppState& st) {
+  return static_cast<long>(std::count_if(st.dynos.begin(), st.dynos.end(), [](const Dyno& d) {
+    return d.type == "web" && (d.state == "up" || d.state == "idle");
+  }));
+}
+
 /// Runs every app's chain of requests at once over one pool.
 class Sweep {
 public:
@@ -333,30 +347,21 @@ private:
     if (m_settings.min_dynos == 0) {
       return;
     }
-    long quantity = 0;
-    for (const auto& f : st.formation) {
-      if (f.type == "web") {
-        quantity = f.quantity;
-      }
-    }
-    long up = 0;
     for (const auto& d : st.dynos) {
       if (d.type != "web") {
         continue;
       }
-      if (d.state == "up") {
-        ++up;
-      } else if (d.state == "crashed") {
+      if (d.state == "crashed") {
         st.problems.push_back(d.name + " crashed");
       } else if (d.state == "idle") {
         (m_settings.fail_idle ? st.problems : st.notes).push_back(d.name + " is idle (an eco dyno asleep)");
-        ++up;  // it wakes on the next request
       } else if (d.state == "starting") {
         st.problems.push_back(d.name + " still starting after the " + units::format_duration(m_settings.grace) +
                               " grace");
       }
     }
-    if (quantity == 0) {
+    const auto up = web_dynos_up(st);
+    if (web_quantity(st) == 0) {
       st.problems.push_back("no web dynos: the web formation is 0 (heroku ps:scale web=1)");
     } else if (up < m_settings.min_dynos) {
       st.problems.push_back(std::to_string(up) + " web dynos up, fewer than " + std::to_string(m_settings.min_dynos));
@@ -382,15 +387,8 @@ std::string facts(const AppState& st, long long now_epoch) {
   if (st.slug) {
     out += ", " + units::format_size(st.slug->size) + " slug of " + text::shorten(st.slug->commit, 7);
   }
-  long quantity = 0;
-  long up = 0;
-  for (const auto& f : st.formation) {
-    quantity = f.type == "web" ? f.quantity : quantity;
-  }
-  for (const auto& d : st.dynos) {
-    up += d.type == "web" && (d.state == "up" || d.state == "idle") ? 1 : 0;
-  }
-  return out + (out.empty() ? "" : ", ") + "web " + std::to_string(up) + "/" + std::to_string(quantity) + " up";
+  return out + (out.empty() ? "" : ", ") + "web " + std::to_string(web_dynos_up(st)) + "/" +
+         std::to_string(web_quantity(st)) + " up";
 }
 
 nlohmann::json details(const AppState& st) {
@@ -630,16 +628,12 @@ Outcome ReleaseGate::evaluate(const Invocation& inv, Log& log) {
                  " more requests for now (RateLimit-Remaining); a larger sweep may be refused");
   }
   const auto& first = states.front();
-  long up = 0;
-  for (const auto& d : first.dynos) {
-    up += d.type == "web" && (d.state == "up" || d.state == "idle") ? 1 : 0;  // as the report counts them
-  }
   outcome.outputs = {{"apps", std::to_string(states.size())},
                      {"failed", std::to_string(failed)},
                      {"version", first.releases.empty() ? "" : std::to_string(first.releases.front().version)},
                      {"commit", first.slug ? first.slug->commit : ""},
                      {"slug_size", first.slug ? std::to_string(first.slug->size) : ""},
-                     {"web_dynos_up", std::to_string(up)}};
+                     {"web_dynos_up", std::to_string(web_dynos_up(first))}};
   const auto passed = outcome.count(Verdict::pass);
   outcome.headline = std::to_string(passed) + " of " + text::plural(states.size(), "app") +
                      " running a release with code on web dynos";

@@ -105,7 +105,7 @@ public:
   std::vector<Error> prepare(const Invocation& inv) override;
   void read_headers(const Invocation& inv);
 
-  std::vector<std::string> secrets() const override { return m_secrets; }
+  std::vector<std::string> secrets() const override { return m_secrets.values(); }
 
   Outcome evaluate(const Invocation& inv, Log& log) override;
 
@@ -117,7 +117,7 @@ private:
   Flags m_flags;
   Settings m_settings;
   std::vector<Error> m_errors;
-  std::vector<std::string> m_secrets;
+  Secrets m_secrets;
 };
 
 void SmokeGate::configure(config::Section& section, const CLI::App& app, const Invocation& inv) {
@@ -168,7 +168,7 @@ void SmokeGate::read_headers(const Invocation& inv) {
       const bool secret = lower == "authorization" || lower == "cookie" || lower.find("token") != std::string::npos ||
                           lower.find("key") != std::string::npos;
       if (secret) {
-        m_secrets.push_back(value);
+        m_secrets.add(value);
       }
       s.request.headers.push_back({name, value, secret});
       return;
@@ -182,7 +182,7 @@ void SmokeGate::read_headers(const Invocation& inv) {
       fail(flag, "environment variable " + value + " holds a line break");
       return;
     }
-    m_secrets.push_back(*env);
+    m_secrets.add(*env);
     s.request.headers.push_back({name, *env, true});
   };
   for (const auto& h : f.headers) {
@@ -319,11 +319,8 @@ Outcome SmokeGate::evaluate(const Invocation& inv, Log& log) {
       if (!r.last_body.empty()) {
         // The answer's first lines, each behind a prefix: a body can never start a line of the
         // log, so it cannot issue a workflow command. Secrets are masked by the log itself.
-        Secrets secrets;  // taken out before the body is cut, so no part of a secret survives a cut
-        for (const auto& secret : m_secrets) {
-          secrets.add(secret);
-        }
-        std::istringstream body(secrets.scrub(r.last_body).substr(0, 2000));
+        // Secrets are taken out before the body is cut, so no part of one survives a cut.
+        std::istringstream body(m_secrets.scrub(r.last_body).substr(0, 2000));
         std::string line;
         log.diagnose(shown_url(r.url) + ": the last answer began:");
         for (int n = 0; n < 5 && std::getline(body, line); ++n) {
