@@ -53,13 +53,11 @@ struct Looked {
 /// cut short: a cut could leave part of it, which no later scrub of the whole token would find.
 std::string describe_failure(const net::Response& r, const Secrets& secrets) {
   if (!r.answered()) {
-    return std::string(net::to_string(r.failure)) +
-           (r.error.empty() ? "" : ": " + text::shorten(secrets.scrub(r.error), 80));
+    return net::describe(r, secrets);
   }
-  std::string text = "HTTP " + std::to_string(r.status);
-  if (const auto m = error_message(r.body)) {
-    text += ": " + text::shorten(text::one_line(secrets.scrub(*m)), 100);
-  }
+  const auto m = error_message(r.body);
+  std::string text =
+      net::describe(r, secrets, m ? ": " + text::shorten(text::one_line(secrets.scrub(*m)), 100) : std::string());
   if (r.status == 401) {
     text += " (GITHUB_TOKEN or GH_TOKEN is missing, expired or revoked)";
   } else if (r.status == 403 || r.status == 429) {

@@ -72,15 +72,11 @@ struct AppState {
 /// The token is taken out before anything is cut short: a cut could leave part of it, which no
 /// later scrub of the whole token would find.
 std::string describe_failure(const net::Response& r, const Secrets& secrets) {
-  if (!r.answered()) {
-    return std::string(net::to_string(r.failure)) +
-           (r.error.empty() ? "" : ": " + text::shorten(secrets.scrub(r.error), 80));
-  }
-  auto text = "HTTP " + std::to_string(r.status);
-  if (const auto e = parse_error(r.body)) {
-    text += " " + text::shorten(secrets.scrub(e->id), 40) + ": " + text::shorten(secrets.scrub(e->message), 100);
-  }
-  return text;
+  const auto e = r.answered() ? parse_error(r.body) : std::nullopt;
+  return net::describe(
+      r, secrets,
+      e ? " " + text::shorten(secrets.scrub(e->id), 40) + ": " + text::shorten(secrets.scrub(e->message), 100)
+        : std::string());
 }
 
 /// The web formation's size: how many web dynos the app is scaled to.

@@ -7,6 +7,7 @@
 #include <curl/curl.h>
 
 #include "core/net/curl.hpp"
+#include "core/secrets.hpp"
 #include "core/text.hpp"
 
 namespace shipgate::net {
@@ -31,6 +32,14 @@ std::string_view to_string(Failure f) {
       return "request failed";
   }
   return "request failed";
+}
+
+std::string describe(const Response& r, const Secrets& secrets, const std::string& api_message) {
+  if (!r.answered()) {
+    return std::string(to_string(r.failure)) +
+           (r.error.empty() ? "" : ": " + text::shorten(secrets.scrub(r.error), 80));
+  }
+  return "HTTP " + std::to_string(r.status) + api_message;
 }
 
 std::string origin(const std::string& url) {

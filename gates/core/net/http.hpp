@@ -8,6 +8,10 @@
 #include <utility>
 #include <vector>
 
+namespace shipgate {
+class Secrets;
+}
+
 namespace shipgate::net {
 
 struct Header {
@@ -82,6 +86,11 @@ private:
   struct Impl;
   std::unique_ptr<Impl> m_impl;
 };
+
+/// One line for a request that did not succeed: the failure and libcurl's words, secrets taken out
+/// before the cut ("timed out: Operation timed out after 300 milliseconds"), or "HTTP 500"
+/// followed by `api_message`, the API's own words as the caller read and cut them.
+std::string describe(const Response& response, const Secrets& secrets, const std::string& api_message = {});
 
 /// The scheme, host and port of a URL ("https://example.com:443"), lower-cased; "" when it
 /// cannot be parsed.
