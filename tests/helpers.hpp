@@ -1,7 +1,9 @@
 #pragma once
 
+#include <sys/wait.h>
 #include <unistd.h>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -100,6 +102,41 @@ inline std::string read_file(const std::string& path) {
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+/// `text` as one word for sh: single-quoted, with each ' closed, escaped and reopened.
+inline std::string shell_quote(const std::string& text) {
+  std::string quoted = "'";
+  for (const char c : text) {
+    quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  }
+  return quoted + "'";
+}
+
+/// Runs a shell command (a real process), its stdout and stderr caught in files under `dir`.
+inline Captured run_shell(const std::string& command, const TempDir& dir) {
+  const auto out = (dir.path() / ".stdout").string();
+  const auto err = (dir.path() / ".stderr").string();
+  const std::string line = "(" + command + ") >" + shell_quote(out) + " 2>" + shell_quote(err) + " </dev/null";
+  const int status = std::system(line.c_str());
+  Captured r;
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = read_file(out);
+  r.err = read_file(err);
+  return r;
+}
+
+/// A test CA (ca.pem) and a server certificate for 127.0.0.1 signed by it (server.pem,
+/// server.key), made with openssl in `dir`.
+inline bool make_test_ca(const std::string& dir) {
+  const std::string cmd =
+      "cd " + shell_quote(dir) +
+      " && openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 "
+      "-subj /CN=shipgate-test-ca 2>/dev/null && openssl req -newkey rsa:2048 -nodes -keyout server.key "
+      "-out server.csr -subj /CN=127.0.0.1 2>/dev/null && printf 'subjectAltName=IP:127.0.0.1' > san.ext && "
+      "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 "
+      "-extfile san.ext 2>/dev/null";
+  return std::system(cmd.c_str()) == 0;
 }
 
 }  // namespace shipgate::test

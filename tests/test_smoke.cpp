@@ -310,14 +310,7 @@ TEST_CASE("smoke: a latency budget over the healthy answers", "[smoke]") {
 TEST_CASE("smoke: HTTPS against a test CA", "[smoke]") {
   test::TempDir dir;
   const auto d = dir.path().string();
-  const std::string cmd =
-      "cd '" + d +
-      "' && openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 "
-      "-subj /CN=shipgate-test-ca 2>/dev/null && openssl req -newkey rsa:2048 -nodes -keyout server.key "
-      "-out server.csr -subj /CN=127.0.0.1 2>/dev/null && printf 'subjectAltName=IP:127.0.0.1' > san.ext && "
-      "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 "
-      "-extfile san.ext 2>/dev/null";
-  REQUIRE(std::system(cmd.c_str()) == 0);
+  REQUIRE(test::make_test_ca(d));
   test::HttpServer server(d + "/server.pem", d + "/server.key");
   server.server().Get("/",
                       [](const httplib::Request&, httplib::Response& res) { res.set_content("ok", "text/plain"); });

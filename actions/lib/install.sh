@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# Puts one shipgate gate on the runner for the composite actions, and says where it is.
+#
+# In order: the binary named by the `binary` input; a shipgate-<gate> already on PATH that prints
+# the wanted version; a verified copy in the runner's tool cache; the release asset for this
+# runner, downloaded over HTTPS and checked against the release's SHA256SUMS before it is used or
+# cached. Building from source happens only when asked (build-from-source: true). A failed
+# download, a missing asset or a checksum mismatch fails the step with exit 3: nothing else is
+# tried after a bad download.
+#
+# Read from the environment (the action's step `env:`):
+#   SHIPGATE_GATE               gate name: lint, smoke, release or env (required)
+#   SHIPGATE_BINARY             a path to use as the gate (input `binary`)
+#   SHIPGATE_VERSION            wanted version, e.g. 0.2.0 (input `version`; default: the version
+#                               of the action's own source, its VERSION file)
+#   SHIPGATE_BUILD_FROM_SOURCE  true to build the gate from the action's sources instead
+#   SHIPGATE_DOWNLOAD_URL       where the release assets are (default:
+#                               $GITHUB_SERVER_URL/<action repository>/releases/download/v<version>)
+#   SHIPGATE_ACTION_REPOSITORY  owner/name the action came from (github.action_repository)
+# and the variables GitHub sets: RUNNER_OS, RUNNER_ARCH, RUNNER_TOOL_CACHE, RUNNER_TEMP,
+# GITHUB_OUTPUT, GITHUB_PATH, GITHUB_SERVER_URL, GITHUB_REPOSITORY.
+# Writes the step outputs `binary` (absolute path), `version` and `source` (input, path, cache,
+# download or build), and adds the binary's folder to GITHUB_PATH for later steps.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+src=$(cd "$here/../.." && pwd)
+gate=${SHIPGATE_GATE:-}
+name="shipgate-$gate"
+
+fail() {  # exit code, message: one annotation, then the exit code
+  local code=$1
+  shift
+  local message="$*"
+  message=${message//'%'/'%25'}
+  message=${message//$'\r'/'%0D'}
+  message=${message//$'\n'/'%0A'}
+  echo "::error title=$name::$message"
+  exit "$code"
+}
+say() { echo "$name: $*" >&2; }
+
+case "$gate" in
+  lint | smoke | release | env | freeze | slug) ;;
+  *) fail 2 "unknown gate '${gate}': the action must set SHIPGATE_GATE" ;;
+esac
+
+output() {  # name, value
+  if [ -n "${GITHUB_OUTPUT:-}" ]; then
+    printf '%s=%s\n' "$1" "$2" >>"$GITHUB_OUTPUT"
+  fi
+}
+
+# The binary is found: record it, put its folder on PATH, print its version.
+use() {  # path, version, source
+  local path=$1 version=$2 source=$3
+  output binary "$path"
+  output version "$version"
+  output source "$source"
+  if [ -n "${GITHUB_PATH:-}" ]; then
+    dirname "$path" >>"$GITHUB_PATH"
+  fi
+  say "using $path ($version, from $source)"
+  exit 0
+}
+
+# `shipgate-<gate> X.Y.Z` from a binary's --version, or nothing.
+version_of() {
+  local line
+  line=$("$1" --version 2>/dev/null | head -n 1) || return 0
+  case "$line" in
+    "$name "*) printf '%s' "${line#"$name "}" ;;
+  esac
+}
+
+wanted=${SHIPGATE_VERSION:-}
+if [ -z "$wanted" ]; then
+  wanted=$(tr -d '[:space:]' <"$src/VERSION" 2>/dev/null || true)
+fi
+wanted=${wanted#v}
+# The version becomes a path and a URL: only the shape of a release version passes.
+if ! [[ "$wanted" =~ ^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.]+)?$ ]]; then
+  fail 2 "version '${wanted}' is not a release version like 0.2.0"
+fi
+
+# 1. A binary named by the input.
+if [ -n "${SHIPGATE_BINARY:-}" ]; then
+  [ -f "$SHIPGATE_BINARY" ] && [ -x "$SHIPGATE_BINARY" ] ||
+    fail 3 "binary '${SHIPGATE_BINARY}' is not an executable file"
+  path=$(cd "$(dirname "$SHIPGATE_BINARY")" && pwd)/$(basename "$SHIPGATE_BINARY")
+  have=$(version_of "$path")
+  [ -n "$have" ] || fail 3 "binary '${SHIPGATE_BINARY}' does not answer --version as $name"
+  if [ "$have" != "$wanted" ]; then
+    say "note: binary $path is version $have; the action is version $wanted"
+  fi
+  use "$path" "$have" input
+fi
+
+# Building from source: the action's own checkout, a static Release build (Debian/Ubuntu only).
+if [ "${SHIPGATE_BUILD_FROM_SOURCE:-false}" = true ]; then
+  build="${RUNNER_TEMP:-/tmp}/shipgate-build"
+  echo "::group::Build $name from $src"
+  SHIPGATE_TESTS=0 "$src/scripts/install-deps" || fail 3 "installing the build dependencies failed"
+  cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release -DSHIPGATE_STATIC=ON -DSHIPGATE_TESTS=OFF >/dev/null ||
+    fail 3 "configuring the build failed"
+  cmake --build "$build" --target "$name" --parallel "$(nproc)" || fail 3 "building $name failed"
+  echo "::endgroup::"
+  use "$build/bin/$name" "$(version_of "$build/bin/$name")" build
+elif [ "${SHIPGATE_BUILD_FROM_SOURCE:-false}" != false ]; then
+  fail 2 "build-from-source must be true or false, not '${SHIPGATE_BUILD_FROM_SOURCE}'"
+fi
+
+# 2. Already on PATH at the wanted version (a self-hosted runner's image, a previous step).
+if found=$(command -v "$name" 2>/dev/null) && [ "$(version_of "$found")" = "$wanted" ]; then
+  use "$found" "$wanted" path
+fi
+
+# Release assets exist for Linux on x86_64 and arm64 only.
+case "${RUNNER_OS:-}/${RUNNER_ARCH:-}" in
+  Linux/X64) arch=x86_64 ;;
+  Linux/ARM64) arch=arm64 ;;
+  *)
+    fail 3 "no $name release binary for ${RUNNER_OS:-an unknown OS} ${RUNNER_ARCH:-on an unknown architecture}: shipgate ships Linux x86_64 and arm64 binaries; run this job on a Linux runner"
+    ;;
+esac
+asset="$name-linux-$arch"
+cache_root=${RUNNER_TOOL_CACHE:-}
+[ -n "$cache_root" ] || cache_root="${RUNNER_TEMP:-/tmp}/shipgate-tool-cache"
+# The layout of @actions/tool-cache: <tool>/<version>/<arch>, and <arch>.complete once written.
+cache="$cache_root/shipgate/$wanted/$arch"
+
+# The SHA-256 that a SHA256SUMS file lists for the asset, or nothing.
+listed_sum() {  # sums file
+  awk -v want="$asset" '($2 == want || $2 == "*" want) && $1 ~ /^[0-9a-fA-F]+$/ && length($1) == 64 { print tolower($1); exit }' "$1"
+}
+sum_of() { sha256sum "$1" | cut -d ' ' -f 1; }
+
+# 3. The tool cache, checked again against the SHA256SUMS kept beside it.
+if [ -f "$cache.complete" ] && [ -f "$cache/$asset" ] && [ -f "$cache/SHA256SUMS" ]; then
+  expected=$(listed_sum "$cache/SHA256SUMS")
+  if [ -n "$expected" ] && [ "$(sum_of "$cache/$asset")" = "$expected" ]; then
+    [ -L "$cache/$name" ] || ln -sf "$asset" "$cache/$name"
+    use "$cache/$name" "$wanted" cache
+  fi
+  say "the cached copy in $cache does not match its checksum; downloading it again"
+fi
+
+# 4. Download over HTTPS, verify, then cache.
+command -v curl >/dev/null 2>&1 || fail 3 "curl is needed to download $asset (or give the action a binary, or build-from-source: true)"
+command -v sha256sum >/dev/null 2>&1 || fail 3 "sha256sum is needed to verify $asset"
+base=${SHIPGATE_DOWNLOAD_URL:-}
+if [ -z "$base" ]; then
+  # The action's repository: from where the runner put the action (.../_actions/OWNER/REPO/REF/),
+  # which holds for nested composite actions too; else github.action_repository; else this
+  # repository (an action used from its own checkout, `uses: ./actions/<gate>`).
+  repository=""
+  if [[ "$here" =~ /_actions/([^/]+)/([^/]+)/[^/]+/actions/lib$ ]]; then
+    repository="${BASH_REMATCH[1]}/${BASH_REMATCH[2]}"
+  fi
+  repository=${repository:-${SHIPGATE_ACTION_REPOSITORY:-${GITHUB_REPOSITORY:-}}}
+  [ -n "$repository" ] || fail 3 "cannot tell which repository's releases to download from: set download-url"
+  base="${GITHUB_SERVER_URL:-https://github.com}/$repository/releases/download/v$wanted"
+fi
+base=${base%/}
+case "$base" in
+  https://*) ;;
+  *) fail 2 "download-url must be an https:// URL, not '${base}'" ;;
+esac
+
+work=$(mktemp -d "${RUNNER_TEMP:-/tmp}/shipgate-download.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+fetch() {  # url, file
+  local err
+  if ! err=$(curl --fail --silent --show-error --location --proto '=https' --proto-redir '=https' --tlsv1.2 \
+    --connect-timeout 20 --max-time 300 --retry 3 --retry-delay 2 -o "$2" "$1" 2>&1); then
+    fail 3 "download of $1 failed: ${err:-curl gave no reason}"
+  fi
+}
+say "downloading $asset $wanted from $base"
+fetch "$base/SHA256SUMS" "$work/SHA256SUMS"
+expected=$(listed_sum "$work/SHA256SUMS")
+[ -n "$expected" ] || fail 3 "the release v$wanted lists no checksum for $asset in SHA256SUMS: no release binary for this runner"
+fetch "$base/$asset" "$work/$asset"
+actual=$(sum_of "$work/$asset")
+if [ "$actual" != "$expected" ]; then
+  fail 3 "checksum mismatch for $asset: SHA256SUMS lists $expected, the download is $actual; not using it"
+fi
+chmod 755 "$work/$asset"
+have=$(version_of "$work/$asset")
+[ "$have" = "$wanted" ] || fail 3 "$asset from v$wanted says it is version '${have:-unknown}'; not using it"
+
+# Into the cache: the verified files under temporary names, renamed into place, then the marker.
+mkdir -p "$cache" || fail 3 "cannot create the tool cache folder $cache"
+cp "$work/$asset" "$cache/.$asset.$$" && mv -f "$cache/.$asset.$$" "$cache/$asset" ||
+  fail 3 "cannot write $asset into $cache"
+ln -sf "$asset" "$cache/$name"
+cp "$work/SHA256SUMS" "$cache/.SHA256SUMS.$$" && mv -f "$cache/.SHA256SUMS.$$" "$cache/SHA256SUMS"
+: >"$cache.complete"
+use "$cache/$name" "$wanted" download

@@ -1,0 +1,661 @@
+// The composite actions and their two shared scripts, tested for real where that can be done
+// here: every action.yml against its gate's flags, actions/lib/install.sh against release assets
+// served over HTTPS on 127.0.0.1, and actions/lib/run.sh with real processes, files and git
+// repositories, under the variables GitHub sets on a runner.
+#include <catch2/catch.hpp>
+
+#include <sys/utsname.h>
+#include <atomic>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <regex>
+#include <set>
+
+#include "core/source.hpp"
+#include "core/yaml.hpp"
+#include "gates_table.hpp"
+#include "helpers.hpp"
+#include "http_server.hpp"
+
+using namespace shipgate;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string k_source = SHIPGATE_SOURCE_DIR;
+const std::string k_bin = SHIPGATE_BINARY_DIR;
+const std::string k_install = k_source + "/actions/lib/install.sh";
+const std::string k_run = k_source + "/actions/lib/run.sh";
+
+using Env = std::map<std::string, std::string>;
+
+/// Runs a script with `env` as its whole environment, in `cwd`.
+test::Captured run_script(const std::string& script, const Env& env, const std::string& cwd, const test::TempDir& dir,
+                          const std::vector<std::string>& args = {}) {
+  std::string command = "cd " + test::shell_quote(cwd) + " && exec env -i";
+  for (const auto& [name, value] : env) {
+    command += " " + test::shell_quote(name + "=" + value);
+  }
+  command += " bash " + test::shell_quote(script);
+  for (const auto& arg : args) {
+    command += " " + test::shell_quote(arg);
+  }
+  return test::run_shell(command, dir);
+}
+
+/// `name=value` lines of a GITHUB_OUTPUT file (single-line values only).
+std::map<std::string, std::string> outputs_in(const std::string& file) {
+  std::map<std::string, std::string> out;
+  std::istringstream in(test::read_file(file));
+  for (std::string line; std::getline(in, line);) {
+    const auto eq = line.find('=');
+    if (eq != std::string::npos && line.find("<<") == std::string::npos) {
+      out[line.substr(0, eq)] = line.substr(eq + 1);
+    }
+  }
+  return out;
+}
+
+std::string machine() {
+  utsname u{};
+  ::uname(&u);
+  return u.machine;
+}
+
+/// RUNNER_ARCH and the release asset's architecture for the machine the tests run on.
+std::pair<std::string, std::string> runner_arch() {
+  return machine() == "aarch64" ? std::pair<std::string, std::string>{"ARM64", "arm64"}
+                                : std::pair<std::string, std::string>{"X64", "x86_64"};
+}
+
+std::string version() {
+  auto text = test::read_file(k_source + "/VERSION");
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
+    text.pop_back();
+  }
+  return text;
+}
+
+std::string sha256(const std::string& file, const test::TempDir& dir) {
+  const auto r = test::run_shell("sha256sum " + test::shell_quote(file), dir);
+  return r.out.substr(0, 64);
+}
+
+/// A release on 127.0.0.1 over HTTPS: files under /v<version>/, each request counted.
+struct Release {
+  test::TempDir dir;
+  std::unique_ptr<test::HttpServer> server;
+  std::mutex mutex;
+  std::map<std::string, std::string> files;
+  std::set<std::string> truncated;
+  std::atomic<int> requests{0};
+
+  Release() {
+    REQUIRE(test::make_test_ca(dir.path().string()));
+    server =
+        std::make_unique<test::HttpServer>((dir.path() / "server.pem").string(), (dir.path() / "server.key").string());
+    server->server().Get(R"(/v([^/]+)/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+      ++requests;
+      std::lock_guard<std::mutex> lock(mutex);
+      const auto name = std::string(req.matches[2]);
+      const auto it = files.find("v" + std::string(req.matches[1]) + "/" + name);
+      if (it == files.end()) {
+        res.status = 404;
+        res.set_content("Not Found", "text/plain");
+        return;
+      }
+      if (truncated.count(name) != 0) {
+        // Promises the whole file, sends a third of it, then drops the connection.
+        const auto body = it->second;
+        res.set_content_provider(body.size(), "application/octet-stream",
+                                 [body](std::size_t offset, std::size_t, httplib::DataSink& sink) {
+                                   if (offset > 0) {
+                                     return false;
+                                   }
+                                   sink.write(body.data(), body.size() / 3);
+                                   return true;
+                                 });
+        return;
+      }
+      res.set_content(it->second, "application/octet-stream");
+    });
+  }
+  std::string ca() const { return (dir.path() / "ca.pem").string(); }
+  std::string url(const std::string& tag) const { return server->url("/" + tag); }
+  void put(const std::string& tag, const std::string& name, const std::string& contents) {
+    std::lock_guard<std::mutex> lock(mutex);
+    files[tag + "/" + name] = contents;
+  }
+};
+
+/// A runner's variables for one install, its folders under `dir`.
+Env runner_env(const test::TempDir& dir, const Release& release, const std::string& gate = "lint") {
+  fs::create_directories(dir.path() / "temp");
+  return {
+      {"PATH", "/usr/local/bin:/usr/bin:/bin"},
+      {"HOME", dir.path().string()},
+      {"RUNNER_OS", "Linux"},
+      {"RUNNER_ARCH", runner_arch().first},
+      {"RUNNER_TOOL_CACHE", (dir.path() / "toolcache").string()},
+      {"RUNNER_TEMP", (dir.path() / "temp").string()},
+      {"GITHUB_OUTPUT", (dir.path() / "output").string()},
+      {"GITHUB_PATH", (dir.path() / "path").string()},
+      {"GITHUB_SERVER_URL", "https://github.com"},
+      {"GITHUB_REPOSITORY", "someone/app"},
+      {"CURL_CA_BUNDLE", release.ca()},
+      {"SHIPGATE_GATE", gate},
+      {"SHIPGATE_DOWNLOAD_URL", release.url("v" + version())},
+  };
+}
+
+/// A release that serves the real shipgate-lint of this build as this machine's asset.
+struct LintRelease : Release {
+  std::string asset = "shipgate-lint-linux-" + runner_arch().second;
+  std::string binary = test::read_file(k_bin + "/shipgate-lint");
+  LintRelease() {
+    REQUIRE_FALSE(binary.empty());
+    const auto tag = "v" + version();
+    put(tag, asset, binary);
+    const auto file = dir.write("asset", binary);
+    put(tag, "SHA256SUMS",
+        "0000000000000000000000000000000000000000000000000000000000000000  shipgate-smoke-linux-x86_64\n" +
+            sha256(file, dir) + "  " + asset + "\n");
+  }
+};
+
+}  // namespace
+
+// --- every action.yml against its gate -------------------------------------------------------
+
+namespace {
+
+/// Every `${{ inputs.NAME }}` in `text`.
+std::set<std::string> inputs_used(const std::string& text) {
+  std::set<std::string> names;
+  static const std::regex k_ref(R"(\$\{\{\s*inputs\.([A-Za-z0-9_-]+)\s*\}\})");
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), k_ref); it != std::sregex_iterator(); ++it) {
+    names.insert((*it)[1].str());
+  }
+  return names;
+}
+
+/// The `(default: X)` a flag's help names, X cut at its first comma.
+std::string help_default(const std::string& description) {
+  const auto at = description.find("(default: ");
+  if (at == std::string::npos) {
+    return {};
+  }
+  auto value = description.substr(at + 10);
+  value = value.substr(0, value.find_first_of(",)"));
+  return value;
+}
+
+}  // namespace
+
+TEST_CASE("actions: each shipped gate's action maps its inputs to flags the gate accepts", "[actions]") {
+  int checked = 0;
+  for (const auto& entry : test::all_gates()) {
+    const std::string path(entry.action);
+    if (path.rfind(k_source + "/actions/", 0) != 0) {
+      continue;  // a test-only gate
+    }
+    ++checked;
+    INFO("action " << path);
+    const auto text = read_text_file(path);
+    REQUIRE(text.ok());
+    const auto doc = yaml::parse(*text, path);
+    REQUIRE(doc.ok());
+    const auto& root = doc->root();
+    const auto* inputs = doc->get(root, "inputs");
+    const auto* runs = doc->get(root, "runs");
+    REQUIRE(inputs != nullptr);
+    REQUIRE(runs != nullptr);
+    REQUIRE(doc->get(*runs, "using")->value == "composite");
+    const auto* steps = doc->get(*runs, "steps");
+    REQUIRE(steps != nullptr);
+
+    std::set<std::string> declared;
+    std::map<std::string, std::string> described;
+    for (const auto& pair : inputs->pairs) {
+      const auto& name = doc->at(pair.key).value;
+      declared.insert(name);
+      const auto* description = doc->get(doc->at(pair.value), "description");
+      REQUIRE(description != nullptr);
+      described[name] = description->value;
+    }
+    const auto used = inputs_used(*text);
+    for (const auto& name : used) {
+      INFO("input " << name);
+      CHECK(declared.count(name) == 1);
+    }
+    for (const auto& name : declared) {
+      INFO("input " << name);
+      CHECK(used.count(name) == 1);
+    }
+
+    auto gate = entry.make();
+    CLI::App app;
+    gate->add_flags(app);
+    std::set<std::string> mapped;
+    bool installs = false;
+    bool runs_gate = false;
+    for (const auto id : steps->items) {
+      const auto& step = doc->at(id);
+      const auto* run = doc->get(step, "run");
+      if (run == nullptr) {
+        continue;
+      }
+      INFO("step " << run->value);
+      // Every run step names its shell; no input is pasted into script text.
+      CHECK(doc->get(step, "shell") != nullptr);
+      CHECK(run->value.find("${{") == std::string::npos);
+      installs = installs || run->value.find("/lib/install.sh") != std::string::npos;
+      runs_gate = runs_gate || run->value.find("/lib/run.sh\"") != std::string::npos;
+      const auto* env = doc->get(step, "env");
+      if (env == nullptr) {
+        continue;
+      }
+      const auto* gate_name = doc->get(*env, "SHIPGATE_GATE");
+      REQUIRE(gate_name != nullptr);
+      CHECK(gate_name->value == entry.section);
+      for (const auto& pair : env->pairs) {
+        const auto& key = doc->at(pair.key).value;
+        const auto& value = doc->at(pair.value).value;
+        static const std::regex k_flag_env("SHIPGATE_(OPT|LIST|BOOL)_([a-z_]+)");
+        std::smatch m;
+        if (!std::regex_match(key, m, k_flag_env)) {
+          continue;
+        }
+        auto flag = m[2].str();
+        std::replace(flag.begin(), flag.end(), '_', '-');
+        INFO("env " << key << " -> --" << flag);
+        if (flag == "format") {  // core's flag, with the action's own default (github)
+          CHECK_THAT(help_text(*entry.make()), Catch::Contains("--format FORMAT"));
+          continue;
+        }
+        const auto* option = app.get_option_no_throw("--" + flag);
+        REQUIRE(option != nullptr);
+        const auto kind = m[1].str();
+        CHECK((kind == "BOOL") == (option->get_expected_min() == 0));
+        if (kind == "LIST") {
+          CHECK(option->get_expected_max() > 1);
+        }
+        // The input that feeds it is empty by default, so the config applies unless it is given,
+        // and its description names the gate's own default.
+        const auto input = inputs_used(value);
+        REQUIRE(input.size() == 1);
+        const auto& input_name = *input.begin();
+        mapped.insert(flag);
+        const auto* input_node = doc->get(*inputs, input_name);
+        REQUIRE(input_node != nullptr);
+        const auto* default_value = doc->get(*input_node, "default");
+        REQUIRE(default_value != nullptr);
+        const auto fallback = help_default(option->get_description());
+        CHECK(default_value->value == (kind == "BOOL" ? "false" : ""));
+        if (!fallback.empty()) {
+          CHECK_THAT(described[input_name], Catch::Contains("Default: " + fallback));
+        }
+      }
+    }
+    CHECK(installs);
+    CHECK(runs_gate);
+    // Every flag a user would set has an input (--config has its own, paths are SHIPGATE_PATHS).
+    for (const auto* option : app.get_options()) {
+      if (option->get_lnames().empty()) {
+        continue;  // lint's positional paths
+      }
+      const auto& name = option->get_lnames().front();
+      if (name == "help" || name == "version" || name == "config" || name == "list-rules" || name == "format") {
+        continue;
+      }
+      INFO("flag --" << name);
+      const auto& names = option->get_lnames();
+      CHECK(std::any_of(names.begin(), names.end(), [&](const std::string& n) { return mapped.count(n) == 1; }));
+    }
+  }
+  CHECK(checked >= 4);
+}
+
+// --- actions/lib/install.sh --------------------------------------------------------------------
+
+TEST_CASE("install: downloads the release asset, checks it and caches it; the cache serves later jobs", "[actions]") {
+  LintRelease release;
+  test::TempDir dir;
+  auto env = runner_env(dir, release);
+  auto r = run_script(k_install, env, dir.path().string(), dir);
+  INFO(r.out << r.err);
+  REQUIRE(r.code == 0);
+  auto out = outputs_in(env["GITHUB_OUTPUT"]);
+  const auto cache = dir.path() / "toolcache" / "shipgate" / version() / runner_arch().second;
+  CHECK(out["source"] == "download");
+  CHECK(out["version"] == version());
+  CHECK(out["binary"] == (cache / "shipgate-lint").string());
+  CHECK(fs::exists(cache.string() + ".complete"));
+  CHECK(test::read_file((cache / release.asset).string()) == release.binary);
+  CHECK(test::read_file(env["GITHUB_PATH"]) == cache.string() + "\n");
+  CHECK(release.requests == 2);
+  // The installed binary is the gate.
+  const auto version_line = test::run_shell(test::shell_quote(out["binary"]) + " --version", dir);
+  CHECK(version_line.out == "shipgate-lint " + version() + "\n");
+
+  SECTION("a cached copy is used without a request") {
+    fs::remove(env["GITHUB_OUTPUT"]);
+    r = run_script(k_install, env, dir.path().string(), dir);
+    CHECK(r.code == 0);
+    CHECK(outputs_in(env["GITHUB_OUTPUT"])["source"] == "cache");
+    CHECK(release.requests == 2);
+  }
+  SECTION("a cached copy that no longer matches its checksum is downloaded again") {
+    test::TempDir scratch;
+    fs::remove(cache / release.asset);
+    std::ofstream(cache / release.asset) << "#!/bin/sh\necho shipgate-lint " << version() << "\n";
+    fs::remove(env["GITHUB_OUTPUT"]);
+    r = run_script(k_install, env, dir.path().string(), dir);
+    CHECK(r.code == 0);
+    CHECK(outputs_in(env["GITHUB_OUTPUT"])["source"] == "download");
+    CHECK_THAT(r.err, Catch::Contains("does not match its checksum"));
+    CHECK(test::read_file((cache / release.asset).string()) == release.binary);
+    CHECK(release.requests == 4);
+  }
+}
+
+TEST_CASE("install: a bad checksum, a missing asset or a cut download fails with exit 3 and caches nothing",
+          "[actions]") {
+  LintRelease release;
+  test::TempDir dir;
+  auto env = runner_env(dir, release);
+  const auto tag = "v" + version();
+  const auto cache = dir.path() / "toolcache";
+  std::string expected;
+
+  SECTION("checksum mismatch") {
+    release.put(tag, release.asset, release.binary + "tampered");
+    expected = "checksum mismatch for " + release.asset;
+  }
+  SECTION("no checksum listed for this runner's asset") {
+    release.put(tag, "SHA256SUMS", "0000000000000000000000000000000000000000000000000000000000000000  other\n");
+    expected = "lists no checksum for " + release.asset;
+  }
+  SECTION("asset missing from the release") {
+    std::lock_guard<std::mutex> lock(release.mutex);
+    release.files.erase(tag + "/" + release.asset);
+    expected = "404";
+  }
+  SECTION("no SHA256SUMS in the release (or no such release)") {
+    env["SHIPGATE_DOWNLOAD_URL"] = release.url("v99.0.0");
+    expected = "/v99.0.0/SHA256SUMS failed";
+  }
+  SECTION("download cut short") {
+    release.truncated.insert(release.asset);
+    expected = "download of";
+  }
+  const auto r = run_script(k_install, env, dir.path().string(), dir);
+  INFO(r.out << r.err);
+  CHECK(r.code == 3);
+  CHECK_THAT(r.out, Catch::StartsWith("::error title=shipgate-lint::") && Catch::Contains(expected));
+  CHECK(outputs_in(env["GITHUB_OUTPUT"]).count("binary") == 0);
+  CHECK_FALSE(fs::exists(cache / "shipgate" / version() / (runner_arch().second + ".complete")));
+  CHECK_FALSE(fs::exists(cache / "shipgate" / version() / runner_arch().second / release.asset));
+}
+
+TEST_CASE("install: a binary input, or the wanted version on PATH, is used without a download", "[actions]") {
+  LintRelease release;
+  test::TempDir dir;
+  auto env = runner_env(dir, release);
+  SECTION("binary input") {
+    env["SHIPGATE_BINARY"] = k_bin + "/shipgate-lint";
+    const auto r = run_script(k_install, env, dir.path().string(), dir);
+    CHECK(r.code == 0);
+    CHECK(outputs_in(env["GITHUB_OUTPUT"])["source"] == "input");
+    CHECK(outputs_in(env["GITHUB_OUTPUT"])["binary"] == fs::weakly_canonical(k_bin + "/shipgate-lint").string());
+    CHECK(release.requests == 0);
+  }
+  SECTION("a binary input that is not the gate fails") {
+    env["SHIPGATE_BINARY"] = "/bin/true";
+    const auto r = run_script(k_install, env, dir.path().string(), dir);
+    CHECK(r.code == 3);
+    CHECK_THAT(r.out, Catch::Contains("does not answer --version as shipgate-lint"));
+  }
+  SECTION("on PATH at the wanted version; another version on PATH is not used") {
+    fs::create_directories(dir.path() / "bin");
+    fs::create_symlink(k_bin + "/shipgate-lint", dir.path() / "bin" / "shipgate-lint");
+    env["PATH"] = (dir.path() / "bin").string() + ":" + env["PATH"];
+    auto r = run_script(k_install, env, dir.path().string(), dir);
+    CHECK(r.code == 0);
+    CHECK(outputs_in(env["GITHUB_OUTPUT"])["source"] == "path");
+    CHECK(release.requests == 0);
+    env["SHIPGATE_VERSION"] = "v99.1.0";
+    r = run_script(k_install, env, dir.path().string(), dir);
+    // Not on PATH at 99.1.0; a mirror that serves another version is refused.
+    CHECK(r.code == 3);
+    CHECK_THAT(r.out, Catch::Contains("from v99.1.0 says it is version '" + version() + "'; not using it"));
+  }
+}
+
+TEST_CASE("install: unsupported runners, plain HTTP and odd versions are refused clearly", "[actions]") {
+  LintRelease release;
+  test::TempDir dir;
+  auto env = runner_env(dir, release);
+  SECTION("macOS") {
+    env["RUNNER_OS"] = "macOS";
+    env["RUNNER_ARCH"] = "ARM64";
+    const auto r = run_script(k_install, env, dir.path().string(), dir);
+    CHECK(r.code == 3);
+    CHECK_THAT(r.out, Catch::Contains("no shipgate-lint release binary for macOS ARM64") &&
+                          Catch::Contains("Linux x86_64 and arm64"));
+  }
+  SECTION("32-bit x86") {
+    env["RUNNER_ARCH"] = "X86";
+    CHECK(run_script(k_install, env, dir.path().string(), dir).code == 3);
+  }
+  SECTION("http://") {
+    env["SHIPGATE_DOWNLOAD_URL"] = "http://127.0.0.1:1/v" + version();
+    const auto r = run_script(k_install, env, dir.path().string(), dir);
+    CHECK(r.code == 2);
+    CHECK_THAT(r.out, Catch::Contains("must be an https:// URL"));
+  }
+  SECTION("a version that is a path") {
+    env["SHIPGATE_VERSION"] = "../../etc";
+    const auto r = run_script(k_install, env, dir.path().string(), dir);
+    CHECK(r.code == 2);
+    CHECK_THAT(r.out, Catch::Contains("is not a release version"));
+  }
+  SECTION("a message cannot forge a workflow command") {
+    env["SHIPGATE_BINARY"] = "/nonexistent\n::error::forged";
+    const auto r = run_script(k_install, env, dir.path().string(), dir);
+    CHECK(r.code == 3);
+    CHECK_THAT(r.out, !Catch::Contains("\n::error::forged"));
+  }
+  CHECK(release.requests == 0);
+}
+
+// --- actions/lib/run.sh ------------------------------------------------------------------------
+
+namespace {
+
+/// A stand-in gate that records its arguments (one per line) and two variables, then exits 1.
+std::string recording_gate(const test::TempDir& dir) {
+  const auto path =
+      dir.write("fake-gate",
+                "#!/bin/sh\n"
+                "printf '%s\\n' \"$@\" >\"$(dirname \"$0\")/args\"\n"
+                "printf 'key=%s token=%s\\n' \"${HEROKU_API_KEY-unset}\" \"${SHIPGATE_SECRET_HEROKU_API_KEY-unset}\" "
+                ">\"$(dirname \"$0\")/env\"\n"
+                "exit 1\n");
+  fs::permissions(path, fs::perms::owner_all);
+  return path;
+}
+
+Env step_env(const test::TempDir& dir) {
+  return {
+      {"PATH", "/usr/local/bin:/usr/bin:/bin"},
+      {"HOME", dir.path().string()},
+      {"RUNNER_TEMP", dir.path().string()},
+      {"GITHUB_OUTPUT", (dir.path() / "output").string()},
+      {"GITHUB_STEP_SUMMARY", (dir.path() / "summary").string()},
+      {"SHIPGATE_GATE", "smoke"},
+  };
+}
+
+}  // namespace
+
+TEST_CASE("run: inputs become the gate's flags as whole words, secrets only in its environment", "[actions]") {
+  test::TempDir dir;
+  auto env = step_env(dir);
+  env["SHIPGATE"] = recording_gate(dir);
+  env["SHIPGATE_LIST_url"] = "  https://a.example/health \n\nhttps://b.example/h?x=1&y=$(id)\n";
+  env["SHIPGATE_OPT_expect_body"] = "--evil \"quoted\" $HOME `id`";
+  env["SHIPGATE_OPT_warmup"] = "";
+  env["SHIPGATE_BOOL_insecure"] = "true";
+  env["SHIPGATE_BOOL_fail_idle"] = "false";
+  env["SHIPGATE_SECRET_HEROKU_API_KEY"] = "hk-secret-123";
+  env["SHIPGATE_CONFIG"] = "ci/shipgate.yml";
+  auto r = run_script(k_run, env, dir.path().string(), dir);
+  INFO(r.out << r.err);
+  CHECK(r.code == 0);  // the step records; the verdict step fails
+  CHECK(outputs_in(env["GITHUB_OUTPUT"])["gate-exit"] == "1");
+  CHECK(test::read_file((dir.path() / "args").string()) ==
+        "--insecure\n--url\nhttps://a.example/health\n--url\nhttps://b.example/h?x=1&y=$(id)\n--expect-body\n"
+        "--evil \"quoted\" $HOME `id`\n--config\nci/shipgate.yml\n");
+  CHECK(test::read_file((dir.path() / "env").string()) == "key=hk-secret-123 token=unset\n");
+  CHECK(r.out.find("hk-secret-123") == std::string::npos);
+
+  SECTION("lint's paths come last, after --") {
+    env["SHIPGATE_PATHS"] = ".github/workflows\n-odd.yml\n";
+    env.erase("SHIPGATE_LIST_url");
+    env.erase("SHIPGATE_OPT_expect_body");
+    env.erase("SHIPGATE_CONFIG");
+    env["SHIPGATE_BOOL_insecure"] = "";
+    run_script(k_run, env, dir.path().string(), dir);
+    CHECK(test::read_file((dir.path() / "args").string()) == "--\n.github/workflows\n-odd.yml\n");
+  }
+  SECTION("a boolean input that is neither true nor false is a usage error; the gate does not run") {
+    fs::remove(dir.path() / "args");
+    env["SHIPGATE_BOOL_insecure"] = "yes";
+    r = run_script(k_run, env, dir.path().string(), dir);
+    CHECK(outputs_in(env["GITHUB_OUTPUT"])["gate-exit"] == "2");
+    CHECK_THAT(r.out, Catch::Contains("input insecure must be true or false"));
+    CHECK_FALSE(fs::exists(dir.path() / "args"));
+  }
+  SECTION("output-file cannot go with format github") {
+    env["SHIPGATE_OPT_format"] = "github";
+    env["SHIPGATE_OUTPUT_FILE"] = (dir.path() / "results").string();
+    run_script(k_run, env, dir.path().string(), dir);
+    CHECK(outputs_in(env["GITHUB_OUTPUT"])["gate-exit"] == "2");
+  }
+}
+
+TEST_CASE("run: the verdict step fails with the gate's exit code", "[actions]") {
+  test::TempDir dir;
+  auto env = step_env(dir);
+  for (const auto& [recorded, code] :
+       std::vector<std::pair<std::string, int>>{{"0", 0}, {"1", 1}, {"2", 2}, {"3", 3}, {"", 3}, {"139", 3}}) {
+    INFO("recorded " << recorded);
+    env["SHIPGATE_EXIT"] = recorded;
+    const auto r = run_script(k_run, env, dir.path().string(), dir, {"--verdict"});
+    CHECK(r.code == code);
+  }
+}
+
+// --- the config on pull requests ---------------------------------------------------------------
+
+namespace {
+
+/// An origin repository whose main branch has a workflow that auto-creates Heroku apps (an error
+/// for shipgate-lint) and `base_config` (none when empty), and a shallow clone of a pull request
+/// branch that sets `head_config` (removes it when empty). Returns the clone's path.
+std::string pull_request_checkout(const test::TempDir& dir, const std::string& base_config,
+                                  const std::string& head_config) {
+  const auto origin = (dir.path() / "origin").string();
+  const auto clone = (dir.path() / "clone").string();
+  dir.write("origin/.github/workflows/deploy.yml",
+            "on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n"
+            "      - uses: akhileshns/heroku-deploy@v3.13.15\n        with:\n"
+            "          heroku_api_key: ${{ secrets.HEROKU_API_KEY }}\n          heroku_app_name: web-prod\n"
+            "          heroku_email: ops@example.com\n");
+  if (!base_config.empty()) {
+    dir.write("origin/.github/shipgate.yml", base_config);
+  }
+  const std::string git = "git -c user.name=t -c user.email=t@example.com -c init.defaultBranch=main";
+  std::string cmd = "cd " + test::shell_quote(origin) + " && " + git + " init -q && git add -A && " + git +
+                    " commit -qm base && git checkout -qb pr && ";
+  if (head_config.empty()) {
+    cmd += "rm -f .github/shipgate.yml && ";
+  } else {
+    cmd += "printf '%s' " + test::shell_quote(head_config) + " > .github/shipgate.yml && ";
+  }
+  cmd += git + " add -A && " + git + " commit -qm pr --allow-empty && " + git +
+         " checkout -q main && git clone -q --depth 1 --branch pr file://" + test::shell_quote(origin) + " " +
+         test::shell_quote(clone);
+  const auto r = test::run_shell(cmd, dir);
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  return clone;
+}
+
+Env pull_request_env(const test::TempDir& dir) {
+  auto env = step_env(dir);
+  env["SHIPGATE_GATE"] = "lint";
+  env["SHIPGATE"] = k_bin + "/shipgate-lint";
+  env["SHIPGATE_OPT_format"] = "text";
+  env["GITHUB_EVENT_NAME"] = "pull_request";
+  env["GITHUB_BASE_REF"] = "main";
+  return env;
+}
+
+const std::string k_silenced = "lint:\n  rules:\n    heroku-autocreate: off\n";
+
+}  // namespace
+
+TEST_CASE("run: on pull requests the config comes from the base branch, and a change is noted", "[actions]") {
+  test::TempDir dir;
+  auto env = pull_request_env(dir);
+  SECTION("a pull request that switches a rule off is still checked by the base's config") {
+    const auto clone = pull_request_checkout(dir, "lint:\n  fail-level: error\n", k_silenced);
+    auto r = run_script(k_run, env, clone, dir);
+    INFO(r.out << r.err);
+    CHECK(outputs_in(env["GITHUB_OUTPUT"])["gate-exit"] == "1");
+    CHECK_THAT(r.out, Catch::Contains("heroku-autocreate"));
+    CHECK_THAT(r.out, Catch::Contains("::notice title=shipgate-lint::this pull request changes .github/shipgate.yml"));
+    CHECK_THAT(test::read_file(env["GITHUB_STEP_SUMMARY"]),
+               Catch::Contains("this pull request changes `.github/shipgate.yml`") && Catch::Contains("`main`"));
+    CHECK_FALSE(fs::exists(clone + "/.github/.shipgate-base-config.yml"));  // removed after the run
+    // The same checkout on a push uses the file as it is.
+    env["GITHUB_EVENT_NAME"] = "push";
+    fs::remove(env["GITHUB_OUTPUT"]);
+    r = run_script(k_run, env, clone, dir);
+    CHECK(outputs_in(env["GITHUB_OUTPUT"])["gate-exit"] == "0");
+  }
+  SECTION("an explicit config input is read from the base branch too") {
+    const auto clone = pull_request_checkout(dir, "lint:\n  fail-level: error\n", k_silenced);
+    env["SHIPGATE_CONFIG"] = ".github/shipgate.yml";
+    run_script(k_run, env, clone, dir);
+    CHECK(outputs_in(env["GITHUB_OUTPUT"])["gate-exit"] == "1");
+  }
+  SECTION("a config the pull request adds does not apply before the merge") {
+    const auto clone = pull_request_checkout(dir, "", k_silenced);
+    const auto r = run_script(k_run, env, clone, dir);
+    CHECK(outputs_in(env["GITHUB_OUTPUT"])["gate-exit"] == "1");
+    CHECK_THAT(test::read_file(env["GITHUB_STEP_SUMMARY"]), Catch::Contains("this pull request adds"));
+  }
+  SECTION("a config the pull request removes still applies") {
+    const auto clone = pull_request_checkout(dir, k_silenced, "");
+    const auto r = run_script(k_run, env, clone, dir);
+    CHECK(outputs_in(env["GITHUB_OUTPUT"])["gate-exit"] == "0");
+    CHECK_THAT(test::read_file(env["GITHUB_STEP_SUMMARY"]), Catch::Contains("this pull request removes"));
+  }
+  SECTION("the same config on both sides: no note") {
+    const auto clone = pull_request_checkout(dir, k_silenced, k_silenced);
+    const auto r = run_script(k_run, env, clone, dir);
+    CHECK(outputs_in(env["GITHUB_OUTPUT"])["gate-exit"] == "0");
+    CHECK_FALSE(fs::exists(env["GITHUB_STEP_SUMMARY"]));
+  }
+  SECTION("a base branch that cannot be fetched is exit 3, not the head's config") {
+    const auto clone = pull_request_checkout(dir, "lint:\n  fail-level: error\n", k_silenced);
+    fs::remove_all(dir.path() / "origin");
+    const auto r = run_script(k_run, env, clone, dir);
+    CHECK(outputs_in(env["GITHUB_OUTPUT"])["gate-exit"] == "3");
+    CHECK_THAT(r.out, Catch::Contains("cannot read the config from the base branch main"));
+  }
+}
