@@ -659,3 +659,33 @@ TEST_CASE("run: on pull requests the config comes from the base branch, and a ch
     CHECK_THAT(r.out, Catch::Contains("cannot read the config from the base branch main"));
   }
 }
+
+TEST_CASE("pre-commit hook: gets the verified binary once, then lints the repository", "[actions]") {
+  LintRelease release;
+  test::TempDir dir;
+  const auto repo = dir.path() / "repo";
+  fs::create_directories(repo / ".github");
+  fs::copy(k_source + "/examples/incident/.github/workflows", repo / ".github" / "workflows");
+  const Env env = {
+      {"PATH", "/usr/local/bin:/usr/bin:/bin"},
+      {"HOME", dir.path().string()},
+      {"XDG_CACHE_HOME", (dir.path() / "cache").string()},
+      {"CURL_CA_BUNDLE", release.ca()},
+      {"SHIPGATE_DOWNLOAD_URL", release.url("v" + version())},
+  };
+  const auto hook = k_source + "/scripts/pre-commit-lint";
+  auto r = run_script(hook, env, repo.string(), dir, {"--format", "text"});
+  INFO(r.out << r.err);
+  CHECK(r.code == 1);
+  CHECK_THAT(r.out, Catch::Contains("heroku-autocreate"));
+  CHECK(release.requests == 2);
+  r = run_script(hook, env, repo.string(), dir, {"--format", "text"});
+  CHECK(r.code == 1);
+  CHECK(release.requests == 2);  // from the cache
+
+  fs::remove_all(dir.path() / "cache");
+  release.put("v" + version(), release.asset, release.binary + "tampered");
+  r = run_script(hook, env, repo.string(), dir);
+  CHECK(r.code == 3);
+  CHECK_THAT(r.err, Catch::Contains("\nchecksum mismatch for " + release.asset) && !Catch::Contains("::error"));
+}

@@ -203,7 +203,7 @@ out=${SHIPGATE_OUTPUT_FILE:-}
 if [ -n "$out" ] && [ "${SHIPGATE_OPT_format:-}" = github ]; then
   error 2 "output-file cannot be used with format: github (its results are the annotations)"
 elif [ -n "$out" ]; then
-  : >"$out" 2>/dev/null || error 3 "cannot write output-file $out"
+  { mkdir -p "$(dirname "$out")" && : >"$out"; } 2>/dev/null || error 3 "cannot write output-file $out"
   "$SHIPGATE" "${args[@]}" >"$out" || rc=$?
 else
   "$SHIPGATE" "${args[@]}" || rc=$?
