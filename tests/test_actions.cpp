@@ -701,3 +701,216 @@ TEST_CASE("examples: the README shows every example workflow as it is", "[action
   }
   CHECK(examples >= 5);
 }
+
+// --- the actions end to end --------------------------------------------------------------------
+
+namespace {
+
+/// Every `name=value` and `name<<DELIM ... DELIM` record of a GITHUB_OUTPUT file.
+std::map<std::string, std::string> all_outputs_in(const std::string& file) {
+  std::map<std::string, std::string> out;
+  std::istringstream in(test::read_file(file));
+  for (std::string line; std::getline(in, line);) {
+    const auto heredoc = line.find("<<");
+    const auto eq = line.find('=');
+    if (heredoc != std::string::npos && (eq == std::string::npos || heredoc < eq)) {
+      const auto name = line.substr(0, heredoc);
+      const auto delimiter = line.substr(heredoc + 2);
+      std::string value;
+      for (std::string body; std::getline(in, body) && body != delimiter;) {
+        value += (value.empty() ? "" : "\n") + body;
+      }
+      out[name] = value;
+    } else if (eq != std::string::npos) {
+      out[line.substr(0, eq)] = line.substr(eq + 1);
+    }
+  }
+  return out;
+}
+
+struct ActionRun {
+  int code = 0;  // the exit code of the step that failed, else 0
+  std::map<std::string, std::string> outputs;
+  std::string log;  // every step's stdout and stderr
+};
+
+/// Runs a composite action as the runner does, for the expressions shipgate's actions use
+/// (`inputs.X`, `steps.ID.outputs.X`, `github.token`, `github.action_repository`): each run
+/// step with `bash --noprofile --norc -eo pipefail`, its own GITHUB_OUTPUT, the action's
+/// folder as GITHUB_ACTION_PATH, and the caller's environment beneath the step's `env:`.
+ActionRun run_action(const std::string& gate, const std::map<std::string, std::string>& with, Env env,
+                     const std::string& cwd, const test::TempDir& dir) {
+  const auto action_dir = k_source + "/actions/" + gate;
+  const auto path = action_dir + "/action.yml";
+  const auto text = read_text_file(path);
+  REQUIRE(text.ok());
+  const auto doc = yaml::parse(*text, path);
+  REQUIRE(doc.ok());
+  std::map<std::string, std::string> inputs;
+  const auto* declared = doc->get(doc->root(), "inputs");
+  for (const auto& pair : declared->pairs) {
+    const auto& name = doc->at(pair.key).value;
+    const auto* value = doc->get(doc->at(pair.value), "default");
+    inputs[name] = value == nullptr ? "" : value->value;
+    if (inputs[name] == "${{ github.token }}") {
+      inputs[name] = "ghs_workflowtoken";
+    }
+  }
+  for (const auto& [name, value] : with) {
+    REQUIRE(inputs.count(name) == 1);  // the runner warns; a test should not pass an unknown input
+    inputs[name] = value;
+  }
+  std::map<std::string, std::map<std::string, std::string>> steps;
+  const auto evaluate = [&](const std::string& value) {
+    static const std::regex k_expression(
+        R"(\$\{\{\s*([a-z_]+)\.([A-Za-z0-9_-]+)(?:\.outputs\.([A-Za-z0-9_-]+))?\s*\}\})");
+    std::string out;
+    auto begin = value.cbegin();
+    for (std::smatch m; std::regex_search(begin, value.cend(), m, k_expression); begin = m.suffix().first) {
+      out.append(begin, m[0].first);
+      const auto context = m[1].str();
+      if (context == "inputs") {
+        out += inputs.at(m[2].str());
+      } else if (context == "steps") {
+        out += steps[m[2].str()][m[3].str()];
+      } else if (context == "github" && m[2].str() == "action_repository") {
+        out += "";  // a local action
+      } else {
+        FAIL("expression not supported here: " << m[0].str());
+      }
+    }
+    return out + std::string(begin, value.cend());
+  };
+  ActionRun result;
+  env["GITHUB_ACTIONS"] = "true";
+  env["GITHUB_ACTION_PATH"] = action_dir;
+  int index = 0;
+  for (const auto id : doc->get(*doc->get(doc->root(), "runs"), "steps")->items) {
+    const auto& step = doc->at(id);
+    auto step_env = env;
+    step_env["GITHUB_OUTPUT"] = (dir.path() / ("output-" + std::to_string(index++))).string();
+    if (const auto* vars = doc->get(step, "env")) {
+      for (const auto& pair : vars->pairs) {
+        step_env[doc->at(pair.key).value] = evaluate(doc->at(pair.value).value);
+      }
+    }
+    const auto script = dir.write("step-" + std::to_string(index), doc->get(step, "run")->value);
+    std::string command = "cd " + test::shell_quote(cwd) + " && exec env -i";
+    for (const auto& [name, value] : step_env) {
+      command += " " + test::shell_quote(name + "=" + value);
+    }
+    command += " bash --noprofile --norc -eo pipefail " + test::shell_quote(script);
+    const auto r = test::run_shell(command, dir);
+    result.log += r.out + r.err;
+    if (const auto* step_id = doc->get(step, "id")) {
+      steps[step_id->value] = all_outputs_in(step_env["GITHUB_OUTPUT"]);
+    }
+    if (r.code != 0) {
+      result.code = r.code;
+      break;
+    }
+  }
+  for (const auto& pair : doc->get(doc->root(), "outputs")->pairs) {
+    const auto* value = doc->get(doc->at(pair.value), "value");
+    REQUIRE(value != nullptr);
+    result.outputs[doc->at(pair.key).value] = evaluate(value->value);
+  }
+  return result;
+}
+
+}  // namespace
+
+TEST_CASE("actions end to end: lint downloads its gate, fails on the incident and sets every output", "[actions]") {
+  LintRelease release;
+  test::TempDir dir;
+  auto env = runner_env(dir, release);
+  env.erase("SHIPGATE_GATE");
+  env.erase("SHIPGATE_DOWNLOAD_URL");
+  env["GITHUB_STEP_SUMMARY"] = (dir.path() / "summary").string();
+  env["GITHUB_EVENT_NAME"] = "push";
+  const auto incident = k_source + "/examples/incident";
+  auto run =
+      run_action("lint", {{"download-url", release.url("v" + version())}, {"format", "text"}}, env, incident, dir);
+  INFO(run.log);
+  CHECK(run.code == 1);
+  CHECK(run.outputs["result"] == "fail");
+  CHECK(run.outputs["exit-code"] == "1");
+  CHECK(run.outputs["errors"] == "4");
+  CHECK_THAT(run.outputs["report"], Catch::Contains("heroku-autocreate"));
+  CHECK_THAT(run.log, Catch::Contains("shipgate-lint: failed"));
+  CHECK(release.requests == 2);
+
+  SECTION("a tampered download stops the action before any gate runs") {
+    fs::remove_all(dir.path() / "toolcache");
+    release.put("v" + version(), release.asset, release.binary + "x");
+    run = run_action("lint", {{"download-url", release.url("v" + version())}}, env, incident, dir);
+    CHECK(run.code == 3);
+    CHECK(run.outputs["exit-code"].empty());
+    CHECK_THAT(run.log, Catch::Contains("checksum mismatch"));
+  }
+  SECTION("a clean repository passes") {
+    run =
+        run_action("lint", {{"binary", k_bin + "/shipgate-lint"}, {"paths", "examples/workflows"}}, env, k_source, dir);
+    INFO(run.log);
+    CHECK(run.code == 0);
+    CHECK(run.outputs["result"] == "pass");
+    CHECK(run.outputs["findings"] == "0");
+  }
+}
+
+TEST_CASE("actions end to end: smoke polls a real server; release gets its key in the environment only", "[actions]") {
+  test::TempDir dir;
+  Release unused;
+  auto env = runner_env(dir, unused);
+  env.erase("SHIPGATE_GATE");
+  env["GITHUB_STEP_SUMMARY"] = (dir.path() / "summary").string();
+  SECTION("smoke") {
+    test::HttpServer server;
+    std::atomic<int> calls{0};
+    server.server().Get("/v1/health", [&](const httplib::Request&, httplib::Response& res) {
+      if (++calls < 3) {
+        res.status = 503;
+        res.set_content(R"({"status":"warming_up","model_loaded":false})", "application/json");
+      } else {
+        res.set_content(R"({"status":"ok","model_loaded":true})", "application/json");
+      }
+    });
+    auto run = run_action("smoke",
+                          {{"binary", k_bin + "/shipgate-smoke"},
+                           {"urls", server.url("/v1/health") + "\n"},
+                           {"expect-json", "/model_loaded == true"},
+                           {"warming-json", "/status == \"warming_up\""},
+                           {"interval", "100ms"},
+                           {"deadline", "20s"}},
+                          env, dir.path().string(), dir);
+    INFO(run.log);
+    CHECK(run.code == 0);
+    CHECK(run.outputs["healthy"] == "true");
+    CHECK(run.outputs["attempts"] == "3");
+    CHECK(run.outputs["exit-code"] == "0");
+  }
+  SECTION("release") {
+    // A stand-in for the gate: it says its version and records what reached it.
+    const auto fake = dir.write("bin/shipgate-release",
+                                "#!/bin/sh\n"
+                                "if [ \"$1\" = --version ]; then echo 'shipgate-release " +
+                                    version() +
+                                    "'; exit 0; fi\n"
+                                    "printf '%s\\n' \"$@\" >\"$(dirname \"$0\")/args\"\n"
+                                    "printf '%s' \"$HEROKU_API_KEY\" >\"$(dirname \"$0\")/key\"\n"
+                                    "echo result=pass >>\"$GITHUB_OUTPUT\"\n");
+    fs::permissions(fake, fs::perms::owner_all);
+    auto run = run_action("release",
+                          {{"binary", fake},
+                           {"apps", "raxx-api-prod\nraxx-web-prod"},
+                           {"heroku-api-key", "hk-12345"},
+                           {"fail-idle", "true"}},
+                          env, dir.path().string(), dir);
+    INFO(run.log);
+    CHECK(run.code == 0);
+    CHECK(run.outputs["result"] == "pass");
+    CHECK(test::read_file((dir.path() / "bin" / "key").string()) == "hk-12345");
+    CHECK(test::read_file((dir.path() / "bin" / "args").string()) ==
+          "--fail-idle\n--apps\nraxx-api-prod\n--apps\nraxx-web-prod\n--format\ngithub\n");
+  }
+}

@@ -37,6 +37,20 @@ TEST_CASE("bad flags exit 2 with a message on stderr", "[cli]") {
   }
 }
 
+TEST_CASE("`--` ends the flags: what follows is a path, even one that starts with '-'", "[cli]") {
+  test::TempDir dir;
+  dir.write("-odd.yml", "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n");
+  const auto cwd = dir.path().string();
+  auto r = test::capture([](const Invocation& inv) { return run_gate(*lint::make_gate(), inv); },
+                         {"--format", "text", "--", "-odd.yml"}, {}, cwd);
+  CHECK(r.code == 0);
+  CHECK_THAT(r.err, Catch::Contains("in 1 file"));
+  r = test::capture([](const Invocation& inv) { return run_gate(*lint::make_gate(), inv); },
+                    {"--", "-odd.yml", "--format"}, {}, cwd);
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("--format: no such file"));
+}
+
 TEST_CASE("colour follows the terminal and NO_COLOR", "[cli]") {
   std::ostringstream out, err;
   Invocation inv{{}, {}, out, err, true, false, "/", nullptr};

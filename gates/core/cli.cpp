@@ -109,7 +109,10 @@ std::optional<ExitCode> parse(CLI::App& app, const Invocation& inv, std::string&
     usage_error = text::one_line(e.what());
     return ExitCode::usage;
   }
-  if (const auto extras = app.remaining(); !extras.empty()) {
+  // CLI11 hands back the `--` that ends the flags among the extras; it is no argument.
+  auto extras = app.remaining();
+  extras.erase(std::remove(extras.begin(), extras.end(), "--"), extras.end());
+  if (!extras.empty()) {
     usage_error = text::one_line(extras_error(app, extras));
     return ExitCode::usage;
   }

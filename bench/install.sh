@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Time from an action's start to the gate's first output, three ways, in one run:
+#   warm   the binary is in the runner's tool cache (a later job on the same runner)
+#   cold   an empty tool cache: SHA256SUMS and the binary downloaded over HTTPS from a local
+#          server on 127.0.0.1, checked and cached (what a hosted runner does on its first job)
+#   build  build-from-source: true, the way every action worked before release binaries (the
+#          packages are already installed, so this is CMake and the compiler only: a floor)
+# Each way runs actions/lib/install.sh with the variables a runner sets, then the gate's
+# --version (its first output). Usage: bench/install.sh [GATE_BINARY]
+#   GATE_BINARY  the stripped static shipgate-lint to serve (default: dist/shipgate-lint-linux-x86_64,
+#                else a stripped copy of build-static/bin/shipgate-lint)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+SHIPGATE_BENCH=1 "$root/scripts/install-deps"
+version=$(cat "$root/VERSION")
+work=$(mktemp -d)
+trap 'kill "${server:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
+
+case "$(uname -m)" in aarch64) arch=arm64 runner_arch=ARM64 ;; *) arch=x86_64 runner_arch=X64 ;; esac
+asset="shipgate-lint-linux-$arch"
+binary=${1:-}
+if [ -z "$binary" ] && [ -f "$root/dist/$asset" ]; then binary="$root/dist/$asset"; fi
+if [ -z "$binary" ]; then
+  [ -x "$root/build-static/bin/shipgate-lint" ] || "$root/scripts/check-static" >/dev/null
+  strip -o "$work/stripped" "$root/build-static/bin/shipgate-lint"
+  binary="$work/stripped"
+fi
+
+# The release on 127.0.0.1 over HTTPS, with a CA made for the run.
+mkdir -p "$work/srv/v$version"
+cp "$binary" "$work/srv/v$version/$asset"
+(cd "$work/srv/v$version" && sha256sum "$asset" >SHA256SUMS)
+(cd "$work" && openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 1 \
+  -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 2>/dev/null)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 - "$work" "$port" <<'PY' &
+import http.server, ssl, sys, functools
+work, port = sys.argv[1], int(sys.argv[2])
+handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=work + "/srv")
+handler.log_message = lambda *a: None
+httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(work + "/cert.pem", work + "/key.pem")
+httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True)
+httpd.serve_forever()
+PY
+server=$!
+for _ in $(seq 50); do curl -s --cacert "$work/cert.pem" -o /dev/null "https://127.0.0.1:$port/" && break; sleep 0.1; done
+
+# One action start: install.sh, then the gate's first output.
+cat >"$work/step.sh" <<STEP
+set -e
+export RUNNER_OS=Linux RUNNER_ARCH=$runner_arch RUNNER_TOOL_CACHE=$work/toolcache RUNNER_TEMP=$work/temp
+export GITHUB_OUTPUT=$work/temp/output GITHUB_PATH=$work/temp/path SHIPGATE_GATE=lint
+export SHIPGATE_DOWNLOAD_URL=https://127.0.0.1:$port/v$version CURL_CA_BUNDLE=$work/cert.pem
+mkdir -p $work/temp
+: >\$GITHUB_OUTPUT
+"$root/actions/lib/install.sh" 2>/dev/null
+"\$(sed -n 's/^binary=//p' \$GITHUB_OUTPUT)" --version >/dev/null
+STEP
+
+echo "binary served: $(stat -c %s "$binary") bytes"
+hyperfine --warmup 2 --runs 20 --export-markdown "$work/warm-cold.md" \
+  --prepare "bash $work/step.sh" -n "warm cache" "bash $work/step.sh" \
+  --prepare "rm -rf $work/toolcache" -n "cold download" "bash $work/step.sh"
+cat "$work/warm-cold.md"
+
+# build-from-source: a fresh build tree each time, as on a fresh runner.
+echo "build-from-source (one run):"
+start=$(date +%s.%N)
+SHIPGATE_BUILD_FROM_SOURCE=true RUNNER_OS=Linux RUNNER_ARCH=$runner_arch RUNNER_TEMP="$work/build-temp" \
+  GITHUB_OUTPUT="$work/build-output" SHIPGATE_GATE=lint "$root/actions/lib/install.sh" >/dev/null 2>&1
+"$(sed -n 's/^binary=//p' "$work/build-output")" --version >/dev/null
+end=$(date +%s.%N)
+python3 -c "print(f'build-from-source: {float($end) - float($start):.1f} s')"
