@@ -38,7 +38,11 @@ fail() {  # exit code, message: one annotation, then the exit code
   echo "::error title=$name::$message"
   exit "$code"
 }
-say() { echo "$name: $*" >&2; }
+say() {  # one line on stderr, whatever a path holds
+  local line="$*"
+  line=${line//$'\r'/ }
+  echo "$name: ${line//$'\n'/ }" >&2
+}
 
 case "$gate" in
   lint | smoke | release | env | freeze | slug) ;;
