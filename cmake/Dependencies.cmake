@@ -38,9 +38,26 @@ endif()
 add_library(shipgate_curl INTERFACE)
 if(SHIPGATE_STATIC)
   set(SHIPGATE_CURL_PREFIX "${PROJECT_BINARY_DIR}/_deps/curl-static" CACHE PATH "Static libcurl install prefix")
+  # Cross builds build curl for the target: its GNU triplet (the toolchain's library architecture,
+  # e.g. aarch64-linux-gnu) as configure's --host, and that triplet's C compiler.
+  set(_curl_env "")
+  if(CMAKE_CROSSCOMPILING)
+    set(_curl_host "${CMAKE_LIBRARY_ARCHITECTURE}")
+    if(NOT _curl_host AND CMAKE_CXX_COMPILER_TARGET)
+      set(_curl_host "${CMAKE_CXX_COMPILER_TARGET}")
+    endif()
+    if(NOT _curl_host)
+      message(FATAL_ERROR "Cross build without CMAKE_LIBRARY_ARCHITECTURE: cannot tell the static libcurl's host")
+    endif()
+    set(_curl_cc "${CMAKE_C_COMPILER}")
+    if(NOT _curl_cc)
+      set(_curl_cc "${_curl_host}-gcc")
+    endif()
+    set(_curl_env "${CMAKE_COMMAND}" -E env "SHIPGATE_CURL_HOST=${_curl_host}" "SHIPGATE_CURL_CC=${_curl_cc}")
+  endif()
   add_custom_command(
     OUTPUT "${SHIPGATE_CURL_PREFIX}/lib/libcurl.a"
-    COMMAND "${PROJECT_SOURCE_DIR}/scripts/build-static-curl" "${SHIPGATE_CURL_PREFIX}"
+    COMMAND ${_curl_env} "${PROJECT_SOURCE_DIR}/scripts/build-static-curl" "${SHIPGATE_CURL_PREFIX}"
     COMMENT "Building the static libcurl (scripts/build-static-curl)"
     VERBATIM)
   add_custom_target(shipgate_static_curl DEPENDS "${SHIPGATE_CURL_PREFIX}/lib/libcurl.a")
