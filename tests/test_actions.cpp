@@ -88,38 +88,51 @@ struct Release {
   std::unique_ptr<test::HttpServer> server;
   std::mutex mutex;
   std::map<std::string, std::string> files;
-  std::set<std::string> truncated;
+  std::set<std::string> truncated;     // promised whole, cut off mid-body
+  std::set<std::string> short_bodies;  // a third of the file, as a complete answer
+  std::set<std::string> redirected;    // redirected to plain http://
   std::atomic<int> requests{0};
 
   Release() {
     REQUIRE(test::make_test_ca(dir.path().string()));
     server =
         std::make_unique<test::HttpServer>((dir.path() / "server.pem").string(), (dir.path() / "server.key").string());
-    server->server().Get(R"(/v([^/]+)/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
-      ++requests;
-      std::lock_guard<std::mutex> lock(mutex);
-      const auto name = std::string(req.matches[2]);
-      const auto it = files.find("v" + std::string(req.matches[1]) + "/" + name);
-      if (it == files.end()) {
-        res.status = 404;
-        res.set_content("Not Found", "text/plain");
-        return;
-      }
-      if (truncated.count(name) != 0) {
-        // Promises the whole file, sends a third of it, then drops the connection.
-        const auto body = it->second;
-        res.set_content_provider(body.size(), "application/octet-stream",
-                                 [body](std::size_t offset, std::size_t, httplib::DataSink& sink) {
-                                   if (offset > 0) {
-                                     return false;
-                                   }
-                                   sink.write(body.data(), body.size() / 3);
-                                   return true;
-                                 });
-        return;
-      }
-      res.set_content(it->second, "application/octet-stream");
-    });
+    // Served at /v<version>/<name>, and where GitHub serves a release of the repository o/r.
+    server->server().Get(
+        R"((?:/o/r/releases/download)?/v([^/]+)/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+          ++requests;
+          std::lock_guard<std::mutex> lock(mutex);
+          const auto name = std::string(req.matches[2]);
+          if (redirected.count(name) != 0) {
+            res.status = 302;
+            res.set_header("Location", "http://127.0.0.1:" + std::to_string(server->port()) + req.path);
+            return;
+          }
+          const auto it = files.find("v" + std::string(req.matches[1]) + "/" + name);
+          if (it != files.end() && short_bodies.count(name) != 0) {
+            res.set_content(it->second.substr(0, it->second.size() / 3), "application/octet-stream");
+            return;
+          }
+          if (it == files.end()) {
+            res.status = 404;
+            res.set_content("Not Found", "text/plain");
+            return;
+          }
+          if (truncated.count(name) != 0) {
+            // Promises the whole file, sends a third of it, then drops the connection.
+            const auto body = it->second;
+            res.set_content_provider(body.size(), "application/octet-stream",
+                                     [body](std::size_t offset, std::size_t, httplib::DataSink& sink) {
+                                       if (offset > 0) {
+                                         return false;
+                                       }
+                                       sink.write(body.data(), body.size() / 3);
+                                       return true;
+                                     });
+            return;
+          }
+          res.set_content(it->second, "application/octet-stream");
+        });
   }
   std::string ca() const { return (dir.path() / "ca.pem").string(); }
   std::string url(const std::string& tag) const { return server->url("/" + tag); }
@@ -319,6 +332,23 @@ TEST_CASE("actions: each shipped gate's action maps its inputs to flags the gate
 
 // --- actions/lib/install.sh --------------------------------------------------------------------
 
+namespace {
+
+/// The one folder the install put its cache in (per version, architecture and source).
+fs::path cache_folder(const test::TempDir& dir) {
+  const auto arch = dir.path() / "toolcache" / "shipgate" / version() / runner_arch().second;
+  std::vector<fs::path> found;
+  if (fs::exists(arch)) {
+    for (const auto& entry : fs::directory_iterator(arch)) {
+      found.push_back(entry.path());
+    }
+  }
+  REQUIRE(found.size() == 1);
+  return found.front();
+}
+
+}  // namespace
+
 TEST_CASE("install: downloads the release asset, checks it and caches it; the cache serves later jobs", "[actions]") {
   LintRelease release;
   test::TempDir dir;
@@ -327,30 +357,33 @@ TEST_CASE("install: downloads the release asset, checks it and caches it; the ca
   INFO(r.out << r.err);
   REQUIRE(r.code == 0);
   auto out = outputs_in(env["GITHUB_OUTPUT"]);
-  const auto cache = dir.path() / "toolcache" / "shipgate" / version() / runner_arch().second;
+  const auto cache = cache_folder(dir);
   CHECK(out["source"] == "download");
   CHECK(out["version"] == version());
-  CHECK(out["binary"] == (cache / "shipgate-lint").string());
-  CHECK(fs::exists(cache.string() + ".complete"));
+  CHECK(fs::exists(cache / ".complete"));
   CHECK(test::read_file((cache / release.asset).string()) == release.binary);
-  CHECK(test::read_file(env["GITHUB_PATH"]) == cache.string() + "\n");
+  // What runs is a copy in a folder of the job's own, the only thing added to PATH.
+  const fs::path binary = out["binary"];
+  CHECK(binary.filename() == "shipgate-lint");
+  CHECK(binary.parent_path().parent_path() == dir.path() / "temp");
+  CHECK(test::read_file(binary.string()) == release.binary);
+  CHECK(test::read_file(env["GITHUB_PATH"]) == binary.parent_path().string() + "\n");
+  CHECK(std::distance(fs::directory_iterator(binary.parent_path()), fs::directory_iterator()) == 1);
   CHECK(release.requests == 2);
-  // The installed binary is the gate.
   const auto version_line = test::run_shell(test::shell_quote(out["binary"]) + " --version", dir);
   CHECK(version_line.out == "shipgate-lint " + version() + "\n");
+  fs::remove(env["GITHUB_OUTPUT"]);
 
   SECTION("a cached copy is used without a request") {
-    fs::remove(env["GITHUB_OUTPUT"]);
     r = run_script(k_install, env, dir.path().string(), dir);
     CHECK(r.code == 0);
     CHECK(outputs_in(env["GITHUB_OUTPUT"])["source"] == "cache");
+    CHECK(test::read_file(outputs_in(env["GITHUB_OUTPUT"])["binary"]) == release.binary);
     CHECK(release.requests == 2);
   }
   SECTION("a cached copy that no longer matches its checksum is downloaded again") {
-    test::TempDir scratch;
     fs::remove(cache / release.asset);
     std::ofstream(cache / release.asset) << "#!/bin/sh\necho shipgate-lint " << version() << "\n";
-    fs::remove(env["GITHUB_OUTPUT"]);
     r = run_script(k_install, env, dir.path().string(), dir);
     CHECK(r.code == 0);
     CHECK(outputs_in(env["GITHUB_OUTPUT"])["source"] == "download");
@@ -358,6 +391,49 @@ TEST_CASE("install: downloads the release asset, checks it and caches it; the ca
     CHECK(test::read_file((cache / release.asset).string()) == release.binary);
     CHECK(release.requests == 4);
   }
+  SECTION("a link planted in the cache is never run") {
+    const auto evil = dir.write("evil", "#!/bin/sh\necho shipgate-lint " + version() + "\ntouch \"$0.ran\"\n");
+    fs::permissions(evil, fs::perms::owner_all);
+    fs::remove(cache / release.asset);
+    fs::create_symlink(evil, cache / release.asset);
+    std::ofstream(cache / "SHA256SUMS", std::ios::app) << sha256(evil, dir) << "  " << release.asset << "\n";
+    r = run_script(k_install, env, dir.path().string(), dir);
+    CHECK(r.code == 0);
+    CHECK(outputs_in(env["GITHUB_OUTPUT"])["source"] == "download");
+    CHECK(test::read_file(outputs_in(env["GITHUB_OUTPUT"])["binary"]) == release.binary);
+    CHECK_FALSE(fs::exists(evil + ".ran"));
+  }
+  SECTION("a cache without its completion marker is downloaded again") {
+    fs::remove(cache / ".complete");
+    r = run_script(k_install, env, dir.path().string(), dir);
+    CHECK(outputs_in(env["GITHUB_OUTPUT"])["source"] == "download");
+    CHECK(fs::exists(cache / ".complete"));
+  }
+  SECTION("another source (a mirror, a fork's releases) has a cache of its own") {
+    env["SHIPGATE_DOWNLOAD_URL"] = release.server->url("/o/r/releases/download/v" + version());
+    r = run_script(k_install, env, dir.path().string(), dir);
+    CHECK(outputs_in(env["GITHUB_OUTPUT"])["source"] == "download");
+    CHECK(release.requests == 4);
+  }
+}
+
+TEST_CASE("install: without download-url, the release of the repository the action came from", "[actions]") {
+  LintRelease release;
+  test::TempDir dir;
+  auto env = runner_env(dir, release);
+  env.erase("SHIPGATE_DOWNLOAD_URL");
+  // Where the runner puts a remote action: _actions/OWNER/REPO/REF/.
+  const auto action = dir.path() / "_actions" / "o" / "r" / ("v" + version());
+  fs::create_directories(action / "actions");
+  fs::copy(k_source + "/actions/lib", action / "actions" / "lib");
+  fs::copy(k_source + "/VERSION", action / "VERSION");
+  env["GITHUB_SERVER_URL"] = release.server->url("");
+  env["SHIPGATE_ACTION_REPOSITORY"] = "nested/wrong";  // what a nested composite action may see
+  const auto r = run_script((action / "actions" / "lib" / "install.sh").string(), env, dir.path().string(), dir);
+  INFO(r.out << r.err);
+  CHECK(r.code == 0);
+  CHECK_THAT(r.err, Catch::Contains("/o/r/releases/download/v" + version()));
+  CHECK(outputs_in(env["GITHUB_OUTPUT"])["source"] == "download");
 }
 
 TEST_CASE("install: a bad checksum, a missing asset or a cut download fails with exit 3 and caches nothing",
@@ -390,13 +466,21 @@ TEST_CASE("install: a bad checksum, a missing asset or a cut download fails with
     release.truncated.insert(release.asset);
     expected = "download of";
   }
+  SECTION("a short file, answered as if whole") {
+    release.short_bodies.insert(release.asset);
+    expected = "checksum mismatch for " + release.asset;
+  }
+  SECTION("a redirect to plain http") {
+    release.redirected.insert(release.asset);
+    expected = "download of";
+  }
   const auto r = run_script(k_install, env, dir.path().string(), dir);
   INFO(r.out << r.err);
   CHECK(r.code == 3);
   CHECK_THAT(r.out, Catch::StartsWith("::error title=shipgate-lint::") && Catch::Contains(expected));
   CHECK(outputs_in(env["GITHUB_OUTPUT"]).count("binary") == 0);
-  CHECK_FALSE(fs::exists(cache / "shipgate" / version() / (runner_arch().second + ".complete")));
-  CHECK_FALSE(fs::exists(cache / "shipgate" / version() / runner_arch().second / release.asset));
+  CHECK_FALSE(fs::exists(cache / "shipgate" / version() / runner_arch().second));
+  CHECK_FALSE(fs::exists(env["GITHUB_PATH"]));
 }
 
 TEST_CASE("install: a binary input, or the wanted version on PATH, is used without a download", "[actions]") {
@@ -408,7 +492,9 @@ TEST_CASE("install: a binary input, or the wanted version on PATH, is used witho
     const auto r = run_script(k_install, env, dir.path().string(), dir);
     CHECK(r.code == 0);
     CHECK(outputs_in(env["GITHUB_OUTPUT"])["source"] == "input");
-    CHECK(outputs_in(env["GITHUB_OUTPUT"])["binary"] == fs::weakly_canonical(k_bin + "/shipgate-lint").string());
+    const fs::path linked = outputs_in(env["GITHUB_OUTPUT"])["binary"];
+    CHECK(linked.filename() == "shipgate-lint");
+    CHECK(fs::read_symlink(linked) == fs::weakly_canonical(k_bin + "/shipgate-lint"));
     CHECK(release.requests == 0);
   }
   SECTION("a binary input that is not the gate fails") {
@@ -519,7 +605,7 @@ TEST_CASE("run: inputs become the gate's flags as whole words, secrets only in i
         "--insecure\n--url\nhttps://a.example/health\n--url\nhttps://b.example/h?x=1&y=$(id)\n--expect-body\n"
         "--evil \"quoted\" $HOME `id`\n--config\nci/shipgate.yml\n");
   CHECK(test::read_file((dir.path() / "env").string()) == "key=hk-secret-123 token=unset\n");
-  CHECK(r.out.find("hk-secret-123") == std::string::npos);
+  CHECK(test::read_file((dir.path() / "args").string()).find("hk-secret-123") == std::string::npos);
 
   SECTION("lint's paths come last, after --") {
     env["SHIPGATE_PATHS"] = ".github/workflows\n-odd.yml\n";
@@ -562,20 +648,24 @@ TEST_CASE("run: the verdict step fails with the gate's exit code", "[actions]") 
 
 namespace {
 
-/// An origin repository whose main branch has a workflow that auto-creates Heroku apps (an error
-/// for shipgate-lint) and `base_config` (none when empty), and a shallow clone of a pull request
-/// branch that sets `head_config` (removes it when empty). Returns the clone's path.
+const std::string k_silenced = "lint:\n  rules:\n    heroku-autocreate: off\n";
+
+/// The repository o/r on a server (a folder reached by file://), whose main branch has a workflow
+/// that auto-creates Heroku apps (an error for shipgate-lint) and `base_config` (none when empty),
+/// and a shallow clone of a pull request branch that sets `head_config` (removes it when empty)
+/// after running the shell commands `on_pr` there. Returns the clone's path.
 std::string pull_request_checkout(const test::TempDir& dir, const std::string& base_config,
-                                  const std::string& head_config) {
-  const auto origin = (dir.path() / "origin").string();
+                                  const std::string& head_config, const std::string& on_pr = "") {
+  const auto origin = (dir.path() / "server" / "o" / "r").string();
   const auto clone = (dir.path() / "clone").string();
-  dir.write("origin/.github/workflows/deploy.yml",
+  dir.write("server/o/r/.github/workflows/deploy.yml",
             "on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n"
             "      - uses: akhileshns/heroku-deploy@v3.13.15\n        with:\n"
             "          heroku_api_key: ${{ secrets.HEROKU_API_KEY }}\n          heroku_app_name: web-prod\n"
             "          heroku_email: ops@example.com\n");
+  dir.write("server/o/r/ci/permissive.yml", k_silenced);
   if (!base_config.empty()) {
-    dir.write("origin/.github/shipgate.yml", base_config);
+    dir.write("server/o/r/.github/shipgate.yml", base_config);
   }
   const std::string git = "git -c user.name=t -c user.email=t@example.com -c init.defaultBranch=main";
   std::string cmd = "cd " + test::shell_quote(origin) + " && " + git + " init -q && git add -A && " + git +
@@ -584,6 +674,9 @@ std::string pull_request_checkout(const test::TempDir& dir, const std::string& b
     cmd += "rm -f .github/shipgate.yml && ";
   } else {
     cmd += "printf '%s' " + test::shell_quote(head_config) + " > .github/shipgate.yml && ";
+  }
+  if (!on_pr.empty()) {
+    cmd += on_pr + " && ";
   }
   cmd += git + " add -A && " + git + " commit -qm pr --allow-empty && " + git +
          " checkout -q main && git clone -q --depth 1 --branch pr file://" + test::shell_quote(origin) + " " +
@@ -601,10 +694,10 @@ Env pull_request_env(const test::TempDir& dir) {
   env["SHIPGATE_OPT_format"] = "text";
   env["GITHUB_EVENT_NAME"] = "pull_request";
   env["GITHUB_BASE_REF"] = "main";
+  env["GITHUB_SERVER_URL"] = "file://" + (dir.path() / "server").string();
+  env["GITHUB_REPOSITORY"] = "o/r";
   return env;
 }
-
-const std::string k_silenced = "lint:\n  rules:\n    heroku-autocreate: off\n";
 
 }  // namespace
 
@@ -651,9 +744,73 @@ TEST_CASE("run: on pull requests the config comes from the base branch, and a ch
     CHECK(outputs_in(env["GITHUB_OUTPUT"])["gate-exit"] == "0");
     CHECK_FALSE(fs::exists(env["GITHUB_STEP_SUMMARY"]));
   }
+  SECTION("the base is fetched from the repository the workflow runs for, not from origin (a fork)") {
+    const auto clone = pull_request_checkout(dir, "lint:\n  fail-level: error\n", k_silenced);
+    // origin now a fork whose main switches the rule off.
+    const auto fork = (dir.path() / "fork").string();
+    const auto r =
+        test::run_shell("git clone -q --branch pr " + test::shell_quote(clone) + " " + test::shell_quote(fork) +
+                            " && cd " + test::shell_quote(fork) + " && git branch -q -f main HEAD && cd " +
+                            test::shell_quote(clone) + " && git remote set-url origin " + test::shell_quote(fork) +
+                            " && git fetch -q origin main:refs/remotes/origin/main",
+                        dir);
+    REQUIRE(r.code == 0);
+    run_script(k_run, env, clone, dir);
+    CHECK(outputs_in(env["GITHUB_OUTPUT"])["gate-exit"] == "1");
+  }
+  SECTION("a config input that is a link in the pull request is read by its own path from the base") {
+    const auto clone = pull_request_checkout(dir, "lint:\n  fail-level: error\n", "",
+                                             "ln -s ../ci/permissive.yml .github/shipgate.yml");
+    env["SHIPGATE_CONFIG"] = ".github/shipgate.yml";
+    run_script(k_run, env, clone, dir);
+    CHECK(outputs_in(env["GITHUB_OUTPUT"])["gate-exit"] == "1");
+    CHECK_THAT(test::read_file(env["GITHUB_STEP_SUMMARY"]), Catch::Contains("this pull request changes"));
+  }
+  SECTION("a .github that is a link in the pull request is refused, nothing written through it") {
+    const auto clone = pull_request_checkout(dir, "lint:\n  fail-level: error\n", k_silenced,
+                                             "mkdir -p elsewhere && git mv .github/workflows elsewhere/ && "
+                                             "mv .github/shipgate.yml elsewhere/ && rmdir .github && "
+                                             "ln -s elsewhere .github");
+    const auto r = run_script(k_run, env, clone, dir);
+    CHECK(outputs_in(env["GITHUB_OUTPUT"])["gate-exit"] == "3");
+    CHECK_THAT(r.out, Catch::Contains("is a link or not a folder"));
+    CHECK(std::distance(fs::directory_iterator(clone + "/elsewhere"), fs::directory_iterator()) == 2);
+  }
+  SECTION("a config in no repository, or a path with a line break, is refused") {
+    const auto clone = pull_request_checkout(dir, "lint:\n  fail-level: error\n", k_silenced);
+    env["GITHUB_WORKSPACE"] = dir.path().string();
+    dir.write("outside.yml", k_silenced);
+    env["SHIPGATE_CONFIG"] = "../outside.yml";  // in the workspace, in no repository git can read
+    auto r = run_script(k_run, env, clone, dir);
+    CHECK(outputs_in(env["GITHUB_OUTPUT"])["gate-exit"] == "3");
+    CHECK_THAT(r.out, Catch::Contains("git cannot read this checkout"));
+    fs::remove(env["GITHUB_OUTPUT"]);
+    env["SHIPGATE_CONFIG"] = ".github/x\nlint:\n  rules: {}\n#";
+    r = run_script(k_run, env, clone, dir);
+    CHECK(outputs_in(env["GITHUB_OUTPUT"])["gate-exit"] == "2");
+  }
+  SECTION("a checkout git cannot read is exit 3, never the pull request's config") {
+    const auto clone = pull_request_checkout(dir, "lint:\n  fail-level: error\n", k_silenced);
+    fs::remove_all(clone + "/.git");
+    env["GITHUB_WORKSPACE"] = clone;
+    const auto r = run_script(k_run, env, clone, dir);
+    CHECK(outputs_in(env["GITHUB_OUTPUT"])["gate-exit"] == "3");
+    CHECK_THAT(r.out, Catch::Contains("git cannot read this checkout"));
+  }
+  SECTION("the token does not reach the gate") {
+    const auto clone = pull_request_checkout(dir, "", "");
+    env["SHIPGATE"] = recording_gate(dir);
+    env["SHIPGATE_TOKEN"] = "ghs_secret";
+    env["SHIPGATE_SECRET_LD_PRELOAD"] = "/tmp/evil.so";
+    dir.write("fake-gate", "#!/bin/sh\nenv > \"$(dirname \"$0\")/env\"\n");
+    run_script(k_run, env, clone, dir);
+    const auto seen = test::read_file((dir.path() / "env").string());
+    CHECK_THAT(seen, !Catch::Contains("ghs_secret") && !Catch::Contains("LD_PRELOAD"));
+    CHECK_THAT(seen, Catch::Contains("GITHUB_EVENT_NAME=pull_request"));
+  }
   SECTION("a base branch that cannot be fetched is exit 3, not the head's config") {
     const auto clone = pull_request_checkout(dir, "lint:\n  fail-level: error\n", k_silenced);
-    fs::remove_all(dir.path() / "origin");
+    fs::remove_all(dir.path() / "server");
     const auto r = run_script(k_run, env, clone, dir);
     CHECK(outputs_in(env["GITHUB_OUTPUT"])["gate-exit"] == "3");
     CHECK_THAT(r.out, Catch::Contains("cannot read the config from the base branch main"));
@@ -896,8 +1053,9 @@ TEST_CASE("actions end to end: smoke polls a real server; release gets its key i
                                 "if [ \"$1\" = --version ]; then echo 'shipgate-release " +
                                     version() +
                                     "'; exit 0; fi\n"
-                                    "printf '%s\\n' \"$@\" >\"$(dirname \"$0\")/args\"\n"
-                                    "printf '%s' \"$HEROKU_API_KEY\" >\"$(dirname \"$0\")/key\"\n"
+                                    "here=$(dirname \"$(readlink -f \"$0\")\")\n"
+                                    "printf '%s\\n' \"$@\" >\"$here/args\"\n"
+                                    "printf '%s' \"$HEROKU_API_KEY\" >\"$here/key\"\n"
                                     "echo result=pass >>\"$GITHUB_OUTPUT\"\n");
     fs::permissions(fake, fs::perms::owner_all);
     auto run = run_action("release",

@@ -55,7 +55,12 @@ output() {  # name, value
   fi
 }
 
-# The binary is found: record it, put its folder on PATH, print its version.
+# The binary is found: record it, put a folder of this job's own on PATH (only the gate is in
+# it, so nothing beside the binary can shadow a tool of later steps), print its version.
+job_bin=""
+job_folder() {
+  job_bin=$(mktemp -d "${RUNNER_TEMP:-/tmp}/shipgate-bin.XXXXXX") || fail 3 "cannot create a folder under ${RUNNER_TEMP:-/tmp}"
+}
 use() {  # path, version, source
   local path=$1 version=$2 source=$3
   output binary "$path"
@@ -66,6 +71,12 @@ use() {  # path, version, source
   fi
   say "using $path ($version, from $source)"
   exit 0
+}
+# A binary the workflow chose (input, PATH, a build): linked from the job's folder, run as it is.
+use_as_is() {  # path, version, source
+  job_folder
+  ln -s "$1" "$job_bin/$name" || fail 3 "cannot link $1 into $job_bin"
+  use "$job_bin/$name" "$2" "$3"
 }
 
 # `shipgate-<gate> X.Y.Z` from a binary's --version, or nothing.
@@ -97,7 +108,7 @@ if [ -n "${SHIPGATE_BINARY:-}" ]; then
   if [ "$have" != "$wanted" ]; then
     say "note: binary $path is version $have; the action is version $wanted"
   fi
-  use "$path" "$have" input
+  use_as_is "$path" "$have" input
 fi
 
 # Building from source: the action's own checkout, a static Release build (Debian/Ubuntu only).
@@ -109,14 +120,15 @@ if [ "${SHIPGATE_BUILD_FROM_SOURCE:-false}" = true ]; then
     fail 3 "configuring the build failed"
   cmake --build "$build" --target "$name" --parallel "$(nproc)" || fail 3 "building $name failed"
   echo "::endgroup::"
-  use "$build/bin/$name" "$(version_of "$build/bin/$name")" build
+  use_as_is "$build/bin/$name" "$(version_of "$build/bin/$name")" build
 elif [ "${SHIPGATE_BUILD_FROM_SOURCE:-false}" != false ]; then
   fail 2 "build-from-source must be true or false, not '${SHIPGATE_BUILD_FROM_SOURCE}'"
 fi
 
-# 2. Already on PATH at the wanted version (a self-hosted runner's image, a previous step).
+# 2. Already on PATH at the wanted version (a self-hosted runner's image, a previous step): the
+# runner's own setup, trusted as the runner is.
 if found=$(command -v "$name" 2>/dev/null) && [ "$(version_of "$found")" = "$wanted" ]; then
-  use "$found" "$wanted" path
+  use_as_is "$found" "$wanted" path
 fi
 
 # Release assets exist for Linux on x86_64 and arm64 only.
@@ -128,30 +140,8 @@ case "${RUNNER_OS:-}/${RUNNER_ARCH:-}" in
     ;;
 esac
 asset="$name-linux-$arch"
-cache_root=${RUNNER_TOOL_CACHE:-}
-[ -n "$cache_root" ] || cache_root="${RUNNER_TEMP:-/tmp}/shipgate-tool-cache"
-# The layout of @actions/tool-cache: <tool>/<version>/<arch>, and <arch>.complete once written.
-cache="$cache_root/shipgate/$wanted/$arch"
 
-# The SHA-256 that a SHA256SUMS file lists for the asset, or nothing.
-listed_sum() {  # sums file
-  awk -v want="$asset" '($2 == want || $2 == "*" want) && $1 ~ /^[0-9a-fA-F]+$/ && length($1) == 64 { print tolower($1); exit }' "$1"
-}
-sum_of() { sha256sum "$1" | cut -d ' ' -f 1; }
-
-# 3. The tool cache, checked again against the SHA256SUMS kept beside it.
-if [ -f "$cache.complete" ] && [ -f "$cache/$asset" ] && [ -f "$cache/SHA256SUMS" ]; then
-  expected=$(listed_sum "$cache/SHA256SUMS")
-  if [ -n "$expected" ] && [ "$(sum_of "$cache/$asset")" = "$expected" ]; then
-    [ -L "$cache/$name" ] || ln -sf "$asset" "$cache/$name"
-    use "$cache/$name" "$wanted" cache
-  fi
-  say "the cached copy in $cache does not match its checksum; downloading it again"
-fi
-
-# 4. Download over HTTPS, verify, then cache.
-command -v curl >/dev/null 2>&1 || fail 3 "curl is needed to download $asset (or give the action a binary, or build-from-source: true)"
-command -v sha256sum >/dev/null 2>&1 || fail 3 "sha256sum is needed to verify $asset"
+# Where the release assets are: the input, else the action repository's release.
 base=${SHIPGATE_DOWNLOAD_URL:-}
 if [ -z "$base" ]; then
   # The action's repository: from where the runner put the action (.../_actions/OWNER/REPO/REF/),
@@ -170,13 +160,48 @@ case "$base" in
   https://*) ;;
   *) fail 2 "download-url must be an https:// URL, not '${base}'" ;;
 esac
+command -v sha256sum >/dev/null 2>&1 || fail 3 "sha256sum is needed to verify $asset"
 
-work=$(mktemp -d "${RUNNER_TEMP:-/tmp}/shipgate-download.XXXXXX")
+# The cache: one folder per version, architecture and source (a fork's or a mirror's release
+# never answers for another's), holding the verified asset and the SHA256SUMS it was checked
+# against, and a .complete marker written last.
+cache_root=${RUNNER_TOOL_CACHE:-}
+[ -n "$cache_root" ] || cache_root="${RUNNER_TEMP:-/tmp}/shipgate-tool-cache"
+source_id=$(printf '%s' "$base" | sha256sum | cut -c 1-12)
+cache="$cache_root/shipgate/$wanted/$arch/$source_id"
+
+# The SHA-256 that a SHA256SUMS file lists for the asset, or nothing.
+listed_sum() {  # sums file
+  awk -v want="$asset" '($2 == want || $2 == "*" want) && $1 ~ /^[0-9a-fA-F]+$/ && length($1) == 64 { print tolower($1); exit }' "$1"
+}
+sum_of() { sha256sum "$1" | cut -d ' ' -f 1; }
+
+# A verified asset into the job's folder, checked again there: what runs is what was checked.
+use_verified() {  # file, expected sum, source
+  job_folder
+  cp "$1" "$job_bin/$name" && chmod 755 "$job_bin/$name" || fail 3 "cannot copy $asset into $job_bin"
+  [ "$(sum_of "$job_bin/$name")" = "$2" ] || fail 3 "the copy of $asset in $job_bin does not match its checksum"
+  use "$job_bin/$name" "$wanted" "$3"
+}
+
+# 3. The tool cache, checked again against the SHA256SUMS kept beside it.
+if [ -f "$cache/.complete" ] && [ -f "$cache/$asset" ] && [ ! -L "$cache/$asset" ] && [ -f "$cache/SHA256SUMS" ]; then
+  expected=$(listed_sum "$cache/SHA256SUMS")
+  if [ -n "$expected" ] && [ "$(sum_of "$cache/$asset")" = "$expected" ]; then
+    use_verified "$cache/$asset" "$expected" cache
+  fi
+  say "the cached copy in $cache does not match its checksum; downloading it again"
+fi
+
+# 4. Download over HTTPS, verify, then cache.
+command -v curl >/dev/null 2>&1 || fail 3 "curl is needed to download $asset (or give the action a binary, or build-from-source: true)"
+work=$(mktemp -d "${RUNNER_TEMP:-/tmp}/shipgate-download.XXXXXX") || fail 3 "cannot create a folder under ${RUNNER_TEMP:-/tmp}"
 trap 'rm -rf "$work"' EXIT
 fetch() {  # url, file
   local err
-  if ! err=$(curl --fail --silent --show-error --location --proto '=https' --proto-redir '=https' --tlsv1.2 \
-    --connect-timeout 20 --max-time 300 --retry 3 --retry-delay 2 -o "$2" "$1" 2>&1); then
+  # -q first: no ~/.curlrc; HTTPS only, redirects included.
+  if ! err=$(curl -q --fail --silent --show-error --location --globoff --proto '=https' --proto-redir '=https' \
+    --tlsv1.2 --connect-timeout 20 --max-time 300 --retry 3 --retry-delay 2 -o "$2" "$1" 2>&1); then
     fail 3 "download of $1 failed: ${err:-curl gave no reason}"
   fi
 }
@@ -193,11 +218,17 @@ chmod 755 "$work/$asset"
 have=$(version_of "$work/$asset")
 [ "$have" = "$wanted" ] || fail 3 "$asset from v$wanted says it is version '${have:-unknown}'; not using it"
 
-# Into the cache: the verified files under temporary names, renamed into place, then the marker.
-mkdir -p "$cache" || fail 3 "cannot create the tool cache folder $cache"
-cp "$work/$asset" "$cache/.$asset.$$" && mv -f "$cache/.$asset.$$" "$cache/$asset" ||
-  fail 3 "cannot write $asset into $cache"
-ln -sf "$asset" "$cache/$name"
-cp "$work/SHA256SUMS" "$cache/.SHA256SUMS.$$" && mv -f "$cache/.SHA256SUMS.$$" "$cache/SHA256SUMS"
-: >"$cache.complete"
-use "$cache/$name" "$wanted" download
+# Into the cache: files of fresh random names, renamed into place, then the marker. A cache that
+# cannot be written costs later jobs a download, nothing else.
+cache_write() {
+  local tmp
+  mkdir -p "$cache" || return 1
+  rm -f "$cache/.complete"
+  for file in "$asset" SHA256SUMS; do
+    tmp=$(mktemp "$cache/.incoming.XXXXXX") || return 1
+    cp "$work/$file" "$tmp" && mv -f "$tmp" "$cache/$file" || { rm -f "$tmp"; return 1; }
+  done
+  : >"$cache/.complete"
+}
+cache_write || say "could not write the tool cache in $cache; later jobs download again"
+use_verified "$work/$asset" "$expected" download
