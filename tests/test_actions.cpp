@@ -1072,3 +1072,37 @@ TEST_CASE("actions end to end: smoke polls a real server; release gets its key i
           "--fail-idle\n--apps\nraxx-api-prod\n--apps\nraxx-web-prod\n--format\ngithub\n");
   }
 }
+
+TEST_CASE("pre-commit hooks: each is complete, its script exists, and it fires on workflow changes only", "[actions]") {
+  const auto path = k_source + "/.pre-commit-hooks.yaml";
+  const auto text = read_text_file(path);
+  REQUIRE(text.ok());
+  const auto doc = yaml::parse(*text, path);
+  REQUIRE(doc.ok());
+  REQUIRE(doc->root().is_sequence());
+  std::set<std::string> ids;
+  for (const auto id : doc->root().items) {
+    const auto& hook = doc->at(id);
+    for (const auto* key : {"id", "name", "entry", "language", "files", "pass_filenames"}) {
+      INFO("key " << key);
+      REQUIRE(doc->get(hook, key) != nullptr);
+    }
+    ids.insert(doc->get(hook, "id")->value);
+    CHECK(doc->get(hook, "pass_filenames")->value == "false");  // the rules need every workflow
+    if (doc->get(hook, "language")->value == "script") {
+      const auto script = k_source + "/" + doc->get(hook, "entry")->value;
+      CHECK(::access(script.c_str(), X_OK) == 0);
+    }
+    const std::regex files(doc->get(hook, "files")->value);
+    for (const auto* changed : {".github/workflows/deploy.yml", ".github/workflows/ci.yaml",
+                                ".github/actions/setup/action.yml", ".github/shipgate.yml"}) {
+      INFO("file " << changed);
+      CHECK(std::regex_search(changed, files));
+    }
+    for (const auto* other : {"src/main.cpp", "deploy.yml", ".github/workflows/sub/x.yml", ".github/CODEOWNERS"}) {
+      INFO("file " << other);
+      CHECK_FALSE(std::regex_search(other, files));
+    }
+  }
+  CHECK(ids == std::set<std::string>{"shipgate-lint", "shipgate-lint-system"});
+}
