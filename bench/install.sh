@@ -36,8 +36,10 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 python3 - "$work" "$port" <<'PY' &
 import http.server, ssl, sys, functools
 work, port = sys.argv[1], int(sys.argv[2])
-handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=work + "/srv")
-handler.log_message = lambda *a: None
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+handler = functools.partial(Quiet, directory=work + "/srv")
 httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 ctx.load_cert_chain(work + "/cert.pem", work + "/key.pem")
