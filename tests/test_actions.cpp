@@ -562,7 +562,7 @@ namespace {
 
 /// A stand-in gate that records its arguments (one per line) and two variables, then exits 1.
 std::string recording_gate(const test::TempDir& dir) {
-  const auto path =
+  auto path =
       dir.write("fake-gate",
                 "#!/bin/sh\n"
                 "printf '%s\\n' \"$@\" >\"$(dirname \"$0\")/args\"\n"
@@ -657,7 +657,7 @@ const std::string k_silenced = "lint:\n  rules:\n    heroku-autocreate: off\n";
 std::string pull_request_checkout(const test::TempDir& dir, const std::string& base_config,
                                   const std::string& head_config, const std::string& on_pr = "") {
   const auto origin = (dir.path() / "server" / "o" / "r").string();
-  const auto clone = (dir.path() / "clone").string();
+  auto clone = (dir.path() / "clone").string();
   dir.write("server/o/r/.github/workflows/deploy.yml",
             "on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n"
             "      - uses: akhileshns/heroku-deploy@v3.13.15\n        with:\n"
