@@ -14,13 +14,14 @@
 
 #include <atomic>
 #include <cctype>
-#include <condition_variable>
 #include <functional>
 #include <map>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "latch.hpp"
 
 namespace shipgate::test {
 
@@ -78,17 +79,8 @@ public:
 
   std::string base() const { return "http://127.0.0.1:" + std::to_string(m_port); }
   /// Blocks a handler until release() or teardown (an API that accepts and never answers).
-  void hang() {
-    std::unique_lock<std::mutex> lock(m_mutex);
-    m_cv.wait(lock, [this] { return m_released; });
-  }
-  void release() {
-    {
-      std::lock_guard<std::mutex> lock(m_mutex);
-      m_released = true;
-    }
-    m_cv.notify_all();
-  }
+  void hang() { m_hang.wait(); }
+  void release() { m_hang.open(); }
   std::atomic<int> requests{0};
 
 private:
@@ -169,9 +161,8 @@ private:
   int m_port = 0;
   std::atomic<bool> m_stop{false};
   std::thread m_acceptor;
-  std::mutex m_mutex;
-  std::condition_variable m_cv;
-  bool m_released = false;
+  std::mutex m_mutex;  // guards m_workers
+  Latch m_hang;
   std::vector<std::thread> m_workers;
 };
 

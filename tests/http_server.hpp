@@ -5,13 +5,13 @@
 // server is torn down, drip, reset or stream huge bodies; see test_smoke.cpp.
 
 #include <atomic>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 
 #include <httplib.h>
+
+#include "latch.hpp"
 
 namespace shipgate::test {
 
@@ -40,17 +40,8 @@ public:
     return std::string(tls ? "https://" : "http://") + host + ":" + std::to_string(m_port) + path;
   }
   /// Blocks a handler until the server is torn down (an app that accepts and never answers).
-  void hang() {
-    std::unique_lock<std::mutex> lock(m_mutex);
-    m_cv.wait(lock, [this] { return m_released; });
-  }
-  void release() {
-    {
-      std::lock_guard<std::mutex> lock(m_mutex);
-      m_released = true;
-    }
-    m_cv.notify_all();
-  }
+  void hang() { m_hang.wait(); }
+  void release() { m_hang.open(); }
 
 private:
   void start() {
@@ -64,9 +55,7 @@ private:
   std::unique_ptr<httplib::Server> m_server;
   std::thread m_thread;
   int m_port = 0;
-  std::mutex m_mutex;
-  std::condition_variable m_cv;
-  bool m_released = false;
+  Latch m_hang;
 };
 
 }  // namespace shipgate::test

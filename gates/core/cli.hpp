@@ -10,6 +10,7 @@
 #include "core/config.hpp"
 #include "core/invocation.hpp"
 #include "core/result.hpp"
+#include "core/units.hpp"
 
 namespace shipgate::cli {
 
@@ -36,6 +37,29 @@ void from_config(config::Section& section, const CLI::App& app, std::string_view
                  const std::string& flag = {});
 void from_config(config::Section& section, const CLI::App& app, std::string_view key, bool& into,
                  const std::string& flag = {});
+
+/// The flag errors of a gate's prepare(), each "FLAG: message", gathered so that all are
+/// reported at once.
+class FlagErrors {
+public:
+  explicit FlagErrors(std::vector<Error>& errors) : m_errors(errors) {}
+  void fail(const std::string& flag, const std::string& message) const {
+    m_errors.push_back({flag + ": " + message, {}, {}});
+  }
+  /// Parses a duration flag ("90s", "1h30m") into `into` (a duration or an optional one), or
+  /// records why it could not.
+  template <class Into>
+  void duration(const std::string& flag, const std::string& text, Into& into) const {
+    if (auto d = units::parse_duration(text)) {
+      into = *d;
+    } else {
+      fail(flag, d.error().message);
+    }
+  }
+
+private:
+  std::vector<Error>& m_errors;
+};
 
 /// Every long flag the app knows ("--format", ...), for "did you mean".
 std::vector<std::string> long_flags(const CLI::App& app);

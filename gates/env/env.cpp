@@ -190,22 +190,20 @@ void EnvGate::read_workflows(const Invocation& inv, std::vector<Error>& errors) 
 std::vector<Error> EnvGate::prepare(const Invocation& inv) {
   auto& f = m_flags;
   std::vector<Error> errors;
-  const auto fail = [&errors](const std::string& what, const std::string& message) {
-    errors.push_back({what + ": " + message, {}, {}});
-  };
+  const cli::FlagErrors flags(errors);
   m_repo = !f.repo.empty() ? f.repo : inv.getenv("GITHUB_REPOSITORY").value_or("");
   const auto slash = m_repo.find('/');
   if (slash == std::string::npos || slash == 0 || slash + 1 == m_repo.size() ||
       m_repo.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_./") !=
           std::string::npos ||
       m_repo.find('/', slash + 1) != std::string::npos || m_repo.find("..") != std::string::npos) {
-    fail("--repo",
-         "expected OWNER/REPO (or GITHUB_REPOSITORY), got '" + text::shorten(text::one_line(m_repo), 60) + "'");
+    flags.fail("--repo",
+               "expected OWNER/REPO (or GITHUB_REPOSITORY), got '" + text::shorten(text::one_line(m_repo), 60) + "'");
   }
   for (const auto& name : f.environments) {
     const auto trimmed = std::string(text::trim(name));
     if (trimmed.empty() || trimmed.size() > 255) {
-      fail("--environment", "an environment name is 1 to 255 characters");
+      flags.fail("--environment", "an environment name is 1 to 255 characters");
     } else {
       m_names[text::to_lower(trimmed)].push_back("");
     }
@@ -214,16 +212,11 @@ std::vector<Error> EnvGate::prepare(const Invocation& inv) {
     read_workflows(inv, errors);
   }
   if (m_names.empty() && f.list.empty() && !f.all_deploying && errors.empty()) {
-    fail("--environment", "nothing to check; pass --environment NAME, --all-deploying or --list FILE");
+    flags.fail("--environment", "nothing to check; pass --environment NAME, --all-deploying or --list FILE");
   }
-  const auto duration = [&](const std::string& flag, const std::string& text, auto& into) {
-    if (text.empty()) {
-      return;
-    }
-    if (auto d = units::parse_duration(text)) {
-      into = *d;
-    } else {
-      fail(flag, d.error().message);
+  const auto duration = [&flags](const std::string& flag, const std::string& text, auto& into) {
+    if (!text.empty()) {  // an empty flag keeps the default (the wait timers have none)
+      flags.duration(flag, text, into);
     }
   };
   duration("--timeout", f.timeout, m_timeout);
@@ -231,17 +224,17 @@ std::vector<Error> EnvGate::prepare(const Invocation& inv) {
   duration("--min-wait-timer", f.min_wait_timer, m_min_wait);
   duration("--max-wait-timer", f.max_wait_timer, m_max_wait);
   if (f.require_reviewers < 0 || f.require_reviewers > 6) {
-    fail("--require-reviewers", "expected 0 to 6 (GitHub allows up to six reviewers)");
+    flags.fail("--require-reviewers", "expected 0 to 6 (GitHub allows up to six reviewers)");
   }
   m_base = inv.getenv("GITHUB_API_URL").value_or("https://api.github.com");
   while (!m_base.empty() && m_base.back() == '/') {
     m_base.pop_back();
   }
   if (net::origin(m_base).empty()) {
-    fail("GITHUB_API_URL", "'" + text::shorten(m_base, 60) + "' is not a URL");
+    flags.fail("GITHUB_API_URL", "'" + text::shorten(m_base, 60) + "' is not a URL");
   }
   if (m_token.empty()) {
-    fail("GITHUB_TOKEN", "not set (nor GH_TOKEN): reading environments needs a token with `actions: read`");
+    flags.fail("GITHUB_TOKEN", "not set (nor GH_TOKEN): reading environments needs a token with `actions: read`");
   }
   if (!net::global_init()) {
     throw std::runtime_error("libcurl could not be initialised");

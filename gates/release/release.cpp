@@ -109,15 +109,9 @@ public:
         st.problems.insert(st.problems.begin(), "the app does not exist, or the token's account cannot see it");
         return;
       }
-      if (!ok(st, r, "the app")) {
+      if (!read(st, r, "the app", parse_app, st.info)) {
         return;
       }
-      auto app = parse_app(r.body);
-      if (!app) {
-        st.error = "the app: " + app.error().message;
-        return;
-      }
-      st.info = *app;
       releases(st, 0);
       formation(st);
       dynos(st, false);
@@ -195,6 +189,21 @@ private:
     return false;
   }
 
+  /// A successful answer's body, parsed into `into`; else false, and why in st.error.
+  template <class Parse, class Into>
+  bool read(AppState& st, const net::Response& r, const std::string& what, Parse parse, Into& into) const {
+    if (!ok(st, r, what)) {
+      return false;
+    }
+    auto parsed = parse(r.body);
+    if (!parsed) {
+      st.error = what + ": " + parsed.error().message;
+      return false;
+    }
+    into = std::move(*parsed);
+    return true;
+  }
+
   /// The releases, newest first, a page of 200 at a time (Range and Next-Range), until one that
   /// runs code is found or 10 pages are read; a pending latest release is read again until it
   /// settles or its grace ends.
@@ -203,18 +212,14 @@ private:
     get(
         "/apps/" + st.app + "/releases",
         [this, &st, page](const net::Response& r) {
-          if (!ok(st, r, "the releases")) {
-            return;
-          }
-          auto list = parse_releases(r.body);
-          if (!list) {
-            st.error = "the releases: " + list.error().message;
+          std::vector<Release> list;
+          if (!read(st, r, "the releases", parse_releases, list)) {
             return;
           }
           if (page == 0) {
             st.releases.clear();
           }
-          st.releases.insert(st.releases.end(), list->begin(), list->end());
+          st.releases.insert(st.releases.end(), list.begin(), list.end());
           const auto next = r.headers.find("next-range");
           const bool code_seen =
               std::any_of(st.releases.begin(), st.releases.end(), [](const Release& rel) { return rel.has_code(); });
@@ -249,31 +254,13 @@ private:
   }
 
   void slug(AppState& st, const std::string& id) {
-    get("/apps/" + st.app + "/slugs/" + id, [this, &st](const net::Response& r) {
-      if (!ok(st, r, "the slug")) {
-        return;
-      }
-      auto parsed = parse_slug(r.body);
-      if (!parsed) {
-        st.error = "the slug: " + parsed.error().message;
-        return;
-      }
-      st.slug = *parsed;
-    });
+    get("/apps/" + st.app + "/slugs/" + id,
+        [this, &st](const net::Response& r) { read(st, r, "the slug", parse_slug, st.slug); });
   }
 
   void formation(AppState& st) {
-    get("/apps/" + st.app + "/formation", [this, &st](const net::Response& r) {
-      if (!ok(st, r, "the formation")) {
-        return;
-      }
-      auto parsed = parse_formation(r.body);
-      if (!parsed) {
-        st.error = "the formation: " + parsed.error().message;
-        return;
-      }
-      st.formation = *parsed;
-    });
+    get("/apps/" + st.app + "/formation",
+        [this, &st](const net::Response& r) { read(st, r, "the formation", parse_formation, st.formation); });
   }
 
   /// The dynos; while web dynos are starting and the grace allows, read again.
@@ -281,15 +268,9 @@ private:
     get(
         "/apps/" + st.app + "/dynos",
         [this, &st](const net::Response& r) {
-          if (!ok(st, r, "the dynos")) {
+          if (!read(st, r, "the dynos", parse_dynos, st.dynos)) {
             return;
           }
-          auto parsed = parse_dynos(r.body);
-          if (!parsed) {
-            st.error = "the dynos: " + parsed.error().message;
-            return;
-          }
-          st.dynos = *parsed;
           const bool starting = std::any_of(st.dynos.begin(), st.dynos.end(),
                                             [](const Dyno& d) { return d.type == "web" && d.state == "starting"; });
           const auto waited = m_pool.clock().monotonic() - st.started;
@@ -482,9 +463,7 @@ std::vector<Error> ReleaseGate::prepare(const Invocation& inv) {
   auto& f = m_flags;
   auto& s = m_settings;
   std::vector<Error> errors;
-  const auto fail = [&errors](const std::string& what, const std::string& message) {
-    errors.push_back({what + ": " + message, {}, {}});
-  };
+  const cli::FlagErrors flags(errors);
   s.apps.clear();
   for (const auto& a : f.apps) {
     if (auto name = std::string(text::trim(a)); !name.empty()) {
@@ -507,29 +486,22 @@ std::vector<Error> ReleaseGate::prepare(const Invocation& inv) {
   std::sort(s.apps.begin(), s.apps.end());
   s.apps.erase(std::unique(s.apps.begin(), s.apps.end()), s.apps.end());
   if (s.apps.empty() && errors.empty()) {
-    fail("--app", "no app given; pass --app NAME, --apps a,b,c, --apps-file FILE or release.apps in the config");
+    flags.fail("--app", "no app given; pass --app NAME, --apps a,b,c, --apps-file FILE or release.apps in the config");
   }
   for (const auto& app : s.apps) {
     if (!valid_app_name(app)) {
-      fail("--app", "'" + text::shorten(text::one_line(app), 40) + "' is not a Heroku app name");
+      flags.fail("--app", "'" + text::shorten(text::one_line(app), 40) + "' is not a Heroku app name");
     }
   }
   if (s.apps.size() > 1000) {
-    fail("--app", "at most 1000 apps in one run");
+    flags.fail("--app", "at most 1000 apps in one run");
   }
-  const auto duration = [&](const std::string& flag, const std::string& text, milliseconds& into) {
-    if (auto d = units::parse_duration(text)) {
-      into = *d;
-    } else {
-      fail(flag, d.error().message);
-    }
-  };
-  duration("--pending-grace", f.pending_grace, s.pending_grace);
-  duration("--grace", f.grace, s.grace);
-  duration("--timeout", f.timeout, s.timeout);
-  duration("--deadline", f.deadline, s.deadline);
+  flags.duration("--pending-grace", f.pending_grace, s.pending_grace);
+  flags.duration("--grace", f.grace, s.grace);
+  flags.duration("--timeout", f.timeout, s.timeout);
+  flags.duration("--deadline", f.deadline, s.deadline);
   if (f.min_dynos < 0 || f.min_dynos > 1000) {
-    fail("--min-dynos", "expected a number from 0 to 1000");
+    flags.fail("--min-dynos", "expected a number from 0 to 1000");
   }
   s.min_dynos = f.min_dynos;
   s.fail_idle = f.fail_idle;
@@ -537,7 +509,7 @@ std::vector<Error> ReleaseGate::prepare(const Invocation& inv) {
     if (auto size = units::parse_size(f.max_slug_size)) {
       s.max_slug_size = *size;
     } else {
-      fail("--max-slug-size", size.error().message);
+      flags.fail("--max-slug-size", size.error().message);
     }
   }
   const auto sha =
@@ -545,7 +517,7 @@ std::vector<Error> ReleaseGate::prepare(const Invocation& inv) {
   s.expect_commit = sha == "none" ? std::string() : sha;
   if (!s.expect_commit.empty() && (s.expect_commit.size() < 7 || s.expect_commit.size() > 64 ||
                                    s.expect_commit.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)) {
-    fail("--expect-commit", "expected a commit SHA (7 to 40 hex digits), or 'none'");
+    flags.fail("--expect-commit", "expected a commit SHA (7 to 40 hex digits), or 'none'");
   }
   if (!f.app_pattern.empty()) {
     std::string regex;
@@ -566,10 +538,10 @@ std::vector<Error> ReleaseGate::prepare(const Invocation& inv) {
     s.base.pop_back();
   }
   if (net::origin(s.base).empty()) {
-    fail("HEROKU_API_URL", "'" + text::shorten(s.base, 60) + "' is not a URL");
+    flags.fail("HEROKU_API_URL", "'" + text::shorten(s.base, 60) + "' is not a URL");
   }
   if (s.token.empty()) {
-    fail("HEROKU_API_KEY", "not set: the Platform API needs a token (heroku authorizations:create)");
+    flags.fail("HEROKU_API_KEY", "not set: the Platform API needs a token (heroku authorizations:create)");
   }
   if (!net::global_init()) {
     throw std::runtime_error("libcurl could not be initialised");

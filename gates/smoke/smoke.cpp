@@ -151,16 +151,14 @@ void SmokeGate::configure(config::Section& section, const CLI::App& app, const I
 void SmokeGate::read_headers(const Invocation& inv) {
   auto& f = m_flags;
   auto& s = m_settings;
-  const auto fail = [this](const std::string& flag, const std::string& message) {
-    m_errors.push_back({flag + ": " + message, {}, {}});
-  };
+  const cli::FlagErrors flags(m_errors);
   const auto header = [&](const std::string& flag, const std::string& text, bool from_env) {
     const auto colon = text.find(':');
     const auto name = std::string(text::trim(std::string_view(text).substr(0, colon)));
     const auto value = colon == std::string::npos ? std::string() : std::string(text::trim(text.substr(colon + 1)));
     const bool valid_name = !name.empty() && name.find_first_of(" \t\r\n") == std::string::npos;
     if (colon == std::string::npos || !valid_name || value.find_first_of("\r\n") != std::string::npos) {
-      fail(flag, "expected 'NAME: " + std::string(from_env ? "ENVVAR" : "VALUE") + "'");
+      flags.fail(flag, "expected 'NAME: " + std::string(from_env ? "ENVVAR" : "VALUE") + "'");
       return;
     }
     if (!from_env) {
@@ -175,11 +173,11 @@ void SmokeGate::read_headers(const Invocation& inv) {
     }
     const auto env = inv.getenv(value);
     if (!env || env->empty()) {
-      fail(flag, "environment variable " + value + " is not set (or empty)");
+      flags.fail(flag, "environment variable " + value + " is not set (or empty)");
       return;
     }
     if (env->find_first_of("\r\n") != std::string::npos) {
-      fail(flag, "environment variable " + value + " holds a line break");
+      flags.fail(flag, "environment variable " + value + " holds a line break");
       return;
     }
     m_secrets.add(*env);
@@ -197,42 +195,33 @@ std::vector<Error> SmokeGate::prepare(const Invocation& inv) {
   auto& f = m_flags;
   auto& s = m_settings;
   std::vector<Error> errors;
-  const auto fail = [&errors](const std::string& flag, const std::string& message) {
-    errors.push_back({flag + ": " + message, {}, {}});
-  };
+  const cli::FlagErrors flags(errors);
   if (f.urls.empty()) {
-    fail("--url", "no URL given; pass --url https://app.example.com/health (or smoke.url in the config)");
+    flags.fail("--url", "no URL given; pass --url https://app.example.com/health (or smoke.url in the config)");
   }
   for (const auto& url : f.urls) {
     const auto origin = net::origin(url);
     if (origin.rfind("http://", 0) != 0 && origin.rfind("https://", 0) != 0) {
-      fail("--url", "'" + shown_url(url) + "' is not an http:// or https:// URL");
+      flags.fail("--url", "'" + shown_url(url) + "' is not an http:// or https:// URL");
     }
   }
   s.urls = f.urls;
-  const auto duration = [&](const std::string& flag, const std::string& text, Millis& into) {
-    if (auto d = units::parse_duration(text)) {
-      into = *d;
-    } else {
-      fail(flag, d.error().message);
-    }
-  };
-  duration("--warmup", f.warmup, s.warmup);
-  duration("--interval", f.interval, s.interval);
-  duration("--timeout", f.timeout, s.timeout);
-  duration("--deadline", f.deadline, s.deadline);
+  flags.duration("--warmup", f.warmup, s.warmup);
+  flags.duration("--interval", f.interval, s.interval);
+  flags.duration("--timeout", f.timeout, s.timeout);
+  flags.duration("--deadline", f.deadline, s.deadline);
   if (s.timeout.count() == 0 || s.deadline.count() == 0) {
-    fail("--timeout/--deadline", "must be longer than 0s");
+    flags.fail("--timeout/--deadline", "must be longer than 0s");
   }
   if (f.successes < 1 || f.successes > 1000) {
-    fail("--successes", "expected a number from 1 to 1000");
+    flags.fail("--successes", "expected a number from 1 to 1000");
   }
   s.successes = f.successes;
   const auto statuses = [&](const std::string& flag, const std::string& text, StatusList& into) {
     if (auto list = StatusList::parse(text)) {
       into = *list;
     } else {
-      fail(flag, list.error().message);
+      flags.fail(flag, list.error().message);
     }
   };
   statuses("--expect-status", f.expect_status, s.healthy.statuses);
@@ -243,7 +232,7 @@ std::vector<Error> SmokeGate::prepare(const Invocation& inv) {
       if (auto e = JsonExpectation::parse(text)) {
         into.push_back(*e);
       } else {
-        fail(flag, e.error().message);
+        flags.fail(flag, e.error().message);
       }
     }
   };
@@ -253,7 +242,7 @@ std::vector<Error> SmokeGate::prepare(const Invocation& inv) {
                                             std::tuple{"--warming-body", &f.warming_body, &s.warming}}) {
     if (!pattern->empty()) {
       if (auto ok = into->set_body(*pattern); !ok) {
-        fail(flag, ok.error().message);
+        flags.fail(flag, ok.error().message);
       }
     }
   }
@@ -261,22 +250,22 @@ std::vector<Error> SmokeGate::prepare(const Invocation& inv) {
     if (auto budget = LatencyBudget::parse(text)) {
       s.latency.push_back(*budget);
     } else {
-      fail("--max-latency", budget.error().message);
+      flags.fail("--max-latency", budget.error().message);
     }
   }
   if (auto size = units::parse_size(f.max_body)) {
     s.request.max_body = static_cast<std::size_t>(std::min<std::uint64_t>(*size, std::uint64_t{256} << 20));
   } else {
-    fail("--max-body", size.error().message);
+    flags.fail("--max-body", size.error().message);
   }
   static const std::string k_methods[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
   if (std::find(std::begin(k_methods), std::end(k_methods), f.method) == std::end(k_methods)) {
-    fail("--method", "expected one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
+    flags.fail("--method", "expected one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
   }
   s.request.method = f.method;
   errors.insert(errors.end(), m_errors.begin(), m_errors.end());
   if (f.max_redirects < 0 || f.max_redirects > 20) {
-    fail("--max-redirects", "expected a number from 0 to 20");
+    flags.fail("--max-redirects", "expected a number from 0 to 20");
   }
   s.request.max_redirects = f.max_redirects;
   s.request.insecure = f.insecure;
