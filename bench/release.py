@@ -3,20 +3,20 @@
 adds 100 ms to every answer. One run checking all 200 at once, against the same 200 checked one
 by one (one run per app), in the same run; plus peak RSS of the concurrent run.
 Target: concurrent at least 10x faster. Usage: bench/release.py RELEASE_BINARY [APPS]"""
-import http.server
 import json
 import resource
 import subprocess
 import sys
-import threading
 import time
+
+import loopback
 
 binary = sys.argv[1]
 count = int(sys.argv[2]) if len(sys.argv) > 2 else 200
 apps = [f"raxx-app{i}-prod" for i in range(count)]
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
+class Handler(loopback.Handler):
     protocol_version = "HTTP/1.1"
 
     def do_GET(self):
@@ -33,22 +33,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             body = [{"type": "web", "quantity": 1, "size": "basic"}]
         else:
             body = [{"name": "web.1", "type": "web", "state": "up"}]
-        data = json.dumps(body).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):
-        pass
+        self.send_body(200, json.dumps(body).encode())
 
 
-http.server.ThreadingHTTPServer.request_queue_size = 1024  # the default 5 drops concurrent connects
-server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-server.daemon_threads = True
-threading.Thread(target=server.serve_forever, daemon=True).start()
-env = {"HEROKU_API_KEY": "bench-token", "HEROKU_API_URL": f"http://127.0.0.1:{server.server_address[1]}",
+env = {"HEROKU_API_KEY": "bench-token", "HEROKU_API_URL": f"http://127.0.0.1:{loopback.serve(Handler)}",
        "PATH": "/usr/bin:/bin"}
 
 

@@ -6,37 +6,26 @@
   (targets: under 5% of a core, under 32 MiB);
 - the stripped size of the static gate.
 Usage: bench/smoke.py SMOKE_BINARY"""
-import http.server
 import os
 import resource
 import subprocess
 import sys
-import threading
 import time
+
+import loopback
 
 smoke = sys.argv[1]
 ready_at = [None]
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
+class Handler(loopback.Handler):
     def do_GET(self):
         healthy = ready_at[0] is not None and time.monotonic() >= ready_at[0]
         body = b'{"model_loaded":true}' if healthy else b'{"status":"warming_up","model_loaded":false}'
-        self.send_response(200 if healthy else 503)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
+        self.send_body(200 if healthy else 503, body)
 
 
-http.server.ThreadingHTTPServer.request_queue_size = 1024  # the default 5 drops concurrent connects
-server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-server.daemon_threads = True
-threading.Thread(target=server.serve_forever, daemon=True).start()
-url = f"http://127.0.0.1:{server.server_address[1]}/v1/health"
+url = f"http://127.0.0.1:{loopback.serve(Handler)}/v1/health"
 
 
 def after_healthy(cmd, delay=3.3):
