@@ -28,20 +28,17 @@ src=$(cd "$here/../.." && pwd)
 gate=${SHIPGATE_GATE:-}
 name="shipgate-$gate"
 
+# shellcheck source=workflow.sh
+. "$here/workflow.sh"
+
 fail() {  # exit code, message: one annotation, then the exit code
   local code=$1
   shift
-  local message="$*"
-  message=${message//'%'/'%25'}
-  message=${message//$'\r'/'%0D'}
-  message=${message//$'\n'/'%0A'}
-  echo "::error title=$name::$message"
+  echo "::error title=$name::$(escape "$*")"
   exit "$code"
 }
 say() {  # one line on stderr, whatever a path holds
-  local line="$*"
-  line=${line//$'\r'/ }
-  echo "$name: ${line//$'\n'/ }" >&2
+  echo "$name: $(one_line "$*")" >&2
 }
 
 case "$gate" in

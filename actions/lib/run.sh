@@ -26,13 +26,8 @@ set -uo pipefail
 gate=${SHIPGATE_GATE:-gate}
 name="shipgate-$gate"
 
-escape() {  # text for a workflow command's message
-  local text=$1
-  text=${text//'%'/'%25'}
-  text=${text//$'\r'/'%0D'}
-  text=${text//$'\n'/'%0A'}
-  printf '%s' "$text"
-}
+# shellcheck source=workflow.sh
+. "$(dirname "${BASH_SOURCE[0]}")/workflow.sh"
 
 if [ "${1:-}" = --verdict ]; then
   code=${SHIPGATE_EXIT:-}
@@ -70,22 +65,31 @@ summary() {  # Markdown line for the step summary (callers pass only code-quoted
 }
 # A path or ref shown in Markdown: one line, inside a code span that nothing in it can close.
 code_span() {
-  local text=${1//$'\n'/ }
-  text=${text//$'\r'/ }
-  text=${text//\`/\'}
-  printf '`%s`' "$text"
+  local text
+  text=$(one_line "$1")
+  printf '`%s`' "${text//\`/\'}"
 }
 
 [ -n "${SHIPGATE:-}" ] || error 3 "no $name binary: the install step gave none"
 
-args=()
-values() {  # flag, text: one `flag line` pair per line that is not blank
-  local flag=$1 line
+# The lines of a multi-line input that are not blank, surrounding blanks dropped, into the array
+# named first.
+lines_of() {  # array name, text
+  local -n into=$1
+  local line
+  into=()
   while IFS= read -r line || [ -n "$line" ]; do
     line="${line#"${line%%[![:space:]]*}"}"
     line="${line%"${line##*[![:space:]]}"}"
-    if [ -n "$line" ]; then args+=("$flag" "$line"); fi
+    if [ -n "$line" ]; then into+=("$line"); fi
   done <<<"$2"
+}
+
+args=()
+values() {  # flag, text: one `flag line` pair per line that is not blank
+  local flag=$1 items item
+  lines_of items "$2"
+  for item in "${items[@]}"; do args+=("$flag" "$item"); done
 }
 while IFS= read -r var; do
   value=${!var}
@@ -238,12 +242,7 @@ if { [ "$event" = pull_request ] || [ "$event" = pull_request_target ]; } && [ -
 fi
 if [ -n "$config" ]; then args+=(--config "$config"); fi
 
-paths=()
-while IFS= read -r line || [ -n "$line" ]; do
-  line="${line#"${line%%[![:space:]]*}"}"
-  line="${line%"${line##*[![:space:]]}"}"
-  if [ -n "$line" ]; then paths+=("$line"); fi
-done <<<"${SHIPGATE_PATHS:-}"
+lines_of paths "${SHIPGATE_PATHS:-}"
 if [ "${#paths[@]}" -gt 0 ]; then args+=(-- "${paths[@]}"); fi
 
 unset SHIPGATE_TOKEN

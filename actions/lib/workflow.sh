@@ -1,0 +1,17 @@
+# Shell functions for text that reaches a runner's log, shared by install.sh and run.sh (sourced).
+
+# Text for a workflow command's message: `%`, CR and LF escaped, so nothing in it (a path, a
+# server's words) can end the command and start another.
+escape() {
+  local text=$1
+  text=${text//'%'/'%25'}
+  text=${text//$'\r'/'%0D'}
+  text=${text//$'\n'/'%0A'}
+  printf '%s' "$text"
+}
+
+# Text made one line: CR and LF become spaces, so no log line can start with `::`.
+one_line() {
+  local text=${1//$'\r'/ }
+  printf '%s' "${text//$'\n'/ }"
+}
