@@ -44,13 +44,22 @@ test::Captured run_script(const std::string& script, const Env& env, const std::
   return test::run_shell(command, dir);
 }
 
-/// `name=value` lines of a GITHUB_OUTPUT file (single-line values only).
+/// Every `name=value` and `name<<DELIM ... DELIM` record of a GITHUB_OUTPUT file.
 std::map<std::string, std::string> outputs_in(const std::string& file) {
   std::map<std::string, std::string> out;
   std::istringstream in(test::read_file(file));
   for (std::string line; std::getline(in, line);) {
+    const auto heredoc = line.find("<<");
     const auto eq = line.find('=');
-    if (eq != std::string::npos && line.find("<<") == std::string::npos) {
+    if (heredoc != std::string::npos && (eq == std::string::npos || heredoc < eq)) {
+      const auto name = line.substr(0, heredoc);
+      const auto delimiter = line.substr(heredoc + 2);
+      std::string value;
+      for (std::string body; std::getline(in, body) && body != delimiter;) {
+        value += (value.empty() ? "" : "\n") + body;
+      }
+      out[name] = value;
+    } else if (eq != std::string::npos) {
       out[line.substr(0, eq)] = line.substr(eq + 1);
     }
   }
@@ -863,28 +872,6 @@ TEST_CASE("examples: the README shows every example workflow as it is", "[action
 
 namespace {
 
-/// Every `name=value` and `name<<DELIM ... DELIM` record of a GITHUB_OUTPUT file.
-std::map<std::string, std::string> all_outputs_in(const std::string& file) {
-  std::map<std::string, std::string> out;
-  std::istringstream in(test::read_file(file));
-  for (std::string line; std::getline(in, line);) {
-    const auto heredoc = line.find("<<");
-    const auto eq = line.find('=');
-    if (heredoc != std::string::npos && (eq == std::string::npos || heredoc < eq)) {
-      const auto name = line.substr(0, heredoc);
-      const auto delimiter = line.substr(heredoc + 2);
-      std::string value;
-      for (std::string body; std::getline(in, body) && body != delimiter;) {
-        value += (value.empty() ? "" : "\n") + body;
-      }
-      out[name] = value;
-    } else if (eq != std::string::npos) {
-      out[line.substr(0, eq)] = line.substr(eq + 1);
-    }
-  }
-  return out;
-}
-
 struct ActionRun {
   int code = 0;  // the exit code of the step that failed, else 0
   std::map<std::string, std::string> outputs;
@@ -960,7 +947,7 @@ ActionRun run_action(const std::string& gate, const std::map<std::string, std::s
     const auto r = test::run_shell(command, dir);
     result.log += r.out + r.err;
     if (const auto* step_id = doc->get(step, "id")) {
-      steps[step_id->value] = all_outputs_in(step_env["GITHUB_OUTPUT"]);
+      steps[step_id->value] = outputs_in(step_env["GITHUB_OUTPUT"]);
     }
     if (r.code != 0) {
       result.code = r.code;
