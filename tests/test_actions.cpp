@@ -30,14 +30,14 @@ const std::string k_run = k_source + "/actions/lib/run.sh";
 
 using Env = std::map<std::string, std::string>;
 
-/// Runs a script with `env` as its whole environment, in `cwd`.
+/// Runs a script with `env` as its whole environment, in `cwd`, under `shell` (bash and its options).
 test::Captured run_script(const std::string& script, const Env& env, const std::string& cwd, const test::TempDir& dir,
-                          const std::vector<std::string>& args = {}) {
+                          const std::vector<std::string>& args = {}, const std::string& shell = "bash") {
   std::string command = "cd " + test::shell_quote(cwd) + " && exec env -i";
   for (const auto& [name, value] : env) {
     command += " " + test::shell_quote(name + "=" + value);
   }
-  command += " bash " + test::shell_quote(script);
+  command += " " + shell + " " + test::shell_quote(script);
   for (const auto& arg : args) {
     command += " " + test::shell_quote(arg);
   }
@@ -939,12 +939,7 @@ ActionRun run_action(const std::string& gate, const std::map<std::string, std::s
       }
     }
     const auto script = dir.write("step-" + std::to_string(index), doc->get(step, "run")->value);
-    std::string command = "cd " + test::shell_quote(cwd) + " && exec env -i";
-    for (const auto& [name, value] : step_env) {
-      command += " " + test::shell_quote(name + "=" + value);
-    }
-    command += " bash --noprofile --norc -eo pipefail " + test::shell_quote(script);
-    const auto r = test::run_shell(command, dir);
+    const auto r = run_script(script, step_env, cwd, dir, {}, "bash --noprofile --norc -eo pipefail");
     result.log += r.out + r.err;
     if (const auto* step_id = doc->get(step, "id")) {
       steps[step_id->value] = outputs_in(step_env["GITHUB_OUTPUT"]);
