@@ -100,6 +100,7 @@ struct Release {
   std::set<std::string> truncated;     // promised whole, cut off mid-body
   std::set<std::string> short_bodies;  // a third of the file, as a complete answer
   std::set<std::string> redirected;    // redirected to plain http://
+  std::set<std::string> hanging;       // accepted, never answered
   std::atomic<int> requests{0};
 
   Release() {
@@ -110,8 +111,13 @@ struct Release {
     server->server().Get(
         R"((?:/o/r/releases/download)?/v([^/]+)/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
           ++requests;
-          std::lock_guard<std::mutex> lock(mutex);
+          std::unique_lock<std::mutex> lock(mutex);
           const auto name = std::string(req.matches[2]);
+          if (hanging.count(name) != 0) {
+            lock.unlock();
+            server->hang();
+            return;
+          }
           if (redirected.count(name) != 0) {
             res.status = 302;
             res.set_header("Location", "http://127.0.0.1:" + std::to_string(server->port()) + req.path);
@@ -478,6 +484,11 @@ TEST_CASE("install: a bad checksum, a missing asset or a cut download fails with
   SECTION("a short file, answered as if whole") {
     release.short_bodies.insert(release.asset);
     expected = "checksum mismatch for " + release.asset;
+  }
+  SECTION("a server that accepts and never answers") {
+    release.hanging.insert("SHA256SUMS");
+    env["SHIPGATE_DOWNLOAD_STALL"] = "1";
+    expected = "/SHA256SUMS failed: curl: (28)";
   }
   SECTION("a redirect to plain http") {
     release.redirected.insert(release.asset);

@@ -17,6 +17,8 @@
 #   SHIPGATE_DOWNLOAD_URL       where the release assets are (default:
 #                               $GITHUB_SERVER_URL/<action repository>/releases/download/v<version>)
 #   SHIPGATE_ACTION_REPOSITORY  owner/name the action came from (github.action_repository)
+#   SHIPGATE_DOWNLOAD_STALL     seconds a download may send nothing (under 1 KiB/s) before it is
+#                               given up and retried (default 30)
 # and the variables GitHub sets: RUNNER_OS, RUNNER_ARCH, RUNNER_TOOL_CACHE, RUNNER_TEMP,
 # GITHUB_OUTPUT, GITHUB_PATH, GITHUB_SERVER_URL, GITHUB_REPOSITORY.
 # Writes the step outputs `binary` (absolute path), `version` and `source` (input, path, cache,
@@ -192,13 +194,17 @@ fi
 
 # 4. Download over HTTPS, verify, then cache.
 command -v curl >/dev/null 2>&1 || fail 3 "curl is needed to download $asset (or give the action a binary, or build-from-source: true)"
+stall=${SHIPGATE_DOWNLOAD_STALL:-30}
+[[ "$stall" =~ ^[1-9][0-9]{0,2}$ ]] || fail 2 "SHIPGATE_DOWNLOAD_STALL must be 1 to 999 seconds, not '${stall}'"
 work=$(mktemp -d "${RUNNER_TEMP:-/tmp}/shipgate-download.XXXXXX") || fail 3 "cannot create a folder under ${RUNNER_TEMP:-/tmp}"
 trap 'rm -rf "$work"' EXIT
 fetch() {  # url, file
   local err
-  # -q first: no ~/.curlrc; HTTPS only, redirects included.
+  # -q first: no ~/.curlrc; HTTPS only, redirects included; a server that stops sending is given
+  # up after the stall time (and retried), one that trickles after 5 minutes.
   if ! err=$(curl -q --fail --silent --show-error --location --globoff --proto '=https' --proto-redir '=https' \
-    --tlsv1.2 --connect-timeout 20 --max-time 300 --retry 3 --retry-delay 2 -o "$2" "$1" 2>&1); then
+    --tlsv1.2 --connect-timeout 20 --speed-limit 1024 --speed-time "$stall" --max-time 300 --retry 3 \
+    --retry-delay 2 -o "$2" "$1" 2>&1); then
     fail 3 "download of $1 failed: ${err:-curl gave no reason}"
   fi
 }
