@@ -208,17 +208,6 @@ std::set<std::string> inputs_used(const std::string& text) {
   return names;
 }
 
-/// The `(default: X)` a flag's help names, X cut at its first comma.
-std::string help_default(const std::string& description) {
-  const auto at = description.find("(default: ");
-  if (at == std::string::npos) {
-    return {};
-  }
-  auto value = description.substr(at + 10);
-  value = value.substr(0, value.find_first_of(",)"));
-  return value;
-}
-
 }  // namespace
 
 TEST_CASE("actions: each shipped gate's action maps its inputs to flags the gate accepts", "[actions]") {
@@ -263,8 +252,15 @@ TEST_CASE("actions: each shipped gate's action maps its inputs to flags the gate
     }
 
     auto gate = entry.make();
-    CLI::App app;
-    gate->add_flags(app);
+    const auto& options = gate->options();
+    const auto declared_option = [&](const std::string& name) -> const options::Option* {
+      for (const auto& o : options) {
+        if (o.name == name || std::find(o.aliases.begin(), o.aliases.end(), name) != o.aliases.end()) {
+          return &o;
+        }
+      }
+      return nullptr;
+    };
     std::set<std::string> mapped;
     bool installs = false;
     bool runs_gate = false;
@@ -291,7 +287,19 @@ TEST_CASE("actions: each shipped gate's action maps its inputs to flags the gate
         const auto& key = doc->at(pair.key).value;
         const auto& value = doc->at(pair.value).value;
         static const std::regex k_flag_env("SHIPGATE_(OPT|LIST|BOOL)_([a-z_]+)");
+        static const std::regex k_secret_env("SHIPGATE_SECRET_([A-Z_]+)");
         std::smatch m;
+        if (std::regex_match(key, m, k_secret_env)) {
+          // A secret input feeds one of the gate's declared secret variables, by its option's name.
+          const auto input = inputs_used(value);
+          REQUIRE(input.size() == 1);
+          const auto* option = declared_option(*input.begin());
+          REQUIRE(option != nullptr);
+          CHECK(option->type == options::Type::secret);
+          CHECK(std::find(option->env.begin(), option->env.end(), m[1].str()) != option->env.end());
+          mapped.insert(option->name);
+          continue;
+        }
         if (!std::regex_match(key, m, k_flag_env)) {
           continue;
         }
@@ -302,45 +310,58 @@ TEST_CASE("actions: each shipped gate's action maps its inputs to flags the gate
           CHECK_THAT(help_text(*entry.make()), Catch::Contains("--format FORMAT"));
           continue;
         }
-        const auto* option = app.get_option_no_throw("--" + flag);
+        const auto* option = declared_option(flag);
         REQUIRE(option != nullptr);
         const auto kind = m[1].str();
-        CHECK((kind == "BOOL") == (option->get_expected_min() == 0));
-        if (kind == "LIST") {
-          CHECK(option->get_expected_max() > 1);
-        }
-        // The input that feeds it is empty by default, so the config applies unless it is given,
-        // and its description names the gate's own default.
+        CHECK((kind == "BOOL") == (option->type == options::Type::boolean));
+        CHECK((kind == "LIST") == option->repeatable);
+        // The input has the option's name (or one of its spellings), is empty by default so
+        // the config applies unless it is given, and its description names the gate's default.
         const auto input = inputs_used(value);
         REQUIRE(input.size() == 1);
         const auto& input_name = *input.begin();
-        mapped.insert(flag);
+        CHECK(declared_option(input_name) == option);
+        mapped.insert(option->name);
         const auto* input_node = doc->get(*inputs, input_name);
         REQUIRE(input_node != nullptr);
         const auto* default_value = doc->get(*input_node, "default");
         REQUIRE(default_value != nullptr);
-        const auto fallback = help_default(option->get_description());
-        CHECK(default_value->value == (kind == "BOOL" ? "false" : ""));
-        if (!fallback.empty()) {
-          CHECK_THAT(described[input_name], Catch::Contains("Default: " + fallback));
+        CHECK(default_value->value.empty());
+        if (!option->default_value.empty()) {
+          CHECK_THAT(described[input_name], Catch::Contains("Default: " + option->default_value));
+        }
+        for (const auto& var : option->env) {
+          CHECK_THAT(described[input_name], Catch::Contains(var));
         }
       }
     }
     CHECK(installs);
     CHECK(runs_gate);
-    // Every flag a user would set has an input (--config has its own, paths are SHIPGATE_PATHS).
-    for (const auto* option : app.get_options()) {
-      if (option->get_lnames().empty()) {
-        continue;  // lint's positional paths
-      }
-      const auto& name = option->get_lnames().front();
-      if (name == "help" || name == "version" || name == "config" || name == "list-rules" || name == "format") {
+    // Every option a user would set has an input (lint's paths are SHIPGATE_PATHS).
+    for (const auto& o : options) {
+      if (o.positional) {
         continue;
       }
-      INFO("flag --" << name);
-      const auto& names = option->get_lnames();
-      CHECK(std::any_of(names.begin(), names.end(), [&](const std::string& n) { return mapped.count(n) == 1; }));
+      INFO("option " << o.name);
+      CHECK(mapped.count(o.name) == 1);
     }
+    // The action's outputs are core's and the gate's declared ones, each described.
+    const auto* outputs = doc->get(root, "outputs");
+    REQUIRE(outputs != nullptr);
+    std::set<std::string> action_outputs;
+    for (const auto& pair : outputs->pairs) {
+      action_outputs.insert(doc->at(pair.key).value);
+    }
+    std::set<std::string> gate_outputs;
+    for (const auto& o : core_outputs()) {
+      gate_outputs.insert(o.name);
+    }
+    for (const auto& o : gate->outputs()) {
+      gate_outputs.insert(o.name);
+      CHECK(std::regex_match(o.name, std::regex("[a-z][a-z0-9]*(-[a-z0-9]+)*")));
+      CHECK(!o.description.empty());
+    }
+    CHECK(action_outputs == gate_outputs);
   }
   CHECK(checked >= 4);
 }
@@ -622,7 +643,8 @@ TEST_CASE("run: inputs become the gate's flags as whole words, secrets only in i
   CHECK(r.code == 0);  // the step records; the verdict step fails
   CHECK(outputs_in(env["GITHUB_OUTPUT"])["gate-exit"] == "1");
   CHECK(test::read_file((dir.path() / "args").string()) ==
-        "--insecure\n--url\nhttps://a.example/health\n--url\nhttps://b.example/h?x=1&y=$(id)\n--expect-body\n"
+        "--fail-idle=false\n--insecure=true\n--url\nhttps://a.example/health\n--url\nhttps://b.example/h?x=1&y=$(id)\n"
+        "--expect-body\n"
         "--evil \"quoted\" $HOME `id`\n--config\nci/shipgate.yml\n");
   CHECK(test::read_file((dir.path() / "env").string()) == "key=hk-secret-123 token=unset\n");
   CHECK(test::read_file((dir.path() / "args").string()).find("hk-secret-123") == std::string::npos);
@@ -633,16 +655,14 @@ TEST_CASE("run: inputs become the gate's flags as whole words, secrets only in i
     env.erase("SHIPGATE_OPT_expect_body");
     env.erase("SHIPGATE_CONFIG");
     env["SHIPGATE_BOOL_insecure"] = "";
+    env["SHIPGATE_BOOL_fail_idle"] = "";
     run_script(k_run, env, dir.path().string(), dir);
     CHECK(test::read_file((dir.path() / "args").string()) == "--\n.github/workflows\n-odd.yml\n");
   }
-  SECTION("a boolean input that is neither true nor false is a usage error; the gate does not run") {
-    fs::remove(dir.path() / "args");
+  SECTION("a boolean input is said outright, so false overrides the config; the gate judges its value") {
     env["SHIPGATE_BOOL_insecure"] = "yes";
-    r = run_script(k_run, env, dir.path().string(), dir);
-    CHECK(outputs_in(env["GITHUB_OUTPUT"])["gate-exit"] == "2");
-    CHECK_THAT(r.out, Catch::Contains("input insecure must be true or false"));
-    CHECK_FALSE(fs::exists(dir.path() / "args"));
+    run_script(k_run, env, dir.path().string(), dir);
+    CHECK_THAT(test::read_file((dir.path() / "args").string()), Catch::StartsWith("--fail-idle=false\n--insecure=yes\n"));
   }
   SECTION("output-file cannot go with format github") {
     env["SHIPGATE_OPT_format"] = "github";

@@ -312,15 +312,29 @@ TEST_CASE("smoke: HTTPS against a test CA", "[smoke]") {
   const auto d = dir.path().string();
   REQUIRE(test::make_test_ca(d));
   test::HttpServer server(d + "/server.pem", d + "/server.key");
-  server.server().Get("/",
-                      [](const httplib::Request&, httplib::Response& res) { res.set_content("ok", "text/plain"); });
+  std::atomic<int> hits{0};
+  server.server().Get("/", [&hits](const httplib::Request&, httplib::Response& res) {
+    ++hits;
+    res.set_content("ok", "text/plain");
+  });
   auto r = run_smoke({"--url", server.url("/"), "--cacert", d + "/ca.pem"});
   CHECK(r.code == 0);
-  r = run_smoke({"--url", server.url("/"), "--cacert", "/dev/null/none"});
+  // A CA bundle that is missing, a directory or not a bundle at all is the step's mistake
+  // (exit 2, nothing requested), never the service's.
+  for (const auto& bad : {std::string("/dev/null/none"), d}) {
+    r = run_smoke({"--url", server.url("/"), "--cacert", bad});
+    CHECK(r.code == 2);
+    CHECK(hits == 1);
+    CHECK_THAT(r.err, Catch::Contains("--cacert: cannot read the CA bundle"));
+  }
+  r = run_smoke({"--url", server.url("/")}, {{"SSL_CERT_FILE", "/dev/null/none"}});
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("SSL_CERT_FILE: cannot read the CA bundle"));
+  // A bundle that holds no certificate GitHub's runner could use is read, and the TLS check fails.
+  r = run_smoke({"--url", server.url("/"), "--cacert", d + "/server.key"});
   CHECK(r.code == 1);
-  CHECK(attempts(r) == 1);
   CHECK_THAT(message(r), Catch::Contains("TLS"));
-  r = run_smoke({"--url", server.url("/"), "--insecure", "--cacert", "/dev/null/none"});
+  r = run_smoke({"--url", server.url("/"), "--insecure", "--cacert", d + "/server.key"});
   CHECK(r.code == 0);
   CHECK_THAT(r.err, Catch::Contains("not verified (--insecure)"));
 }
@@ -378,8 +392,8 @@ TEST_CASE("smoke: outputs and step summary inside Actions, and the config sectio
       {{"GITHUB_ACTIONS", "true"}, {"GITHUB_OUTPUT", output}, {"GITHUB_STEP_SUMMARY", summary}}, dir.path().string());
   CHECK(r.code == 0);
   const auto outputs = test::read_file(output);
-  CHECK_THAT(outputs, Catch::Contains("healthy=true") && Catch::Contains("time_to_healthy=30.0") &&
-                          Catch::Contains("attempts=3") && Catch::Contains("last_status=200"));
+  CHECK_THAT(outputs, Catch::Contains("healthy=true") && Catch::Contains("time-to-healthy=30.0") &&
+                          Catch::Contains("attempts=3") && Catch::Contains("last-status=200"));
   CHECK_THAT(test::read_file(summary),
              Catch::Contains("| health http://127.0.0.1:") && Catch::Contains("| pass | healthy after 30.0s"));
   // A misspelt key in the section is a config error with a guess.

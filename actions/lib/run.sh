@@ -10,7 +10,7 @@
 #   SHIPGATE_GATE         gate name, for messages
 #   SHIPGATE_OPT_<flag>   `--flag VALUE` when VALUE is not empty (`_` in <flag> stands for `-`)
 #   SHIPGATE_LIST_<flag>  `--flag LINE` for each line that is not blank (surrounding blanks dropped)
-#   SHIPGATE_BOOL_<flag>  `--flag` when `true`; nothing when `false` or empty
+#   SHIPGATE_BOOL_<flag>  `--flag=VALUE` when VALUE is not empty (the gate takes true or false)
 #   SHIPGATE_SECRET_<VAR> exported to the gate as VAR when not empty (a secret: never on argv)
 #   SHIPGATE_PATHS        arguments after `--`, one per line
 #   SHIPGATE_CONFIG       the `config` input (default: .github/shipgate.yml, found upwards)
@@ -111,11 +111,8 @@ while IFS= read -r var; do
     SHIPGATE_BOOL_*)
       flag="--${var#SHIPGATE_BOOL_}"
       flag=${flag//_/-}
-      case "$value" in
-        true) args+=("$flag") ;;
-        false | "") ;;
-        *) error 2 "input ${flag#--} must be true or false, not '$value'" ;;
-      esac
+      # Said outright, so an input of false overrides a config of true; the gate checks the value.
+      if [ -n "$value" ]; then args+=("$flag=$value"); fi
       ;;
   esac
 done < <(compgen -e | LC_ALL=C sort)

@@ -36,47 +36,6 @@ bool given(const CLI::App& app, const std::string& flag) { return app.count(flag
 
 namespace {
 
-/// Whether the config value for `key` applies: its flag was not given.
-bool config_applies(const CLI::App& app, std::string_view key, const std::string& flag) {
-  return !given(app, flag.empty() ? "--" + std::string(key) : flag);
-}
-
-}  // namespace
-
-void from_config(config::Section& section, const CLI::App& app, std::string_view key, std::string& into,
-                 const std::string& flag) {
-  if (auto value = section.take_string(key); value && config_applies(app, key, flag)) {
-    into = std::move(*value);
-  }
-}
-
-void from_config(config::Section& section, const CLI::App& app, std::string_view key, std::vector<std::string>& into,
-                 const std::string& flag) {
-  if (auto value = section.take_string_list(key); value && config_applies(app, key, flag)) {
-    into = std::move(*value);
-  }
-}
-
-void from_config(config::Section& section, const CLI::App& app, std::string_view key, int& into,
-                 const std::string& flag) {
-  if (const auto* node = section.take(key); node != nullptr && config_applies(app, key, flag)) {
-    try {
-      into = std::stoi(node->value);
-    } catch (const std::exception&) {
-      section.error(*node, key, "expected a whole number");
-    }
-  }
-}
-
-void from_config(config::Section& section, const CLI::App& app, std::string_view key, bool& into,
-                 const std::string& flag) {
-  if (const auto* node = section.take(key); node != nullptr && config_applies(app, key, flag)) {
-    into = yaml::is_core_true(*node);
-  }
-}
-
-namespace {
-
 ExitCode print_version(const CLI::App& app, const Invocation& inv) {
   inv.out << app.get_name() << " " << SHIPGATE_VERSION << '\n';
   return ExitCode::pass;

@@ -26,18 +26,6 @@ std::optional<ExitCode> parse(CLI::App& app, const Invocation& inv, std::string&
 /// Whether the flag was given on the command line (flags override the config file).
 bool given(const CLI::App& app, const std::string& flag);
 
-/// Reads `key` of the gate's config section into `into`, unless `flag` (default "--KEY") was
-/// given on the command line: flags win over the file. A string, a list of strings, a whole
-/// number ("expected a whole number" otherwise), or a YAML boolean; type errors go to the section.
-void from_config(config::Section& section, const CLI::App& app, std::string_view key, std::string& into,
-                 const std::string& flag = {});
-void from_config(config::Section& section, const CLI::App& app, std::string_view key, std::vector<std::string>& into,
-                 const std::string& flag = {});
-void from_config(config::Section& section, const CLI::App& app, std::string_view key, int& into,
-                 const std::string& flag = {});
-void from_config(config::Section& section, const CLI::App& app, std::string_view key, bool& into,
-                 const std::string& flag = {});
-
 /// The flag errors of a gate's prepare(), each "FLAG: message", gathered so that all are
 /// reported at once.
 class FlagErrors {

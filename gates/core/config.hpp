@@ -55,6 +55,8 @@ public:
   std::vector<Error> finish();
   const yaml::Document* document() const { return m_file ? &m_file->doc : nullptr; }
   const std::string& path() const;
+  /// The gate's section name ("smoke").
+  const std::string& name() const { return m_gate; }
 
 private:
   const File* m_file;

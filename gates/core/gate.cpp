@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <ostream>
+#include <set>
 #include <sstream>
 
 #include "core/cli.hpp"
@@ -37,9 +38,49 @@ void Log::group_end() const {
   }
 }
 
-const std::vector<std::string>& core_output_names() {
-  static const std::vector<std::string> k_names = {"result", "exit-code", "report"};
-  return k_names;
+const std::vector<options::Output>& core_outputs() {
+  static const std::vector<options::Output> k_outputs = {
+      {"result", "pass, fail or error (a usage or config error, or could not evaluate)."},
+      {"exit-code", "The gate's exit code: 0 passed, 1 failed, 2 usage or config error, 3 could not evaluate."},
+      {"report", "The results as text, cut short below GitHub's 1 MiB output limit."}};
+  return k_outputs;
+}
+
+namespace {
+
+std::vector<std::string> format_choices(bool with_sarif) {
+  auto choices = k_format_names.names();
+  if (!with_sarif) {
+    choices.erase(std::remove(choices.begin(), choices.end(), "sarif"), choices.end());
+  }
+  return choices;
+}
+
+}  // namespace
+
+std::vector<options::Option> core_options(bool with_sarif) {
+  using options::Type;
+  std::vector<options::Option> list = {
+      {.name = "format",
+       .type = Type::choice,
+       .help = "Result format on stdout",
+       .default_value = "text",
+       .placeholder = "FORMAT",
+       .choices = format_choices(with_sarif),
+       .flag_only = true},
+      {.name = "config",
+       .type = Type::path,
+       .help = "Config file (default: .github/shipgate.yml, found upwards)",
+       .flag_only = true},
+  };
+  list[0].help += ": " + text::join(list[0].choices, "|");
+  if (with_sarif) {
+    list.push_back({.name = "list-rules",
+                    .type = Type::boolean,
+                    .help = "List every rule with its severity and exit",
+                    .flag_only = true});
+  }
+  return list;
 }
 
 namespace {
@@ -51,33 +92,33 @@ constexpr std::size_t k_max_listed_errors = 50;
 /// The `report` output is cut below GitHub's 1 MiB limit for one output value.
 constexpr std::size_t k_max_report_output = std::size_t{1000} * 1000;
 
-/// The flags every gate has, besides --help and --version.
-struct CommonFlags {
-  std::string format = "text";
-  std::string config;
-  bool list_rules = false;
-};
-
-std::vector<std::string> format_choices(bool with_sarif) {
-  auto choices = k_format_names.names();
-  if (!with_sarif) {
-    choices.erase(std::remove(choices.begin(), choices.end(), "sarif"), choices.end());
-  }
-  return choices;
+/// Every option of a run in --help order: --format, the gate's own, then --config (and
+/// --list-rules for a gate with rules).
+std::vector<options::Option> all_options(const Gate& gate, bool has_rules) {
+  auto core = core_options(has_rules);
+  std::vector<options::Option> all{core.front()};
+  const auto& own = gate.options();
+  all.insert(all.end(), own.begin(), own.end());
+  all.insert(all.end(), core.begin() + 1, core.end());
+  return all;
 }
 
-std::unique_ptr<CLI::App> make_cli(Gate& gate, const GateInfo& info, bool has_rules, CommonFlags& flags) {
-  auto app = cli::make_app(info.name, info.description);
-  const auto formats = format_choices(has_rules);
-  app->add_option("--format", flags.format, "Result format on stdout: " + text::join(formats, "|") + " (default: text)")
-      ->check(CLI::IsMember(formats))
-      ->option_text("FORMAT");
-  gate.add_flags(*app);
-  app->add_option("--config", flags.config, "Config file (default: .github/shipgate.yml, found upwards)")
-      ->option_text("FILE");
-  if (has_rules) {
-    app->add_flag("--list-rules", flags.list_rules, "List every rule with its severity and exit");
+/// The environment variables a gate reads its secrets from, for the end of --help.
+std::string environment_footer(const std::vector<options::Option>& all) {
+  std::string footer;
+  for (const auto& o : all) {
+    if (o.type == options::Type::secret) {
+      footer += "\n  " + text::join(o.env, " or ") + ": " + o.help + " (masked in every output)";
+    }
   }
+  return footer.empty() ? footer : "Environment:" + footer + "\n\n";
+}
+
+std::unique_ptr<CLI::App> make_cli(const GateInfo& info, const std::vector<options::Option>& all,
+                                   options::RawFlags& raw) {
+  auto app = cli::make_app(info.name, info.description);
+  options::add_to_cli(*app, all, raw);
+  app->footer(environment_footer(all) + app->get_footer());
   return app;
 }
 
@@ -167,6 +208,9 @@ public:
   }
 
   int run();
+  void keep_secret(const std::string& value);
+  /// Stops on errors in the flags or the config: those with a place are the config file's.
+  int stop_on_settings(std::vector<Error> errors);
   int internal_error(const std::string& what) noexcept;
 
 private:
@@ -188,6 +232,7 @@ private:
   Secrets m_secrets;
   github::Runtime m_runtime;
   bool m_summary_written = false;
+  std::set<std::string> m_masked;  // values already sent to ::add-mask::
 };
 
 bool Driver::stdout_ok() const {
@@ -199,9 +244,41 @@ bool Driver::stdout_ok() const {
   return true;
 }
 
+/// Adds secrets and masks each new one inside Actions, before anything else is printed.
+void Driver::keep_secret(const std::string& value) {
+  m_secrets.add(value);
+  for (const auto& v : m_secrets.values()) {
+    if (m_masked.insert(v).second) {
+      m_runtime.mask(v);
+    }
+  }
+}
+
+int Driver::stop_on_settings(std::vector<Error> errors) {
+  const auto in_file = std::count_if(errors.begin(), errors.end(), [](const Error& e) { return !e.where.file.empty(); });
+  if (in_file == static_cast<std::ptrdiff_t>(errors.size())) {
+    return stop(ExitCode::usage, std::move(errors), "config: ", "The gate did not run: fix the config file");
+  }
+  return stop(ExitCode::usage, std::move(errors), "",
+              in_file == 0 ? "The gate did not run: fix the step's arguments"
+                           : "The gate did not run: fix the flags and the config file named here",
+              "Run '" + m_info.name + " --help' for usage.");
+}
+
 int Driver::run() {
-  CommonFlags flags;
-  auto app = make_cli(m_gate, m_info, !m_report_info.rules.empty(), flags);
+  const bool has_rules = !m_report_info.rules.empty();
+  const auto declared = all_options(m_gate, has_rules);
+  for (const auto& o : declared) {  // secrets come first: nothing is printed before they are masked
+    for (const auto& var : o.type == options::Type::secret ? o.env : std::vector<std::string>{}) {
+      if (auto value = m_inv.getenv(var); value && !value->empty()) {
+        keep_secret(*value);
+        break;
+      }
+    }
+  }
+  const ActiveSecrets active(m_secrets);
+  options::RawFlags raw;
+  auto app = make_cli(m_info, declared, raw);
   std::string usage_error;
   if (const auto early = cli::parse(*app, m_inv, usage_error)) {
     if (*early == ExitCode::pass) {  // --help or --version, already printed
@@ -210,39 +287,49 @@ int Driver::run() {
     return stop(*early, {{usage_error, {}, {}}}, "", "The gate did not run: fix the step's arguments",
                 "Run '" + m_info.name + " --help' for usage.");
   }
-  const auto explicit_config = flags.config.empty() ? std::nullopt : std::optional<std::string>(flags.config);
+  const auto config_flag = raw["config"];
+  const auto explicit_config = config_flag.empty() ? std::nullopt : std::optional<std::string>(config_flag.back());
   const auto loaded = config::load(explicit_config, m_inv.cwd);
   if (!loaded) {
     return stop(ExitCode::usage, {loaded.error()}, "config: ", "The gate did not run: fix the config file");
   }
   const config::File* file = loaded->has_value() ? &**loaded : nullptr;
   config::Section section(file, m_info.section);
-  m_gate.configure(section, *app, m_inv);
-  auto errors = file ? config::check_sections(*file, m_info.section) : std::vector<Error>{};
+  std::vector<Error> errors;
+  const auto values = options::resolve(declared, raw, *app, section, m_inv, errors);
+  m_gate.read_config(section, m_inv);
+  if (file) {
+    auto sections = config::check_sections(*file, m_info.section);
+    errors.insert(errors.end(), sections.begin(), sections.end());
+  }
   auto section_errors = section.finish();
   errors.insert(errors.end(), section_errors.begin(), section_errors.end());
   if (!errors.empty()) {
-    return stop(ExitCode::usage, errors, "config: ", "The gate did not run: fix the config file");
+    return stop_on_settings(std::move(errors));
   }
-  if (flags.list_rules) {
+  if (has_rules && values.boolean("list-rules")) {
     return static_cast<int>(list_rules());
   }
-  for (auto& secret : m_gate.secrets()) {
-    m_runtime.mask(secret);
-    m_secrets.add(std::move(secret));
+  Secrets derived;
+  auto configured = m_gate.configure(values, m_inv, derived);
+  for (const auto& secret : derived.values()) {
+    keep_secret(secret);
+  }
+  if (!configured.empty()) {
+    return stop_on_settings(std::move(configured));
   }
   if (auto prepared = m_gate.prepare(m_inv); !prepared.empty()) {
     return stop(ExitCode::usage, std::move(prepared), "", "The gate did not run: fix the inputs named here");
   }
   Log log(m_inv, m_info.name, m_runtime, m_secrets);
   auto outcome = m_gate.evaluate(m_inv, log);
-  const auto declared = m_gate.output_names();
+  const auto outputs = m_gate.outputs();
   for (const auto& output : outcome.outputs) {
-    if (std::find(declared.begin(), declared.end(), output.first) == declared.end()) {
+    if (std::none_of(outputs.begin(), outputs.end(), [&](const options::Output& o) { return o.name == output.first; })) {
       throw std::logic_error("output '" + output.first + "' is not declared by the gate");
     }
   }
-  return finish(std::move(outcome), k_format_names.parse(flags.format).value_or(Format::text));
+  return finish(std::move(outcome), k_format_names.parse(values.text("format")).value_or(Format::text));
 }
 
 ExitCode Driver::list_rules() const {
@@ -370,8 +457,8 @@ int Driver::internal_error(const std::string& what) noexcept {
 }  // namespace
 
 std::string help_text(Gate& gate) {
-  CommonFlags flags;
-  return make_cli(gate, gate.info(), !gate.rules().empty(), flags)->help();
+  options::RawFlags raw;
+  return make_cli(gate.info(), all_options(gate, !gate.rules().empty()), raw)->help();
 }
 
 int run_gate(Gate& gate, const Invocation& inv) {
@@ -387,3 +474,4 @@ int run_gate(Gate& gate, const Invocation& inv) {
 }
 
 }  // namespace shipgate
+

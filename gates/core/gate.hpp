@@ -9,7 +9,9 @@
 #include "core/config.hpp"
 #include "core/github.hpp"
 #include "core/invocation.hpp"
+#include "core/options.hpp"
 #include "core/report.hpp"
+#include "core/secrets.hpp"
 
 namespace shipgate {
 
@@ -56,25 +58,31 @@ public:
   virtual GateInfo info() const = 0;
   /// The gate's rules, for gates whose checks are findings: they get --list-rules and SARIF.
   virtual std::vector<RuleInfo> rules() const { return {}; }
-  /// Adds the gate's own flags, bound to its members (core adds --format and --config).
-  virtual void add_flags(CLI::App& app) = 0;
-  /// Reads the gate's config section; flags win over it (cli::given). Errors go to the section,
-  /// so that every one of them is reported at once.
-  virtual void configure(config::Section& section, const CLI::App& app, const Invocation& inv) = 0;
+  /// Every option of the gate, declared once: core makes the flags, reads the config keys,
+  /// checks every value by its type, writes --help, and masks secret options before anything is
+  /// printed (core adds --format and --config). The list lives as long as the gate.
+  virtual const std::vector<options::Option>& options() const = 0;
+  /// Reads config keys beyond the declared options (lint's rule table), with their positions;
+  /// errors go to the section, so that every one of them is reported at once.
+  virtual void read_config(config::Section&, const Invocation&) {}
+  /// Takes the checked values. Secret values the gate derives from them (a secret header) go to
+  /// `secrets`, masked before anything else is printed. Returns the errors of values that are
+  /// each well-formed but wrong together, made with values.error() so they read as core's do.
+  virtual std::vector<Error> configure(const options::Values& values, const Invocation& inv, Secrets& secrets) = 0;
   /// Loads what evaluation needs (record files, built-in data); errors here end in exit 2.
   virtual std::vector<Error> prepare(const Invocation&) { return {}; }
-  /// Secret values the gate was given; masked inside Actions before anything else is printed,
-  /// and never to appear in any output.
-  virtual std::vector<std::string> secrets() const { return {}; }
   /// Does the gate's work. Expected failures are checks with the error verdict or input errors,
   /// not exceptions; an exception that escapes is an internal error (exit 3).
   virtual Outcome evaluate(const Invocation& inv, Log& log) = 0;
-  /// The names of the step outputs the gate adds to core's (result, exit-code, report).
-  virtual std::vector<std::string> output_names() const { return {}; }
+  /// The step outputs the gate adds to core's (result, exit-code, report), kebab-case.
+  virtual std::vector<options::Output> outputs() const { return {}; }
 };
 
 /// The step outputs every gate writes inside Actions.
-const std::vector<std::string>& core_output_names();
+const std::vector<options::Output>& core_outputs();
+
+/// The options every gate has (--format, --config), for docs and the actions' inputs.
+std::vector<options::Option> core_options(bool with_sarif);
 
 /// The text of the gate's --help (the README keeps a copy, checked by a test).
 std::string help_text(Gate& gate);

@@ -1,12 +1,121 @@
 #include "core/secrets.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cctype>
+#include <optional>
+
+#include "core/text.hpp"
 
 namespace shipgate {
 
+namespace {
+
+thread_local const Secrets* t_active = nullptr;
+
+/// Words that start an Authorization (or similar) header value and are followed by the credential.
+constexpr std::array<std::string_view, 12> k_schemes = {"bearer", "basic",     "token",     "digest",
+                                                        "bot",    "apikey",    "api-key",   "key",
+                                                        "negotiate", "ntlm",   "sso-key",   "aws4-hmac-sha256"};
+
+/// Standard or URL-safe base64, padding optional; nullopt when `s` is not base64.
+std::optional<std::string> base64_decode(std::string_view s) {
+  while (!s.empty() && s.back() == '=') {
+    s.remove_suffix(1);
+  }
+  std::string out;
+  unsigned bits = 0;
+  int count = 0;
+  for (const char c : s) {
+    int v = -1;
+    if (c >= 'A' && c <= 'Z') {
+      v = c - 'A';
+    } else if (c >= 'a' && c <= 'z') {
+      v = c - 'a' + 26;
+    } else if (c >= '0' && c <= '9') {
+      v = c - '0' + 52;
+    } else if (c == '+' || c == '-') {
+      v = 62;
+    } else if (c == '/' || c == '_') {
+      v = 63;
+    }
+    if (v < 0) {
+      return std::nullopt;
+    }
+    bits = (bits << 6U) | static_cast<unsigned>(v);
+    count += 6;
+    if (count >= 8) {
+      count -= 8;
+      out.push_back(static_cast<char>((bits >> static_cast<unsigned>(count)) & 0xFFU));
+    }
+  }
+  return out;
+}
+
+std::string percent_decode(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) != 0 &&
+        std::isxdigit(static_cast<unsigned char>(s[i + 2])) != 0) {
+      out.push_back(static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16)));
+      i += 2;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 void Secrets::add(std::string value) {
+  const auto trimmed = text::trim(value);
+  const auto space = trimmed.find_first_of(" \t");
+  if (space != std::string_view::npos) {
+    const auto scheme = text::to_lower(trimmed.substr(0, space));
+    const auto credential = text::trim(trimmed.substr(space + 1));
+    if (std::find(k_schemes.begin(), k_schemes.end(), scheme) != k_schemes.end() && !credential.empty()) {
+      if (scheme == "basic") {
+        if (const auto decoded = base64_decode(credential); decoded && !decoded->empty()) {
+          const auto colon = decoded->find(':');
+          if (colon != std::string::npos) {
+            add_one(decoded->substr(colon + 1));
+          }
+          add_one(*decoded);
+        }
+      }
+      add_one(std::string(credential));
+    }
+  }
+  add_one(std::move(value));
+}
+
+void Secrets::add_url(std::string_view url) {
+  const auto scheme = url.find("://");
+  if (scheme == std::string_view::npos) {
+    return;
+  }
+  const auto rest = url.substr(scheme + 3);
+  const auto authority = rest.substr(0, rest.find_first_of("/?#"));
+  const auto at = authority.rfind('@');
+  if (at == std::string_view::npos) {
+    return;
+  }
+  const auto userinfo = authority.substr(0, at);
+  const auto colon = userinfo.find(':');
+  if (colon != std::string_view::npos && colon + 1 < userinfo.size()) {
+    const auto password = userinfo.substr(colon + 1);
+    add_one(std::string(password));
+    add_one(percent_decode(password));
+  }
+}
+
+void Secrets::add_one(std::string value) {
   if (value.empty() || std::find(m_values.begin(), m_values.end(), value) != m_values.end()) {
     return;
+  }
+  for (std::size_t i = 0; value.size() >= k_window && i + k_window <= value.size(); ++i) {
+    m_windows.insert(value.substr(i, k_window));
   }
   m_values.push_back(std::move(value));
   std::stable_sort(m_values.begin(), m_values.end(),
@@ -25,6 +134,37 @@ void Secrets::scrub_in_place(std::string& text) const {
       text.replace(at, secret.size(), "***");
     }
   }
+  if (m_windows.empty() || text.size() < k_window) {
+    return;
+  }
+  // A part of a secret: every window that occurs in a secret, grown while its windows do.
+  std::string out;
+  std::size_t i = 0;
+  std::size_t copied = 0;
+  while (i + k_window <= text.size()) {
+    if (m_windows.count(std::string(text, i, k_window)) == 0) {
+      ++i;
+      continue;
+    }
+    auto end = i + k_window;
+    while (end < text.size() && m_windows.count(std::string(text, end + 1 - k_window, k_window)) != 0) {
+      ++end;
+    }
+    out.append(text, copied, i - copied);
+    out += "***";
+    copied = end;
+    i = end;
+  }
+  if (copied != 0) {
+    out.append(text, copied, std::string::npos);
+    text = std::move(out);
+  }
 }
+
+ActiveSecrets::ActiveSecrets(const Secrets& secrets) : m_previous(t_active) { t_active = &secrets; }
+
+ActiveSecrets::~ActiveSecrets() { t_active = m_previous; }
+
+const Secrets* ActiveSecrets::current() { return t_active; }
 
 }  // namespace shipgate

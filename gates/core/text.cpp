@@ -1,5 +1,7 @@
 #include "core/text.hpp"
 
+#include "core/secrets.hpp"
+
 #include <algorithm>
 #include <cstdint>
 
@@ -186,7 +188,7 @@ std::optional<std::string> did_you_mean(std::string_view word, const std::vector
   return best;
 }
 
-std::string one_line(std::string_view s) {
+static std::string one_line_raw(std::string_view s) {
   static constexpr char k_hex[] = "0123456789abcdef";
   std::string out;
   out.reserve(s.size());
@@ -219,7 +221,7 @@ std::optional<std::string> unknown_name(std::string_view kind, std::string_view 
   return message;
 }
 
-std::string markdown(std::string_view s) {
+static std::string markdown_raw(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   for (const char c : s) {
@@ -250,7 +252,7 @@ std::string markdown(std::string_view s) {
   return out;
 }
 
-std::string shorten(std::string_view s, std::size_t max) {
+static std::string shorten_raw(std::string_view s, std::size_t max) {
   if (s.size() <= max) {
     return std::string(s);
   }
@@ -272,6 +274,39 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
       out += separator;
     }
     out += parts[i];
+  }
+  return out;
+}
+
+/// `s` with the running gate's secrets taken out (ActiveSecrets), before it is cut or escaped.
+template <class Transform>
+static
+std::string clean(std::string_view s, Transform transform) {
+  const auto* secrets = ActiveSecrets::current();
+  if (secrets == nullptr || secrets->values().empty()) {
+    return transform(s);
+  }
+  return transform(secrets->scrub(s));
+}
+
+std::string one_line(std::string_view s) { return clean(s, one_line_raw); }
+
+std::string markdown(std::string_view s) { return clean(s, markdown_raw); }
+
+std::string shorten(std::string_view s, std::size_t max) {
+  return clean(s, [max](std::string_view t) { return shorten_raw(t, max); });
+}
+
+std::string without_userinfo(std::string_view url) {
+  std::string out(url);
+  const auto scheme = out.find("://");
+  if (scheme == std::string::npos) {
+    return out;
+  }
+  const auto end = out.find_first_of("/?#", scheme + 3);
+  const auto at = out.rfind('@', end == std::string::npos ? std::string::npos : end);
+  if (at != std::string::npos && at > scheme) {
+    out.erase(scheme + 3, at + 1 - (scheme + 3));
   }
   return out;
 }

@@ -34,6 +34,9 @@ inline constexpr std::size_t k_max_guess_length = 256;
 /// candidate whose length alone rules it out is not compared.
 std::optional<std::string> did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
 
+/// shorten, one_line and markdown first take out the running gate's secrets (ActiveSecrets), so
+/// no part of a secret survives a cut or an escape.
+
 /// `s` cut to at most `max` bytes (on a UTF-8 boundary) with "..." appended when it was longer:
 /// for echoing input in one short line.
 std::string shorten(std::string_view s, std::size_t max = 80);
@@ -58,5 +61,8 @@ std::string plural(std::size_t n, std::string_view word);
 
 /// The parts joined with `separator` ("a, b, c").
 std::string join(const std::vector<std::string>& parts, std::string_view separator);
+
+/// `url` without the user:password@ of its authority: how every gate shows a URL.
+std::string without_userinfo(std::string_view url);
 
 }  // namespace shipgate::text

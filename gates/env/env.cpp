@@ -26,19 +26,69 @@ namespace {
 
 using std::chrono::milliseconds;
 
-struct Flags {
-  std::vector<std::string> environments;
-  std::string repo;
-  int require_reviewers = 1;
+/// What an environment must have: the policy options, for all environments or one of them.
+struct Policy {
+  long require_reviewers = 1;
   bool forbid_self_review = false;
   bool require_branch_policy = false;
-  std::string min_wait_timer;
-  std::string max_wait_timer;
-  std::string list;
-  bool all_deploying = false;
-  std::string timeout = "30s";
-  std::string deadline = "2m";
+  std::optional<milliseconds> min_wait;
+  std::optional<milliseconds> max_wait;
 };
+
+/// The options a policy is made of, settable for all environments and per environment.
+const std::vector<std::string>& policy_keys() {
+  static const std::vector<std::string> k_keys = {"require-reviewers", "forbid-self-review", "require-branch-policy",
+                                                  "min-wait-timer", "max-wait-timer"};
+  return k_keys;
+}
+
+const std::vector<options::Option>& declared() {
+  using options::Type;
+  static const std::vector<options::Option> k_options = {
+      {.name = "environment", .help = "Environment to check (repeatable)", .placeholder = "NAME",
+       .repeatable = true, .aliases = {"environments"}},
+      {.name = "repo", .help = "Repository", .placeholder = "OWNER/REPO", .env = {"GITHUB_REPOSITORY"}},
+      {.name = "require-reviewers", .type = Type::integer, .help = "Required reviewers needed; 0 for none",
+       .default_value = "1", .min = 0, .max = 6},
+      {.name = "forbid-self-review", .type = Type::boolean, .help = "Fail unless the one who deploys cannot approve",
+       .default_value = "false"},
+      {.name = "require-branch-policy", .type = Type::boolean,
+       .help = "Fail unless only protected or named branches may deploy", .default_value = "false"},
+      {.name = "min-wait-timer", .type = Type::duration, .help = "Shortest wait timer allowed"},
+      {.name = "max-wait-timer", .type = Type::duration, .help = "Longest wait timer allowed"},
+      {.name = "list", .type = Type::path,
+       .help = "Write the repository's environments to FILE, as shipgate-lint --environments reads"},
+      {.name = "all-deploying", .type = Type::boolean,
+       .help = "Check every environment the workflows in .github/workflows name", .default_value = "false"},
+      {.name = "timeout", .type = Type::duration, .help = "Per request", .default_value = "30s",
+       .min_duration = milliseconds(1)},
+      {.name = "deadline", .type = Type::duration, .help = "Whole run", .default_value = "2m",
+       .min_duration = milliseconds(1)},
+      {.name = "token", .type = Type::secret, .help = "GitHub token with `actions: read`",
+       .env = {"GITHUB_TOKEN", "GH_TOKEN"}},
+  };
+  return k_options;
+}
+
+const options::Option& option(std::string_view name) {
+  const auto& all = declared();
+  return *std::find_if(all.begin(), all.end(), [&](const options::Option& o) { return o.name == name; });
+}
+
+/// One policy key's value as checked by its option: true/false, a whole number or a duration.
+void apply(Policy& p, const std::string& key, const std::string& value) {
+  if (key == "require-reviewers") {
+    p.require_reviewers = std::stol(value);
+  } else if (key == "forbid-self-review") {
+    p.forbid_self_review = options::parse_boolean(value).value_or(false);
+  } else if (key == "require-branch-policy") {
+    p.require_branch_policy = options::parse_boolean(value).value_or(false);
+  } else if (key == "min-wait-timer") {
+    p.min_wait = *units::parse_duration(value);
+  } else if (key == "max-wait-timer") {
+    p.max_wait = *units::parse_duration(value);
+  }
+}
 
 /// What the API said about one environment name.
 struct Looked {
@@ -79,50 +129,18 @@ public:
             "Asks the REST API with GITHUB_TOKEN or GH_TOKEN (base: GITHUB_API_URL, repo: GITHUB_REPOSITORY)."};
   }
 
-  void add_flags(CLI::App& app) override {
-    auto& f = m_flags;
-    app.add_option("--environment", f.environments, "Environment to check (repeatable)")->option_text("NAME");
-    app.add_option("--repo", f.repo, "Repository (default: GITHUB_REPOSITORY)")->option_text("OWNER/REPO");
-    app.add_option("--require-reviewers", f.require_reviewers, "Required reviewers needed; 0 for none (default: 1)")
-        ->option_text("N");
-    app.add_flag("--forbid-self-review", f.forbid_self_review, "Fail unless the one who deploys cannot approve");
-    app.add_flag("--require-branch-policy", f.require_branch_policy,
-                 "Fail unless only protected or named branches may deploy");
-    app.add_option("--min-wait-timer", f.min_wait_timer, "Shortest wait timer allowed")->option_text("DURATION");
-    app.add_option("--max-wait-timer", f.max_wait_timer, "Longest wait timer allowed")->option_text("DURATION");
-    app.add_option("--list", f.list,
-                   "Write the repository's environments to FILE, as shipgate-lint --environments reads")
-        ->option_text("FILE");
-    app.add_flag("--all-deploying", f.all_deploying, "Check every environment the workflows in .github/workflows name");
-    app.add_option("--timeout", f.timeout, "Per request (default: 30s)")->option_text("DURATION");
-    app.add_option("--deadline", f.deadline, "Whole run (default: 2m)")->option_text("DURATION");
-  }
+  const std::vector<options::Option>& options() const override { return declared(); }
 
-  void configure(config::Section& section, const CLI::App& app, const Invocation& inv) override {
-    auto& f = m_flags;
-    cli::from_config(section, app, "environments", f.environments, "--environment");
-    const auto take = [&](std::string_view key, auto& into) { cli::from_config(section, app, key, into); };
-    take("repo", f.repo);
-    take("min-wait-timer", f.min_wait_timer);
-    take("max-wait-timer", f.max_wait_timer);
-    take("timeout", f.timeout);
-    take("deadline", f.deadline);
-    take("list", f.list);
-    take("forbid-self-review", f.forbid_self_review);
-    take("require-branch-policy", f.require_branch_policy);
-    take("all-deploying", f.all_deploying);
-    take("require-reviewers", f.require_reviewers);
-    m_token = inv.getenv("GITHUB_TOKEN").value_or("");
-    if (m_token.empty()) {
-      m_token = inv.getenv("GH_TOKEN").value_or("");
-    }
-    m_secrets.add(m_token);
-  }
+  /// `policies:` maps an environment name to the policy keys that differ for it.
+  void read_config(config::Section& section, const Invocation& inv) override;
 
-  std::vector<std::string> secrets() const override { return {m_token}; }
-  std::vector<Error> prepare(const Invocation& inv) override;
+  std::vector<Error> configure(const options::Values& values, const Invocation& inv, Secrets& secrets) override;
   Outcome evaluate(const Invocation& inv, Log& log) override;
-  std::vector<std::string> output_names() const override { return {"environments", "failed", "missing"}; }
+  std::vector<options::Output> outputs() const override {
+    return {{"environments", "Environments checked."},
+            {"failed", "Environments that are missing or below their policy."},
+            {"missing", "Environments that do not exist."}};
+  }
 
 private:
   /// Environment names the workflows' jobs give (`--all-deploying`), with where each is named.
@@ -136,17 +154,23 @@ private:
                  {"Authorization", "Bearer " + m_token, true}};
     return r;
   }
-  void judge(const Looked& l, bool private_repo, Check& check) const;
+  void judge(const Looked& l, bool private_repo, const std::vector<std::string>& existing, Check& check) const;
+  const Policy& policy(const std::string& name) const {
+    const auto it = m_policies.find(name);
+    return it == m_policies.end() ? m_policy : it->second;
+  }
 
-  Flags m_flags;
   std::string m_token;
+  std::string m_list;
+  bool m_all_deploying = false;
+  Policy m_policy;                                                         // every environment's
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>> m_overrides;  // name -> key, value
+  std::map<std::string, Policy> m_policies;                                // lower-case name -> its own
   Secrets m_secrets;  // the token, to take out of API messages before they are cut
   std::string m_base;
   std::string m_repo;
   milliseconds m_timeout{30'000};
   milliseconds m_deadline{120'000};
-  std::optional<milliseconds> m_min_wait;
-  std::optional<milliseconds> m_max_wait;
   std::map<std::string, std::vector<std::string>> m_names;  // name -> where named ("" for flags)
   std::vector<std::string> m_unresolved;                    // places whose name cannot be known
 };
@@ -187,54 +211,103 @@ void EnvGate::read_workflows(const Invocation& inv, std::vector<Error>& errors) 
   }
 }
 
-std::vector<Error> EnvGate::prepare(const Invocation& inv) {
-  auto& f = m_flags;
+void EnvGate::read_config(config::Section& section, const Invocation&) {
+  const auto* policies = section.take("policies");
+  if (policies == nullptr || policies->is_null()) {
+    return;
+  }
+  const auto& doc = *section.document();
+  if (!policies->is_mapping()) {
+    section.error(*policies, "policies", "expected a mapping of environment names to their policy");
+    return;
+  }
+  for (const auto& pair : policies->pairs) {
+    const auto& name = doc.at(pair.key);
+    const auto& body = doc.at(pair.value);
+    const auto key = "policies." + name.value;
+    if (!body.is_mapping()) {
+      section.error(body, key, "expected a mapping of policy keys: " + text::join(policy_keys(), ", "));
+      continue;
+    }
+    for (auto& e : config::check_keys(doc, body, policy_keys(), "env." + key, " in a policy")) {
+      section.add(std::move(e));
+    }
+    auto& overrides = m_overrides[text::to_lower(std::string(text::trim(name.value)))];
+    for (const auto& entry : body.pairs) {
+      const auto& k = doc.at(entry.key).value;
+      const auto& v = doc.at(entry.value);
+      if (std::find(policy_keys().begin(), policy_keys().end(), k) == policy_keys().end()) {
+        continue;
+      }
+      const auto wrong = v.is_scalar() ? options::check(option(k), v.value) : std::optional<std::string>("expected one value");
+      if (wrong) {
+        section.error(v, key + "." + k, *wrong);
+      } else {
+        overrides.emplace_back(k, v.value);
+      }
+    }
+  }
+}
+
+std::vector<Error> EnvGate::configure(const options::Values& values, const Invocation& inv, Secrets& secrets) {
   std::vector<Error> errors;
-  const cli::FlagErrors flags(errors);
-  m_repo = !f.repo.empty() ? f.repo : inv.getenv("GITHUB_REPOSITORY").value_or("");
+  m_token = values.text("token");
+  m_secrets.add(m_token);
+  m_list = values.text("list");
+  m_all_deploying = values.boolean("all-deploying");
+  m_timeout = *values.duration("timeout");
+  m_deadline = *values.duration("deadline");
+  m_repo = values.text("repo");
   const auto slash = m_repo.find('/');
   if (slash == std::string::npos || slash == 0 || slash + 1 == m_repo.size() ||
       m_repo.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_./") !=
           std::string::npos ||
-      m_repo.find('/', slash + 1) != std::string::npos || m_repo.find("..") != std::string::npos) {
-    flags.fail("--repo",
-               "expected OWNER/REPO (or GITHUB_REPOSITORY), got '" + text::shorten(text::one_line(m_repo), 60) + "'");
+      m_repo.find('/', slash + 1) != std::string::npos || m_repo.find("..") != std::string::npos ||
+      m_repo.front() == '.' || m_repo[slash + 1] == '.') {
+    errors.push_back(values.error("repo", "expected OWNER/REPO (or GITHUB_REPOSITORY), got '" +
+                                              text::shorten(text::one_line(m_repo), 60) + "'"));
   }
-  for (const auto& name : f.environments) {
+  for (const auto& key : policy_keys()) {
+    if (!values.text(key).empty()) {
+      apply(m_policy, key, values.text(key));
+    }
+  }
+  for (const auto& [name, overrides] : m_overrides) {
+    auto& p = m_policies[name] = m_policy;
+    for (const auto& [key, value] : overrides) {
+      apply(p, key, value);
+    }
+    if (!name.empty()) {
+      m_names[name].push_back("policies");  // a policy names an environment that must exist
+    }
+  }
+  for (const auto& name : values.list("environment")) {
     const auto trimmed = std::string(text::trim(name));
     if (trimmed.empty() || trimmed.size() > 255) {
-      flags.fail("--environment", "an environment name is 1 to 255 characters");
+      errors.push_back(values.error("environment", "an environment name is 1 to 255 characters"));
     } else {
       m_names[text::to_lower(trimmed)].push_back("");
     }
   }
-  if (f.all_deploying) {
+  if (m_all_deploying) {
     read_workflows(inv, errors);
   }
-  if (m_names.empty() && f.list.empty() && !f.all_deploying && errors.empty()) {
-    flags.fail("--environment", "nothing to check; pass --environment NAME, --all-deploying or --list FILE");
-  }
-  const auto duration = [&flags](const std::string& flag, const std::string& text, auto& into) {
-    if (!text.empty()) {  // an empty flag keeps the default (the wait timers have none)
-      flags.duration(flag, text, into);
-    }
-  };
-  duration("--timeout", f.timeout, m_timeout);
-  duration("--deadline", f.deadline, m_deadline);
-  duration("--min-wait-timer", f.min_wait_timer, m_min_wait);
-  duration("--max-wait-timer", f.max_wait_timer, m_max_wait);
-  if (f.require_reviewers < 0 || f.require_reviewers > 6) {
-    flags.fail("--require-reviewers", "expected 0 to 6 (GitHub allows up to six reviewers)");
+  if (m_names.empty() && m_list.empty() && !m_all_deploying && errors.empty()) {
+    errors.push_back(values.error("environment",
+                                  "nothing to check; pass --environment NAME, --all-deploying or --list FILE (or "
+                                  "env.policies in the config)"));
   }
   m_base = inv.getenv("GITHUB_API_URL").value_or("https://api.github.com");
+  secrets.add_url(m_base);
   while (!m_base.empty() && m_base.back() == '/') {
     m_base.pop_back();
   }
   if (net::origin(m_base).empty()) {
-    flags.fail("GITHUB_API_URL", "'" + text::shorten(m_base, 60) + "' is not a URL");
+    errors.push_back({"GITHUB_API_URL: '" + text::shorten(text::without_userinfo(m_base), 60) + "' is not a URL", {}, {}});
   }
   if (m_token.empty()) {
-    flags.fail("GITHUB_TOKEN", "not set (nor GH_TOKEN): reading environments needs a token with `actions: read`");
+    errors.push_back({"GITHUB_TOKEN: not set (nor GH_TOKEN): reading environments needs a token with `actions: read`",
+                      {}, {}});
   }
   if (!net::global_init()) {
     throw std::runtime_error("libcurl could not be initialised");
@@ -242,13 +315,15 @@ std::vector<Error> EnvGate::prepare(const Invocation& inv) {
   return errors;
 }
 
-void EnvGate::judge(const Looked& l, bool private_repo, Check& check) const {
-  const auto& f = m_flags;
+void EnvGate::judge(const Looked& l, bool private_repo, const std::vector<std::string>& existing,
+                    Check& check) const {
+  const auto& f = policy(l.name);
   std::vector<std::string> problems;
   if (l.missing) {
-    problems.push_back("environment '" + text::shorten(l.name, 60) +
-                       "' does not exist: GitHub creates it unprotected on first use; create it with required "
-                       "reviewers");
+    const auto guess = text::did_you_mean(l.name, existing);
+    problems.push_back("environment '" + text::shorten(l.name, 60) + "' does not exist" +
+                       (guess ? " (did you mean '" + text::shorten(*guess, 60) + "'?)" : std::string()) +
+                       ": GitHub creates it unprotected on first use; create it with required reviewers");
   } else if (l.found) {
     const auto& e = *l.found;
     if (static_cast<long>(e.reviewers) < f.require_reviewers) {
@@ -273,13 +348,13 @@ void EnvGate::judge(const Looked& l, bool private_repo, Check& check) const {
                          "protected or named branches");
     }
     const auto wait = milliseconds(e.wait_timer_minutes.value_or(0) * 60'000);
-    if (m_min_wait && wait < *m_min_wait) {
+    if (f.min_wait && wait < *f.min_wait) {
       problems.push_back("'" + text::shorten(l.name, 60) + "' waits " + units::format_duration(wait) + ", less than " +
-                         units::format_duration(*m_min_wait));
+                         units::format_duration(*f.min_wait));
     }
-    if (m_max_wait && wait > *m_max_wait) {
+    if (f.max_wait && wait > *f.max_wait) {
       problems.push_back("'" + text::shorten(l.name, 60) + "' waits " + units::format_duration(wait) + ", more than " +
-                         units::format_duration(*m_max_wait));
+                         units::format_duration(*f.max_wait));
     }
     check.details = {{"environment", e.name},
                      {"reviewers", e.reviewers},
@@ -374,10 +449,21 @@ Outcome EnvGate::evaluate(const Invocation& inv, Log& log) {
       }
     });
   };
-  if (!m_flags.list.empty()) {
+  if (!m_list.empty()) {
     page(repo_url + "/environments?per_page=100", 1);
   }
   pool.run();
+  // A missing environment gets "did you mean" from the repository's own environments.
+  if (m_list.empty() && std::any_of(looked.begin(), looked.end(), [](const Looked& l) { return l.missing; })) {
+    page(repo_url + "/environments?per_page=100", 1);
+    pool.run();
+  }
+  std::vector<std::string> existing;
+  for (const auto& e : listed) {
+    if (e.is_object() && e.contains("name") && e["name"].is_string()) {
+      existing.push_back(text::to_lower(e["name"].get<std::string>()));
+    }
+  }
 
   Outcome outcome;
   std::size_t failed = 0;
@@ -389,7 +475,7 @@ Outcome EnvGate::evaluate(const Invocation& inv, Log& log) {
       check.verdict = Verdict::error;
       check.message = "could not check: " + l.error.value_or(*repo_error);
     } else {
-      judge(l, private_repo.value_or(false), check);
+      judge(l, private_repo.value_or(false), existing, check);
       failed += check.verdict == Verdict::fail ? 1 : 0;
       missing += l.missing ? 1 : 0;
     }
@@ -403,7 +489,7 @@ Outcome EnvGate::evaluate(const Invocation& inv, Log& log) {
   for (const auto& where : m_unresolved) {
     log.diagnose("note: the environment at " + where + " cannot be known before the run; not checked");
   }
-  if (!m_flags.list.empty()) {
+  if (!m_list.empty()) {
     Check check;
     check.name = "list " + m_repo;
     if (list_error) {
@@ -411,12 +497,12 @@ Outcome EnvGate::evaluate(const Invocation& inv, Log& log) {
       check.message = "could not list environments: " + *list_error;
     } else {
       const nlohmann::json records = {{"total_count", listed.size()}, {"environments", listed}};
-      std::ofstream out(inv.resolve(m_flags.list), std::ios::binary | std::ios::trunc);
+      std::ofstream out(inv.resolve(m_list), std::ios::binary | std::ios::trunc);
       out << records.dump(2) << '\n';
       out.flush();
       check.verdict = out ? Verdict::pass : Verdict::error;
-      check.message = out ? "wrote " + text::plural(listed.size(), "environment") + " to " + m_flags.list
-                          : "cannot write " + m_flags.list;
+      check.message = out ? "wrote " + text::plural(listed.size(), "environment") + " to " + m_list
+                          : "cannot write " + m_list;
     }
     outcome.checks.push_back(std::move(check));
   }

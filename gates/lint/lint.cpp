@@ -407,11 +407,18 @@ public:
     return infos;
   }
 
-  void add_flags(CLI::App& app) override { lint::add_flags(app, m_flags); }
+  const std::vector<options::Option>& options() const override { return lint::declared(); }
 
-  void configure(config::Section& section, const CLI::App&, const Invocation& inv) override {
-    m_options = lint::configure(m_flags, section, inv.cwd);
+  void read_config(config::Section& section, const Invocation& inv) override {
+    m_options.base_dir = inv.cwd;
+    lint::read_config(section, m_options);
+  }
+
+  std::vector<Error> configure(const options::Values& values, const Invocation& inv, Secrets&) override {
+    m_options.base_dir = inv.cwd;
     m_options.root = paths::repository_root(inv.cwd, inv.getenv("GITHUB_WORKSPACE").value_or(""));
+    lint::apply(values, m_options);
+    return {};
   }
 
   std::vector<Error> prepare(const Invocation& inv) override {
@@ -433,12 +440,15 @@ public:
 
   Outcome evaluate(const Invocation& inv, Log& log) override;
 
-  std::vector<std::string> output_names() const override {
-    return {"findings", "errors", "warnings", "notes", "suppressed"};
+  std::vector<options::Output> outputs() const override {
+    return {{"findings", "Findings reported (not suppressed)."},
+            {"errors", "Findings at error level."},
+            {"warnings", "Findings at warning level."},
+            {"notes", "Findings at note level."},
+            {"suppressed", "Findings suppressed by comments or config."}};
   }
 
 private:
-  Flags m_flags;
   Options m_options;
   std::optional<LintData> m_data;
   std::optional<EnvironmentRecords> m_records;

@@ -1,12 +1,15 @@
 #include "lint/options.hpp"
 
 #include <algorithm>
+#include <filesystem>
 
 #include "core/paths.hpp"
 #include "core/text.hpp"
 #include "lint/registry.hpp"
 
 namespace shipgate::lint {
+
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -74,57 +77,45 @@ void read_ignore(config::Section& section, Options& options) {
 
 }  // namespace
 
-void add_flags(CLI::App& app, Flags& flags) {
-  app.add_option("paths", flags.paths, "Workflow files or directories")->option_text("PATH...");
-  app.add_option("--environments", flags.environments,
-                 "The repository's environments: GitHub's environments JSON, or a YAML list of names")
-      ->option_text("FILE");
-  app.add_option("--fail-level", flags.fail_level,
-                 "Lowest severity that fails the run: " + k_severity_names.choices() + " (default: error)")
-      ->check(CLI::IsMember(k_severity_names.names()))
-      ->option_text("LEVEL");
+const std::vector<options::Option>& declared() {
+  using options::Type;
+  static const std::vector<options::Option> k_options = {
+      {.name = "paths", .type = Type::path, .help = "Workflow files or directories", .default_value = ".github/workflows",
+       .placeholder = "PATH", .repeatable = true, .positional = true},
+      {.name = "environments", .type = Type::path,
+       .help = "The repository's environments: GitHub's environments JSON, or a YAML list of names"},
+      {.name = "fail-level", .type = Type::choice, .help = "Lowest severity that fails the run",
+       .default_value = "error", .placeholder = "LEVEL", .choices = k_severity_names.names()},
+  };
+  return k_options;
 }
 
-Options configure(const Flags& flags, config::Section& section, const std::string& base_dir) {
-  Options options;
-  options.base_dir = base_dir;
-  options.paths = flags.paths;
-  if (!flags.environments.empty()) {
-    options.environments = flags.environments;
-  }
-  if (!flags.fail_level.empty()) {
-    options.fail_level = parse_severity(flags.fail_level).value_or(Severity::error);
-  }
-  if (const auto env = section.take_string("environments"); env && flags.environments.empty()) {
-    options.environments = paths::from_config(section.path(), *env);
-  }
-  if (const auto* level = section.take("fail-level"); level != nullptr && !level->is_null()) {
-    const auto severity = parse_severity(level->value);
-    if (!severity || !level->is_scalar()) {
-      section.error(*level, "fail-level", "expected note, warning or error");
-    } else if (flags.fail_level.empty()) {
-      options.fail_level = *severity;
-    }
-  }
-  if (const auto configured = section.take_string_list("paths"); configured && flags.paths.empty()) {
-    for (const auto& p : *configured) {
-      options.paths.push_back(paths::from_config(section.path(), p));
-    }
-  }
-  read_rules(section, options);
-  read_ignore(section, options);
+void read_config(config::Section& section, Options& into) {
+  read_rules(section, into);
+  read_ignore(section, into);
   if (const auto* actions = section.take("deploy-actions"); actions != nullptr && !actions->is_null()) {
     std::vector<Error> errors;
-    read_deploy_actions(*section.document(), *actions, options.extra_actions, errors);
+    read_deploy_actions(*section.document(), *actions, into.extra_actions, errors);
     for (auto& e : errors) {
       e.key = "lint.deploy-actions";
       section.add(std::move(e));
     }
   }
-  if (options.paths.empty()) {
-    options.paths.emplace_back(".github/workflows");
+}
+
+void apply(const options::Values& values, Options& into) {
+  if (values.given("paths")) {
+    into.paths = values.list("paths");
+  } else {
+    // The repository's workflows wherever in it the gate runs, written as a path from there.
+    const auto dir = fs::path(into.root) / ".github" / "workflows";
+    const auto from_here = dir.lexically_relative(fs::path(into.base_dir).lexically_normal());
+    into.paths = {from_here.empty() || into.base_dir.empty() ? dir.string() : from_here.string()};
   }
-  return options;
+  if (values.given("environments")) {
+    into.environments = values.text("environments");
+  }
+  into.fail_level = parse_severity(values.text("fail-level")).value_or(Severity::error);
 }
 
 }  // namespace shipgate::lint

@@ -5,21 +5,13 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
-
 #include "core/check.hpp"
 #include "core/config.hpp"
+#include "core/options.hpp"
 #include "lint/data.hpp"
 #include "lint/suppress.hpp"
 
 namespace shipgate::lint {
-
-/// The flags shipgate-lint adds to core's (--format, --config, --list-rules).
-struct Flags {
-  std::vector<std::string> paths;
-  std::string environments;
-  std::string fail_level;
-};
 
 /// Everything a lint run is configured with, after flags and the `lint:` section of
 /// .github/shipgate.yml are merged (flags win).
@@ -36,11 +28,15 @@ struct Options {
   std::vector<DeployAction> extra_actions;
 };
 
-/// Adds PATH..., --environments and --fail-level.
-void add_flags(CLI::App& app, Flags& flags);
+/// shipgate-lint's options: PATH..., --environments and --fail-level (core adds the rest).
+const std::vector<options::Option>& declared();
 
-/// Merges the flags and the `lint:` section into Options; config errors go to `section`.
-/// Relative paths are taken from `base_dir`.
-Options configure(const Flags& flags, config::Section& section, const std::string& base_dir);
+/// Reads the `lint:` keys beyond the declared options (rules, ignore, deploy-actions) into
+/// `into`; errors go to `section`. Relative paths are taken from `base_dir`.
+void read_config(config::Section& section, Options& into);
+
+/// Takes the checked option values into `into`. With no path given, the repository's
+/// .github/workflows is linted (from `into.root`, wherever in the repository the gate runs).
+void apply(const options::Values& values, Options& into);
 
 }  // namespace shipgate::lint

@@ -5,7 +5,6 @@
 
 #include <re2/re2.h>
 
-#include "core/cli.hpp"
 #include "core/net/curl.hpp"
 #include "core/net/pool.hpp"
 #include "core/secrets.hpp"
@@ -20,19 +19,43 @@ namespace {
 
 using std::chrono::milliseconds;
 
-struct Flags {
-  std::vector<std::string> apps;
-  std::string apps_file;
-  std::string expect_commit;
-  std::string pending_grace = "5m";
-  int min_dynos = 1;
-  std::string grace = "2m";
-  bool fail_idle = false;
-  std::string max_slug_size;
-  std::string app_pattern;
-  std::string timeout = "30s";
-  std::string deadline = "5m";
-};
+/// nullopt for a commit SHA (7 to 64 hex digits) or 'none', else what is wrong.
+std::optional<std::string> check_sha(std::string_view sha) {
+  if (sha == "none" ||
+      (sha.size() >= 7 && sha.size() <= 64 && sha.find_first_not_of("0123456789abcdefABCDEF") == std::string_view::npos)) {
+    return std::nullopt;
+  }
+  return std::string("expected a commit SHA (7 to 40 hex digits), or 'none'");
+}
+
+const std::vector<options::Option>& declared() {
+  using options::Type;
+  static const std::vector<options::Option> k_options = {
+      {.name = "app", .help = "App to check (repeatable, or a,b,c); checked at once", .placeholder = "APP",
+       .repeatable = true, .delimiter = ',', .aliases = {"apps"}},
+      {.name = "apps-file", .type = Type::path, .help = "File with one app per line (# comments)"},
+      {.name = "expect-commit",
+       .help = "Commit the latest release must run (default: GITHUB_SHA, for one app; 'none' to skip)",
+       .placeholder = "SHA", .validate = check_sha},
+      {.name = "pending-grace", .type = Type::duration, .help = "How long a pending release is waited for",
+       .default_value = "5m"},
+      {.name = "min-dynos", .type = Type::integer, .help = "Web dynos that must be up; 0 skips the dyno checks",
+       .default_value = "1", .min = 0, .max = 1000},
+      {.name = "grace", .type = Type::duration, .help = "How long web dynos may stay 'starting'",
+       .default_value = "2m"},
+      {.name = "fail-idle", .type = Type::boolean,
+       .help = "Fail on idle (sleeping eco) web dynos instead of reporting them", .default_value = "false"},
+      {.name = "max-slug-size", .type = Type::size, .help = "Largest slug allowed, e.g. 500MB"},
+      {.name = "app-pattern", .help = "Naming convention apps must follow: raxx-{surface}-{env}",
+       .placeholder = "PATTERN"},
+      {.name = "timeout", .type = Type::duration, .help = "Per request", .default_value = "30s",
+       .min_duration = milliseconds(1)},
+      {.name = "deadline", .type = Type::duration, .help = "Whole run", .default_value = "5m",
+       .min_duration = milliseconds(1)},
+      {.name = "heroku-api-key", .type = Type::secret, .help = "Heroku API key", .env = {"HEROKU_API_KEY"}},
+  };
+  return k_options;
+}
 
 struct Settings {
   std::vector<std::string> apps;
@@ -404,74 +427,38 @@ public:
             "Asks the Platform API with HEROKU_API_KEY (base: HEROKU_API_URL)."};
   }
 
-  void add_flags(CLI::App& app) override {
-    auto& f = m_flags;
-    app.add_option("--app,--apps", f.apps, "App to check (repeatable, or a,b,c); checked at once")
-        ->option_text("APP")
-        ->delimiter(',');
-    app.add_option("--apps-file", f.apps_file, "File with one app per line (# comments)")->option_text("FILE");
-    app.add_option("--expect-commit", f.expect_commit,
-                   "Commit the latest release must run (default: GITHUB_SHA, for one app; 'none' to skip)")
-        ->option_text("SHA");
-    app.add_option("--pending-grace", f.pending_grace, "How long a pending release is waited for (default: 5m)")
-        ->option_text("DURATION");
-    app.add_option("--min-dynos", f.min_dynos, "Web dynos that must be up; 0 skips the dyno checks (default: 1)")
-        ->option_text("N");
-    app.add_option("--grace", f.grace, "How long web dynos may stay 'starting' (default: 2m)")->option_text("DURATION");
-    app.add_flag("--fail-idle", f.fail_idle, "Fail on idle (sleeping eco) web dynos instead of reporting them");
-    app.add_option("--max-slug-size", f.max_slug_size, "Largest slug allowed, e.g. 500MB")->option_text("SIZE");
-    app.add_option("--app-pattern", f.app_pattern, "Naming convention apps must follow: raxx-{surface}-{env}")
-        ->option_text("PATTERN");
-    app.add_option("--timeout", f.timeout, "Per request (default: 30s)")->option_text("DURATION");
-    app.add_option("--deadline", f.deadline, "Whole run (default: 5m)")->option_text("DURATION");
-  }
+  const std::vector<options::Option>& options() const override { return declared(); }
 
-  void configure(config::Section& section, const CLI::App& app, const Invocation& inv) override {
-    auto& f = m_flags;
-    cli::from_config(section, app, "apps", f.apps, "--app");
-    const auto take = [&](std::string_view key, auto& into) { cli::from_config(section, app, key, into); };
-    take("apps-file", f.apps_file);
-    take("expect-commit", f.expect_commit);
-    take("pending-grace", f.pending_grace);
-    take("grace", f.grace);
-    take("max-slug-size", f.max_slug_size);
-    take("app-pattern", f.app_pattern);
-    take("timeout", f.timeout);
-    take("deadline", f.deadline);
-    take("fail-idle", f.fail_idle);
-    take("min-dynos", f.min_dynos);
-    m_settings.token = inv.getenv("HEROKU_API_KEY").value_or("");
-    m_settings.secrets.add(m_settings.token);
-  }
-
-  std::vector<std::string> secrets() const override { return {m_settings.token}; }
-
-  std::vector<Error> prepare(const Invocation& inv) override;
+  std::vector<Error> configure(const options::Values& values, const Invocation& inv, Secrets& secrets) override;
 
   Outcome evaluate(const Invocation& inv, Log& log) override;
 
-  std::vector<std::string> output_names() const override {
-    return {"apps", "failed", "version", "commit", "slug_size", "web_dynos_up"};
+  std::vector<options::Output> outputs() const override {
+    return {{"apps", "Apps checked."},
+            {"failed", "Apps that failed."},
+            {"version", "The first app's latest release version."},
+            {"commit", "The commit of the first app's slug."},
+            {"slug-size", "The first app's slug size in bytes."},
+            {"web-dynos-up", "The first app's web dynos that are up (idle ones count)."}};
   }
 
 private:
-  Flags m_flags;
   Settings m_settings;
 };
 
-std::vector<Error> ReleaseGate::prepare(const Invocation& inv) {
-  auto& f = m_flags;
+std::vector<Error> ReleaseGate::configure(const options::Values& values, const Invocation& inv, Secrets& secrets) {
   auto& s = m_settings;
   std::vector<Error> errors;
-  const cli::FlagErrors flags(errors);
+  s.token = values.text("heroku-api-key");
+  s.secrets.add(s.token);
   s.apps.clear();
-  for (const auto& a : f.apps) {
+  for (const auto& a : values.list("app")) {
     if (auto name = std::string(text::trim(a)); !name.empty()) {
       s.apps.push_back(name);
     }
   }
-  if (!f.apps_file.empty()) {
-    auto text = read_text_file_in(inv.cwd, f.apps_file);
+  if (const auto& apps_file = values.text("apps-file"); !apps_file.empty()) {
+    auto text = read_text_file_in(inv.cwd, apps_file);
     if (!text) {
       errors.push_back(text.error());
     } else {
@@ -486,62 +473,54 @@ std::vector<Error> ReleaseGate::prepare(const Invocation& inv) {
   std::sort(s.apps.begin(), s.apps.end());
   s.apps.erase(std::unique(s.apps.begin(), s.apps.end()), s.apps.end());
   if (s.apps.empty() && errors.empty()) {
-    flags.fail("--app", "no app given; pass --app NAME, --apps a,b,c, --apps-file FILE or release.apps in the config");
+    errors.push_back(values.error(
+        "app", "no app given; pass --app NAME, --app a,b,c, --apps-file FILE or release.app in the config"));
   }
   for (const auto& app : s.apps) {
     if (!valid_app_name(app)) {
-      flags.fail("--app", "'" + text::shorten(text::one_line(app), 40) + "' is not a Heroku app name");
+      errors.push_back(values.error("app", "'" + text::shorten(text::one_line(app), 40) + "' is not a Heroku app name"));
     }
   }
   if (s.apps.size() > 1000) {
-    flags.fail("--app", "at most 1000 apps in one run");
+    errors.push_back(values.error("app", "at most 1000 apps in one run"));
   }
-  flags.duration("--pending-grace", f.pending_grace, s.pending_grace);
-  flags.duration("--grace", f.grace, s.grace);
-  flags.duration("--timeout", f.timeout, s.timeout);
-  flags.duration("--deadline", f.deadline, s.deadline);
-  if (f.min_dynos < 0 || f.min_dynos > 1000) {
-    flags.fail("--min-dynos", "expected a number from 0 to 1000");
-  }
-  s.min_dynos = f.min_dynos;
-  s.fail_idle = f.fail_idle;
-  if (!f.max_slug_size.empty()) {
-    if (auto size = units::parse_size(f.max_slug_size)) {
-      s.max_slug_size = *size;
-    } else {
-      flags.fail("--max-slug-size", size.error().message);
-    }
-  }
-  const auto sha =
-      f.expect_commit.empty() && s.apps.size() == 1 ? inv.getenv("GITHUB_SHA").value_or("") : f.expect_commit;
+  s.pending_grace = *values.duration("pending-grace");
+  s.grace = *values.duration("grace");
+  s.timeout = *values.duration("timeout");
+  s.deadline = *values.duration("deadline");
+  s.min_dynos = values.integer("min-dynos");
+  s.fail_idle = values.boolean("fail-idle");
+  s.max_slug_size = values.size("max-slug-size");
+  const auto& given_sha = values.text("expect-commit");
+  const auto sha = given_sha.empty() && s.apps.size() == 1 ? inv.getenv("GITHUB_SHA").value_or("") : given_sha;
   s.expect_commit = sha == "none" ? std::string() : sha;
-  if (!s.expect_commit.empty() && (s.expect_commit.size() < 7 || s.expect_commit.size() > 64 ||
-                                   s.expect_commit.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)) {
-    flags.fail("--expect-commit", "expected a commit SHA (7 to 40 hex digits), or 'none'");
+  if (const auto wrong = check_sha(sha); !sha.empty() && wrong) {
+    errors.push_back({"GITHUB_SHA: " + *wrong, {}, {}});
   }
-  if (!f.app_pattern.empty()) {
+  if (const auto& pattern = values.text("app-pattern"); !pattern.empty()) {
     std::string regex;
-    for (std::size_t i = 0; i < f.app_pattern.size(); ++i) {
-      const auto close = f.app_pattern.find('}', i);
-      if (f.app_pattern[i] == '{' && close != std::string::npos) {
+    for (std::size_t i = 0; i < pattern.size(); ++i) {
+      const auto close = pattern.find('}', i);
+      if (pattern[i] == '{' && close != std::string::npos) {
         regex += "[a-z0-9]+";
         i = close;
       } else {
-        regex += re2::RE2::QuoteMeta(std::string(1, f.app_pattern[i]));
+        regex += re2::RE2::QuoteMeta(std::string(1, pattern[i]));
       }
     }
     s.pattern = std::make_shared<re2::RE2>(regex);
-    s.pattern_text = f.app_pattern;
+    s.pattern_text = pattern;
   }
   s.base = inv.getenv("HEROKU_API_URL").value_or("https://api.heroku.com");
+  secrets.add_url(s.base);
   while (!s.base.empty() && s.base.back() == '/') {
     s.base.pop_back();
   }
   if (net::origin(s.base).empty()) {
-    flags.fail("HEROKU_API_URL", "'" + text::shorten(s.base, 60) + "' is not a URL");
+    errors.push_back({"HEROKU_API_URL: '" + text::shorten(text::without_userinfo(s.base), 60) + "' is not a URL", {}, {}});
   }
   if (s.token.empty()) {
-    flags.fail("HEROKU_API_KEY", "not set: the Platform API needs a token (heroku authorizations:create)");
+    errors.push_back({"HEROKU_API_KEY: not set: the Platform API needs a token (heroku authorizations:create)", {}, {}});
   }
   if (!net::global_init()) {
     throw std::runtime_error("libcurl could not be initialised");
@@ -600,8 +579,8 @@ Outcome ReleaseGate::evaluate(const Invocation& inv, Log& log) {
                      {"failed", std::to_string(failed)},
                      {"version", first.releases.empty() ? "" : std::to_string(first.releases.front().version)},
                      {"commit", first.slug ? first.slug->commit : ""},
-                     {"slug_size", first.slug ? std::to_string(first.slug->size) : ""},
-                     {"web_dynos_up", std::to_string(web_dynos_up(first))}};
+                     {"slug-size", first.slug ? std::to_string(first.slug->size) : ""},
+                     {"web-dynos-up", std::to_string(web_dynos_up(first))}};
   const auto passed = outcome.count(Verdict::pass);
   outcome.headline = std::to_string(passed) + " of " + text::plural(states.size(), "app") +
                      " running a release with code on web dynos";

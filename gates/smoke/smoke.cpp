@@ -2,9 +2,10 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 
-#include "core/cli.hpp"
 #include "core/net/curl.hpp"
 #include "core/secrets.hpp"
 #include "core/text.hpp"
@@ -15,41 +16,64 @@ namespace shipgate::smoke {
 
 namespace {
 
-/// Flags as given (strings), parsed in configure() so that flag and config errors read alike.
-struct Flags {
-  std::vector<std::string> urls;
-  std::string expect_status = "200";
-  std::vector<std::string> expect_json;
-  std::string expect_body;
-  std::string warmup = "60s";
-  std::string warming_status = "503";
-  std::vector<std::string> warming_json;
-  std::string warming_body;
-  std::string interval = "5s";
-  std::string timeout = "30s";
-  std::string deadline = "5m";
-  int successes = 1;
-  std::vector<std::string> headers;
-  std::vector<std::string> headers_from_env;
-  std::string method = "GET";
-  std::string max_body = "1MiB";
-  int max_redirects = 0;
-  std::vector<std::string> max_latency;
-  bool insecure = false;
-  std::string cacert;
-};
+/// A check of a value by one of smoke's own parsers, for the option's declaration.
+template <class Parsed>
+options::Validator by(Result<Parsed> (*parse)(std::string_view)) {
+  return [parse](std::string_view text) -> std::optional<std::string> {
+    auto parsed = parse(text);
+    return parsed ? std::nullopt : std::optional<std::string>(parsed.error().message);
+  };
+}
+
+const std::vector<options::Option>& declared() {
+  using options::Type;
+  static const std::vector<options::Option> k_options = {
+      {.name = "url", .type = Type::url, .help = "URL to poll (repeatable; polled at once)", .repeatable = true,
+       .aliases = {"urls"}},
+      {.name = "expect-status", .help = "Healthy statuses: 200, 200-299, 2xx,301", .default_value = "200",
+       .placeholder = "LIST", .validate = by(&StatusList::parse)},
+      {.name = "expect-json", .help = "JSON check on a healthy answer (repeatable): '/ready == true'",
+       .placeholder = "'PTR OP VALUE'", .repeatable = true, .validate = by(&JsonExpectation::parse)},
+      {.name = "expect-body", .type = Type::regex, .help = "Regular expression (re2) a healthy body matches"},
+      {.name = "warmup", .type = Type::duration, .help = "How long 'not ready yet' is tolerated",
+       .default_value = "60s"},
+      {.name = "warming-status", .help = "Statuses of the app's warming answer", .default_value = "503",
+       .placeholder = "LIST", .validate = by(&StatusList::parse)},
+      {.name = "warming-json", .help = "JSON check that recognises the warming answer (repeatable)",
+       .placeholder = "'PTR OP VALUE'", .repeatable = true, .validate = by(&JsonExpectation::parse)},
+      {.name = "warming-body", .type = Type::regex, .help = "Regular expression the warming answer matches"},
+      {.name = "interval", .type = Type::duration, .help = "Time between attempts on one URL", .default_value = "5s",
+       .min_duration = Millis(100)},
+      {.name = "timeout", .type = Type::duration, .help = "Per request", .default_value = "30s",
+       .min_duration = Millis(1)},
+      {.name = "deadline", .type = Type::duration, .help = "Whole run", .default_value = "5m",
+       .min_duration = Millis(1)},
+      {.name = "successes", .type = Type::integer, .help = "Healthy answers in a row needed", .default_value = "1",
+       .min = 1, .max = 1000},
+      {.name = "header", .type = Type::header, .help = "Request header (repeatable)", .repeatable = true,
+       .aliases = {"headers"}},
+      {.name = "header-from-env", .type = Type::header,
+       .help = "Secret header from an environment variable (repeatable; masked)", .placeholder = "'NAME: ENVVAR'",
+       .repeatable = true},
+      {.name = "method", .type = Type::choice, .help = "HTTP method", .default_value = "GET", .placeholder = "METHOD",
+       .choices = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}},
+      {.name = "max-body", .type = Type::size, .help = "Largest body read; a longer one is not healthy",
+       .default_value = "1MiB"},
+      {.name = "max-redirects", .type = Type::integer,
+       .help = "Redirects followed; secret headers never go to another host", .default_value = "0", .min = 0,
+       .max = 20},
+      {.name = "max-latency",
+       .help = "Latency budget over healthy answers after the first: p95<800ms (repeatable)",
+       .placeholder = "BUDGET", .repeatable = true, .validate = by(&LatencyBudget::parse)},
+      {.name = "insecure", .type = Type::boolean, .help = "Do not verify TLS certificates (shown in the summary)",
+       .default_value = "false"},
+      {.name = "cacert", .type = Type::path, .help = "CA bundle for TLS (else the system's)", .env = {"SSL_CERT_FILE"}},
+  };
+  return k_options;
+}
 
 /// The URL as shown: without credentials (user:password@), shortened.
-std::string shown_url(const std::string& url) {
-  std::string out = url;
-  const auto scheme = out.find("://");
-  const auto at = out.find('@', scheme == std::string::npos ? 0 : scheme + 3);
-  const auto slash = out.find('/', scheme == std::string::npos ? 0 : scheme + 3);
-  if (scheme != std::string::npos && at != std::string::npos && (slash == std::string::npos || at < slash)) {
-    out.erase(scheme + 3, at - scheme - 2);
-  }
-  return text::shorten(text::one_line(out), 120);
-}
+std::string shown_url(const std::string& url) { return text::shorten(text::one_line(text::without_userinfo(url)), 120); }
 
 std::string seconds(Millis ms) {
   char buf[32];
@@ -65,211 +89,110 @@ public:
             "Exit 1 names each URL that was not healthy in time, and why."};
   }
 
-  void add_flags(CLI::App& app) override {
-    auto& f = m_flags;
-    app.add_option("--url", f.urls, "URL to poll (repeatable; polled at once)")->option_text("URL");
-    app.add_option("--expect-status", f.expect_status, "Healthy statuses (default: 200)")->option_text("LIST");
-    app.add_option("--expect-json", f.expect_json, "JSON check on a healthy answer (repeatable): '/ready == true'")
-        ->option_text("'PTR OP VALUE'");
-    app.add_option("--expect-body", f.expect_body, "Regular expression (re2) a healthy body matches")
-        ->option_text("REGEX");
-    app.add_option("--warmup", f.warmup, "How long 'not ready yet' is tolerated (default: 60s)")
-        ->option_text("DURATION");
-    app.add_option("--warming-status", f.warming_status, "Statuses of the app's warming answer (default: 503)")
-        ->option_text("LIST");
-    app.add_option("--warming-json", f.warming_json, "JSON check that recognises the warming answer (repeatable)")
-        ->option_text("'PTR OP VALUE'");
-    app.add_option("--warming-body", f.warming_body, "Regular expression the warming answer matches")
-        ->option_text("REGEX");
-    app.add_option("--interval", f.interval, "Time between attempts on one URL (default: 5s)")->option_text("DURATION");
-    app.add_option("--timeout", f.timeout, "Per request (default: 30s)")->option_text("DURATION");
-    app.add_option("--deadline", f.deadline, "Whole run (default: 5m)")->option_text("DURATION");
-    app.add_option("--successes", f.successes, "Healthy answers in a row needed (default: 1)")->option_text("N");
-    app.add_option("--header", f.headers, "Request header (repeatable)")->option_text("'NAME: VALUE'");
-    app.add_option("--header-from-env", f.headers_from_env, "Secret header from an environment variable (masked)")
-        ->option_text("'NAME: ENVVAR'");
-    app.add_option("--method", f.method, "HTTP method (default: GET)")->option_text("METHOD");
-    app.add_option("--max-body", f.max_body, "Largest body read (default: 1MiB)")->option_text("SIZE");
-    app.add_option("--max-redirects", f.max_redirects,
-                   "Redirects followed; secret headers never go to another host (default: 0)")
-        ->option_text("N");
-    app.add_option("--max-latency", f.max_latency, "Latency budget over healthy answers: p95<800ms (repeatable)")
-        ->option_text("BUDGET");
-    app.add_flag("--insecure", f.insecure, "Do not verify TLS certificates (shown in the summary)");
-    app.add_option("--cacert", f.cacert, "CA bundle for TLS (default: SSL_CERT_FILE, else the system's)")
-        ->option_text("FILE");
-  }
+  const std::vector<options::Option>& options() const override { return declared(); }
 
-  void configure(config::Section& section, const CLI::App& app, const Invocation& inv) override;
-
-  std::vector<Error> prepare(const Invocation& inv) override;
-  void read_headers(const Invocation& inv);
-
-  std::vector<std::string> secrets() const override { return m_secrets.values(); }
+  std::vector<Error> configure(const options::Values& values, const Invocation& inv, Secrets& secrets) override;
 
   Outcome evaluate(const Invocation& inv, Log& log) override;
 
-  std::vector<std::string> output_names() const override {
-    return {"healthy", "time_to_healthy", "attempts", "last_status"};
+  std::vector<options::Output> outputs() const override {
+    return {{"healthy", "true when every URL was healthy in time, else false."},
+            {"time-to-healthy", "Seconds until the slowest URL was healthy (empty unless all were)."},
+            {"attempts", "Requests made, over all URLs."},
+            {"last-status", "HTTP status of the last answer of the first URL that was not healthy."}};
   }
 
 private:
-  Flags m_flags;
+  void read_headers(const options::Values& values, const Invocation& inv, Secrets& secrets,
+                    std::vector<Error>& errors);
+
   Settings m_settings;
-  std::vector<Error> m_errors;
-  Secrets m_secrets;
+  Secrets m_secrets;  // to take out of the last body before it is cut
 };
 
-void SmokeGate::configure(config::Section& section, const CLI::App& app, const Invocation& inv) {
-  auto& f = m_flags;
-  const auto take = [&](std::string_view key, auto& into) { cli::from_config(section, app, key, into); };
-  take("url", f.urls);
-  take("expect-status", f.expect_status);
-  take("expect-json", f.expect_json);
-  take("expect-body", f.expect_body);
-  take("warmup", f.warmup);
-  take("warming-status", f.warming_status);
-  take("warming-json", f.warming_json);
-  take("warming-body", f.warming_body);
-  take("interval", f.interval);
-  take("timeout", f.timeout);
-  take("deadline", f.deadline);
-  take("method", f.method);
-  take("max-body", f.max_body);
-  take("max-latency", f.max_latency);
-  take("header", f.headers);
-  take("header-from-env", f.headers_from_env);
-  take("cacert", f.cacert);
-  take("insecure", f.insecure);
-  take("successes", f.successes);
-  take("max-redirects", f.max_redirects);
-  read_headers(inv);
-}
-
-/// Reads the request headers, here and not in prepare(): the secret values must be known before
-/// anything is printed (core masks secrets() between configure() and prepare()).
-void SmokeGate::read_headers(const Invocation& inv) {
-  auto& f = m_flags;
-  auto& s = m_settings;
-  const cli::FlagErrors flags(m_errors);
-  const auto header = [&](const std::string& flag, const std::string& text, bool from_env) {
+/// The request headers; a header whose name says it carries a credential is a secret, and so is
+/// every value read from the environment.
+void SmokeGate::read_headers(const options::Values& values, const Invocation& inv, Secrets& secrets,
+                             std::vector<Error>& errors) {
+  const auto split = [](const std::string& text) {
     const auto colon = text.find(':');
-    const auto name = std::string(text::trim(std::string_view(text).substr(0, colon)));
-    const auto value = colon == std::string::npos ? std::string() : std::string(text::trim(text.substr(colon + 1)));
-    const bool valid_name = !name.empty() && name.find_first_of(" \t\r\n") == std::string::npos;
-    if (colon == std::string::npos || !valid_name || value.find_first_of("\r\n") != std::string::npos) {
-      flags.fail(flag, "expected 'NAME: " + std::string(from_env ? "ENVVAR" : "VALUE") + "'");
-      return;
-    }
-    if (!from_env) {
-      const auto lower = text::to_lower(name);
-      const bool secret = lower == "authorization" || lower == "cookie" || lower.find("token") != std::string::npos ||
-                          lower.find("key") != std::string::npos;
-      if (secret) {
-        m_secrets.add(value);
-      }
-      s.request.headers.push_back({name, value, secret});
-      return;
-    }
-    const auto env = inv.getenv(value);
-    if (!env || env->empty()) {
-      flags.fail(flag, "environment variable " + value + " is not set (or empty)");
-      return;
-    }
-    if (env->find_first_of("\r\n") != std::string::npos) {
-      flags.fail(flag, "environment variable " + value + " holds a line break");
-      return;
-    }
-    m_secrets.add(*env);
-    s.request.headers.push_back({name, *env, true});
+    return std::pair{std::string(text::trim(std::string_view(text).substr(0, colon))),
+                     std::string(text::trim(std::string_view(text).substr(colon + 1)))};
   };
-  for (const auto& h : f.headers) {
-    header("--header", h, false);
+  for (const auto& h : values.list("header")) {
+    auto [name, value] = split(h);
+    const auto lower = text::to_lower(name);
+    const bool secret = lower == "authorization" || lower == "proxy-authorization" || lower == "cookie" ||
+                        lower.find("token") != std::string::npos || lower.find("key") != std::string::npos ||
+                        lower.find("secret") != std::string::npos;
+    if (secret) {
+      secrets.add(value);
+    }
+    m_settings.request.headers.push_back({name, value, secret});
   }
-  for (const auto& h : f.headers_from_env) {
-    header("--header-from-env", h, true);
+  for (const auto& h : values.list("header-from-env")) {
+    auto [name, var] = split(h);
+    const auto env = inv.getenv(var);
+    if (!env || env->empty()) {
+      errors.push_back(values.error("header-from-env", "environment variable " + var + " is not set (or empty)"));
+      continue;
+    }
+    secrets.add(*env);
+    if (env->find_first_of("\r\n") != std::string::npos) {
+      errors.push_back(values.error("header-from-env", "environment variable " + var + " holds a line break"));
+      continue;
+    }
+    m_settings.request.headers.push_back({name, *env, true});
   }
 }
 
-std::vector<Error> SmokeGate::prepare(const Invocation& inv) {
-  auto& f = m_flags;
+std::vector<Error> SmokeGate::configure(const options::Values& values, const Invocation& inv, Secrets& secrets) {
   auto& s = m_settings;
   std::vector<Error> errors;
-  const cli::FlagErrors flags(errors);
-  if (f.urls.empty()) {
-    flags.fail("--url", "no URL given; pass --url https://app.example.com/health (or smoke.url in the config)");
+  s.urls = values.list("url");
+  if (s.urls.empty()) {
+    errors.push_back(
+        values.error("url", "no URL given; pass --url https://app.example.com/health (or smoke.url in the config)"));
   }
-  for (const auto& url : f.urls) {
-    const auto origin = net::origin(url);
-    if (origin.rfind("http://", 0) != 0 && origin.rfind("https://", 0) != 0) {
-      flags.fail("--url", "'" + shown_url(url) + "' is not an http:// or https:// URL");
+  for (const auto& url : s.urls) {
+    secrets.add_url(url);
+  }
+  read_headers(values, inv, secrets, errors);
+  for (const auto& secret : secrets.values()) {
+    m_secrets.add(secret);
+  }
+  s.warmup = *values.duration("warmup");
+  s.interval = *values.duration("interval");
+  s.timeout = *values.duration("timeout");
+  s.deadline = *values.duration("deadline");
+  s.successes = static_cast<int>(values.integer("successes"));
+  s.healthy.statuses = *StatusList::parse(values.text("expect-status"));
+  s.warming.statuses = *StatusList::parse(values.text("warming-status"));
+  for (const auto& [name, into] : {std::pair{"expect-json", &s.healthy.json}, std::pair{"warming-json", &s.warming.json}}) {
+    for (const auto& text : values.list(name)) {
+      into->push_back(*JsonExpectation::parse(text));
     }
   }
-  s.urls = f.urls;
-  flags.duration("--warmup", f.warmup, s.warmup);
-  flags.duration("--interval", f.interval, s.interval);
-  flags.duration("--timeout", f.timeout, s.timeout);
-  flags.duration("--deadline", f.deadline, s.deadline);
-  if (s.timeout.count() == 0 || s.deadline.count() == 0) {
-    flags.fail("--timeout/--deadline", "must be longer than 0s");
-  }
-  if (f.successes < 1 || f.successes > 1000) {
-    flags.fail("--successes", "expected a number from 1 to 1000");
-  }
-  s.successes = f.successes;
-  const auto statuses = [&](const std::string& flag, const std::string& text, StatusList& into) {
-    if (auto list = StatusList::parse(text)) {
-      into = *list;
-    } else {
-      flags.fail(flag, list.error().message);
-    }
-  };
-  statuses("--expect-status", f.expect_status, s.healthy.statuses);
-  statuses("--warming-status", f.warming_status, s.warming.statuses);
-  const auto json = [&](const std::string& flag, const std::vector<std::string>& texts,
-                        std::vector<JsonExpectation>& into) {
-    for (const auto& text : texts) {
-      if (auto e = JsonExpectation::parse(text)) {
-        into.push_back(*e);
-      } else {
-        flags.fail(flag, e.error().message);
-      }
-    }
-  };
-  json("--expect-json", f.expect_json, s.healthy.json);
-  json("--warming-json", f.warming_json, s.warming.json);
-  for (const auto& [flag, pattern, into] : {std::tuple{"--expect-body", &f.expect_body, &s.healthy},
-                                            std::tuple{"--warming-body", &f.warming_body, &s.warming}}) {
-    if (!pattern->empty()) {
-      if (auto ok = into->set_body(*pattern); !ok) {
-        flags.fail(flag, ok.error().message);
-      }
+  for (const auto& [name, into] : {std::pair{"expect-body", &s.healthy}, std::pair{"warming-body", &s.warming}}) {
+    if (!values.text(name).empty()) {
+      (void)into->set_body(values.text(name));
     }
   }
-  for (const auto& text : f.max_latency) {
-    if (auto budget = LatencyBudget::parse(text)) {
-      s.latency.push_back(*budget);
-    } else {
-      flags.fail("--max-latency", budget.error().message);
+  for (const auto& text : values.list("max-latency")) {
+    s.latency.push_back(*LatencyBudget::parse(text));
+  }
+  s.request.max_body = static_cast<std::size_t>(std::min<std::uint64_t>(*values.size("max-body"), std::uint64_t{256} << 20));
+  s.request.method = values.text("method");
+  s.request.max_redirects = static_cast<int>(values.integer("max-redirects"));
+  s.request.insecure = values.boolean("insecure");
+  s.request.cacert = values.text("cacert").empty() ? std::string() : inv.resolve(values.text("cacert"));
+  if (!s.request.cacert.empty()) {
+    // A CA bundle that cannot be read is the step's mistake (exit 2), never the service's.
+    std::ifstream file(s.request.cacert);
+    if (!file || std::filesystem::is_directory(s.request.cacert)) {
+      errors.push_back(values.error("cacert", "cannot read the CA bundle '" + text::shorten(values.text("cacert"), 120) + "'"));
     }
   }
-  if (auto size = units::parse_size(f.max_body)) {
-    s.request.max_body = static_cast<std::size_t>(std::min<std::uint64_t>(*size, std::uint64_t{256} << 20));
-  } else {
-    flags.fail("--max-body", size.error().message);
-  }
-  static const std::string k_methods[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
-  if (std::find(std::begin(k_methods), std::end(k_methods), f.method) == std::end(k_methods)) {
-    flags.fail("--method", "expected one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
-  }
-  s.request.method = f.method;
-  errors.insert(errors.end(), m_errors.begin(), m_errors.end());
-  if (f.max_redirects < 0 || f.max_redirects > 20) {
-    flags.fail("--max-redirects", "expected a number from 0 to 20");
-  }
-  s.request.max_redirects = f.max_redirects;
-  s.request.insecure = f.insecure;
-  s.request.cacert = !f.cacert.empty() ? inv.resolve(f.cacert) : inv.getenv("SSL_CERT_FILE").value_or("");
   if (!net::global_init()) {
     throw std::runtime_error("libcurl could not be initialised");
   }
@@ -342,9 +265,9 @@ Outcome SmokeGate::evaluate(const Invocation& inv, Log& log) {
                      {"attempts", attempts},
                      {"insecure", m_settings.request.insecure}};
   outcome.outputs = {{"healthy", all ? "true" : "false"},
-                     {"time_to_healthy", all ? seconds(slowest) : ""},
+                     {"time-to-healthy", all ? seconds(slowest) : ""},
                      {"attempts", std::to_string(attempts)},
-                     {"last_status", last_status == 0 ? "" : std::to_string(last_status)}};
+                     {"last-status", last_status == 0 ? "" : std::to_string(last_status)}};
   return outcome;
 }
 

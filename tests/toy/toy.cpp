@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <string>
 
-#include "core/cli.hpp"
 #include "core/source.hpp"
 
 namespace shipgate::toy {
@@ -14,20 +13,22 @@ class ToyGate final : public Gate {
 public:
   GateInfo info() const override { return {"shipgate-toy", "toy", "Check that files fit a byte budget."}; }
 
-  void add_flags(CLI::App& app) override {
-    app.add_option("files", m_files, "Files to measure")->option_text("FILE...");
-    app.add_option("--max-bytes", m_max_bytes, "Largest allowed size in bytes (default: 100)")->option_text("N");
+  const std::vector<options::Option>& options() const override {
+    static const std::vector<options::Option> k_options = {
+        {.name = "files", .type = options::Type::path, .help = "Files to measure", .placeholder = "FILE",
+         .repeatable = true, .positional = true},
+        {.name = "max-bytes", .type = options::Type::integer, .help = "Largest allowed size in bytes",
+         .default_value = "100", .min = 0, .max = 1'000'000'000},
+        {.name = "toy-token", .type = options::Type::secret, .help = "A token the toy shows", .env = {"TOY_TOKEN"}},
+    };
+    return k_options;
   }
 
-  void configure(config::Section& section, const CLI::App& app, const Invocation& inv) override {
-    if (const auto* node = section.take("max-bytes"); node != nullptr && !cli::given(app, "--max-bytes")) {
-      try {
-        m_max_bytes = std::stoul(node->value);
-      } catch (const std::exception&) {
-        section.error(*node, "max-bytes", "expected a whole number of bytes");
-      }
-    }
-    m_token = inv.getenv("TOY_TOKEN").value_or("");
+  std::vector<Error> configure(const options::Values& values, const Invocation&, Secrets&) override {
+    m_files = values.list("files");
+    m_max_bytes = static_cast<std::size_t>(values.integer("max-bytes"));
+    m_token = values.text("toy-token");
+    return {};
   }
 
   std::vector<Error> prepare(const Invocation&) override {
@@ -36,8 +37,6 @@ public:
     }
     return {};
   }
-
-  std::vector<std::string> secrets() const override { return {m_token}; }
 
   Outcome evaluate(const Invocation& inv, Log& log) override {
     Outcome outcome;
@@ -65,7 +64,9 @@ public:
     return outcome;
   }
 
-  std::vector<std::string> output_names() const override { return {"largest"}; }
+  std::vector<options::Output> outputs() const override {
+    return {{"largest", "Size in bytes of the largest file measured."}};
+  }
 
 private:
   std::vector<std::string> m_files;
