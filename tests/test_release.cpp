@@ -208,8 +208,10 @@ TEST_CASE("release: the incident's app, configured but never deployed, on no dyn
   api.add("raxx-api-prod", incident);
   const auto r = run_release(api, {"--app", "raxx-api-prod"});
   CHECK(r.code == 1);
-  CHECK_THAT(message(r), Catch::Contains("configured but never deployed: none of its 7 releases carries code") &&
-                             Catch::Contains("(and 1 more)"));
+  // Each problem is named in the one-line message, so the annotation and step summary show both.
+  CHECK(message(r) ==
+        "configured but never deployed: none of its 7 releases carries code; no web dynos: the web formation is 0 "
+        "(heroku ps:scale web=1)");
   const auto problems = checks(r)[0]["details"]["problems"];
   CHECK(problems.dump().find("no web dynos: the web formation is 0") != std::string::npos);
 }
@@ -379,7 +381,8 @@ TEST_CASE("release: a sweep over many apps, each with its own verdict", "[releas
   const auto c = checks(r);
   REQUIRE(c.size() == 4);  // sorted, each once
   CHECK(c[0]["name"] == "release legacy");
-  CHECK(c[0]["message"].get<std::string>().find("naming convention") == std::string::npos);  // missing first
+  CHECK_THAT(c[0]["message"].get<std::string>(),  // missing first, then every other problem
+             Catch::StartsWith("the app does not exist") && Catch::Contains("; the name breaks the naming convention"));
   CHECK(c[1]["verdict"] == "pass");
   CHECK(c[2]["message"].get<std::string>().find("does not exist") != std::string::npos);
   CHECK(c[3]["verdict"] == "pass");  // no commit expected from GITHUB_SHA over many apps

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <thread>
 
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -13,6 +14,7 @@
 #include "core/text.hpp"
 #include "helpers.hpp"
 #include "http_server.hpp"
+#include "smoke/poll.hpp"
 #include "smoke/probe.hpp"
 #include "smoke/smoke.hpp"
 
@@ -402,4 +404,61 @@ TEST_CASE("smoke: outputs and step summary inside Actions, and the config sectio
                                  dir.path().string());
   CHECK(bad.code == 2);
   CHECK_THAT(bad.err, Catch::Contains("warm-up") && Catch::Contains("warmup"));
+}
+
+TEST_CASE("smoke: a body past --max-body is never healthy, even without a body expectation", "[smoke]") {
+  test::HttpServer server;
+  server.server().Get("/big", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(std::string(64 * 1024, 'o'), "text/plain");
+  });
+  auto r = run_smoke({"--url", server.url("/big"), "--max-body", "1KiB", "--deadline", "20s", "--warmup", "0s"});
+  CHECK(r.code == 1);
+  CHECK_THAT(message(r), Catch::Contains("larger than --max-body"));
+  r = run_smoke({"--url", server.url("/big"), "--max-body", "1MiB"});
+  CHECK(r.code == 0);
+}
+
+TEST_CASE("smoke: the interval has a floor, and the attempt log a bound", "[smoke]") {
+  for (const auto* interval : {"0s", "50ms"}) {
+    const auto r = run_smoke({"--url", "http://127.0.0.1:9/", "--interval", interval});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("--interval: must be at least 100ms"));
+  }
+  test::HttpServer server;
+  std::atomic<int> hits{0};
+  server.server().Get("/", [&hits](const httplib::Request&, httplib::Response& res) {
+    ++hits;
+    res.status = 500;
+  });
+  // 100 ms apart for 3 minutes of the test's clock: 1,800 attempts, a log of at most 500.
+  const auto r = run_smoke({"--url", server.url("/"), "--interval", "100ms", "--deadline", "3m"});
+  CHECK(r.code == 1);
+  const auto details = report(r)["checks"].at(0)["details"];
+  CHECK(details["attempt_count"].get<int>() == hits.load());
+  CHECK(hits.load() >= 1700);
+  CHECK(details["attempts"].size() == smoke::k_max_logged_attempts);
+  // The log keeps the start and the end of the run.
+  CHECK(details["attempts"].front()["at_ms"].get<long>() == 0);
+  CHECK(details["attempts"].back()["at_ms"].get<long>() >= 179'000);
+}
+
+TEST_CASE("smoke: latency budgets leave out the first healthy answer, the end of a cold start", "[smoke]") {
+  test::HttpServer server;
+  std::atomic<int> hits{0};
+  server.server().Get("/", [&hits](const httplib::Request&, httplib::Response& res) {
+    if (++hits == 1) {
+      std::this_thread::sleep_for(milliseconds(400));  // the first answer after boot is slow
+    }
+    res.set_content("ok", "text/plain");
+  });
+  auto r = run_smoke({"--url", server.url("/"), "--max-latency", "max<300ms"});
+  CHECK(r.code == 0);
+  CHECK(hits.load() == 2);  // one more answer than --successes, to have a sample
+  server.server().Get("/always-slow", [](const httplib::Request&, httplib::Response& res) {
+    std::this_thread::sleep_for(milliseconds(400));
+    res.set_content("ok", "text/plain");
+  });
+  r = run_smoke({"--url", server.url("/always-slow"), "--max-latency", "max<300ms"});
+  CHECK(r.code == 1);
+  CHECK_THAT(message(r), Catch::Contains("over 1 answer after the first healthy one breaks max<300ms"));
 }

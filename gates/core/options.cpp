@@ -275,7 +275,7 @@ void add_to_cli(CLI::App& app, const std::vector<Option>& declared, RawFlags& ra
     if (o.type == Type::boolean) {
       // `--flag` alone is true; `--flag=false` and `--flag=true` say it outright (the actions'
       // inputs do, so an input of false overrides a config of true).
-      app.add_flag(names + "{true}", into, help_line(o))
+      app.add_flag(names, into, help_line(o))
           ->check(CLI::Validator([&o](std::string& value) { return check(o, value).value_or(std::string()); }, "",
                                  ""));
       continue;

@@ -373,8 +373,7 @@ void EnvGate::judge(const Looked& l, bool private_repo, const std::vector<std::s
                     (e.wait_timer_minutes ? ", waits " + std::to_string(*e.wait_timer_minutes) + "m" : "");
   } else {
     check.verdict = Verdict::fail;
-    check.message =
-        problems.front() + (problems.size() > 1 ? " (and " + std::to_string(problems.size() - 1) + " more)" : "");
+    check.message = text::join(problems, "; ");  // every problem, in the annotation and summary too
   }
 }
 

@@ -553,8 +553,7 @@ Outcome ReleaseGate::evaluate(const Invocation& inv, Log& log) {
     } else if (!st.problems.empty()) {
       ++failed;
       check.verdict = Verdict::fail;
-      check.message = st.problems.front() +
-                      (st.problems.size() > 1 ? " (and " + std::to_string(st.problems.size() - 1) + " more)" : "");
+      check.message = text::join(st.problems, "; ");  // every problem, in the annotation and summary too
     } else {
       check.verdict = Verdict::pass;
       check.message = facts(st, now_epoch);

@@ -52,27 +52,43 @@ struct State {
   Clock::Instant next_due;
   Clock::Instant attempt_started;
   int streak = 0;
+  bool healthy_seen = false;
   std::string last_reason;
 };
 
 Millis since(Clock::Instant from, Clock::Instant to) { return std::chrono::duration_cast<Millis>(to - from); }
 
-/// The latency budgets over the healthy answers; the first one broken, as a reason.
+/// The latency budgets over the healthy answers after the first; the first one broken, as a reason.
 std::optional<std::string> broken_budget(const Settings& s, const UrlResult& r) {
-  std::vector<Millis> samples;
-  for (const auto& a : r.attempts) {
-    if (a.verdict == Health::healthy) {
-      samples.push_back(a.latency);
-    }
-  }
   for (const auto& budget : s.latency) {
-    const auto measured = budget.measure(samples);
+    const auto measured = budget.measure(r.latencies);
     if (!budget.within(measured)) {
       const auto name = budget.percentile == 100 ? std::string("max") : "p" + std::to_string(budget.percentile);
-      return "healthy, but " + name + " latency " + units::format_duration(measured) + " breaks " + budget.text;
+      return "healthy, but " + name + " latency " + units::format_duration(measured) + " over " +
+             text::plural(r.latencies.size(), "answer") + " after the first healthy one breaks " + budget.text;
     }
   }
   return std::nullopt;
+}
+
+/// Logs an attempt within the bounds: past them the log keeps its first half and the latest.
+void log_attempt(UrlResult& r, const Attempt& a) {
+  ++r.attempt_count;
+  if (r.attempts.size() >= k_max_logged_attempts) {
+    r.attempts.erase(r.attempts.begin() + static_cast<std::ptrdiff_t>(k_max_logged_attempts / 2));
+  }
+  r.attempts.push_back(a);
+}
+
+/// Keeps a healthy answer's latency for the budgets, unless it is the first healthy answer.
+void sample_latency(UrlResult& r, bool first_healthy, Millis latency) {
+  if (first_healthy) {
+    return;
+  }
+  if (r.latencies.size() >= k_max_latency_samples) {
+    r.latencies.erase(r.latencies.begin());
+  }
+  r.latencies.push_back(latency);
 }
 
 }  // namespace
@@ -139,7 +155,7 @@ std::vector<UrlResult> poll(const Settings& s, Clock& clock, net::Client& client
       const auto judgement = judge(response, s.healthy, s.warming);
       Attempt attempt{since(start, st.attempt_started), response.status, response.elapsed, judgement.verdict,
                       judgement.reason};
-      st.result.attempts.push_back(attempt);
+      log_attempt(st.result, attempt);
       if (response.status != 0) {
         st.result.last_status = response.status;
       }
@@ -151,7 +167,10 @@ std::vector<UrlResult> poll(const Settings& s, Clock& clock, net::Client& client
       on_attempt(st.result, attempt);
       switch (judgement.verdict) {
         case Health::healthy:
-          if (++st.streak >= s.successes) {
+          sample_latency(st.result, !st.healthy_seen, response.elapsed);
+          st.healthy_seen = true;
+          // A budget needs a sample past the first healthy answer: one more is asked for.
+          if (++st.streak >= s.successes && (s.latency.empty() || !st.result.latencies.empty())) {
             st.result.time_to_healthy = since(start, now);
             const auto broken = broken_budget(s, st.result);
             finish(st, !broken, broken.value_or("healthy: " + judgement.reason));

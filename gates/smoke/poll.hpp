@@ -27,6 +27,10 @@ struct LatencyBudget {
   bool within(Millis measured) const { return inclusive ? measured <= limit : measured < limit; }
 };
 
+/// Attempts kept in a URL's log, and latency samples kept for the budgets.
+inline constexpr std::size_t k_max_logged_attempts = 500;
+inline constexpr std::size_t k_max_latency_samples = 10'000;
+
 /// How each URL is polled.
 struct Settings {
   std::vector<std::string> urls;
@@ -53,7 +57,14 @@ struct UrlResult {
   std::string url;
   bool healthy = false;
   std::string reason;  // why it failed, or the healthy answer
+  /// The attempts logged: every one up to k_max_logged_attempts, then the first half of those
+  /// and the latest (a run of 100 ms intervals over an hour stays small).
   std::vector<Attempt> attempts;
+  /// Every attempt made, logged or not.
+  std::size_t attempt_count = 0;
+  /// Latencies of the healthy answers after the first one (the first is the end of a cold start,
+  /// not the service's latency), the latest k_max_latency_samples of them.
+  std::vector<Millis> latencies;
   std::optional<Millis> time_to_healthy;
   long last_status = 0;
   std::string last_body;  // of the last answer that was not healthy (cut to max_body)

@@ -214,11 +214,11 @@ Outcome SmokeGate::evaluate(const Invocation& inv, Log& log) {
   Millis slowest{0};
   long last_status = 0;
   for (const auto& r : results) {
-    attempts += r.attempts.size();
+    attempts += r.attempt_count;
     Check check;
     check.name = "health " + shown_url(r.url);
     check.verdict = r.healthy ? Verdict::pass : Verdict::fail;
-    const auto tries = text::plural(r.attempts.size(), "attempt");
+    const auto tries = text::plural(r.attempt_count, "attempt");
     if (r.healthy) {
       ++healthy;
       slowest = std::max(slowest, r.time_to_healthy.value_or(Millis(0)));
@@ -248,7 +248,10 @@ Outcome SmokeGate::evaluate(const Invocation& inv, Log& log) {
                           {"verdict", to_string(a.verdict)},
                           {"reason", a.reason}});
     }
-    check.details = {{"url", shown_url(r.url)}, {"healthy", r.healthy}, {"attempts", timeline}};
+    check.details = {{"url", shown_url(r.url)},
+                     {"healthy", r.healthy},
+                     {"attempts", timeline},
+                     {"attempt_count", r.attempt_count}};
     if (r.time_to_healthy) {
       check.details["time_to_healthy_ms"] = r.time_to_healthy->count();
     }
