@@ -887,14 +887,14 @@ TEST_CASE("pre-commit hook: gets the verified binary once, then lints the reposi
   CHECK_THAT(r.err, Catch::Contains("\nchecksum mismatch for " + release.asset) && !Catch::Contains("::error"));
 }
 
-TEST_CASE("examples: the README shows every example workflow as it is", "[actions]") {
-  const auto readme = test::read_file(k_source + "/README.md");
+TEST_CASE("examples: docs/examples.md shows every example workflow as it is", "[actions]") {
+  const auto page = test::read_file(k_source + "/docs/examples.md");
   int examples = 0;
   for (const auto& entry : fs::directory_iterator(k_source + "/examples/workflows")) {
     INFO("example " << entry.path().filename().string());
     ++examples;
-    CHECK_THAT(readme, Catch::Contains("### `" + entry.path().filename().string() + "`\n"));
-    CHECK_THAT(readme, Catch::Contains("```yaml\n" + test::read_file(entry.path().string()) + "```\n"));
+    CHECK_THAT(page, Catch::Contains("## `" + entry.path().filename().string() + "`\n"));
+    CHECK_THAT(page, Catch::Contains("```yaml\n" + test::read_file(entry.path().string()) + "```\n"));
   }
   CHECK(examples >= 5);
 }
