@@ -288,3 +288,53 @@ TEST_CASE("env: a repository the token cannot see is not a missing environment",
   CHECK_FALSE(e->prevent_self_review);
   CHECK(e->reviewers == 0);
 }
+
+TEST_CASE("env: a policy per environment from the config, all in one run; a missing name gets a guess",
+          "[env]") {
+  FakeGitHub api;
+  api.add(environment("staging", 0, false, false));
+  api.add(environment("production", 1, false, true));
+  test::TempDir dir;
+  // A quoted "true" is true: it can no longer switch a check off.
+  dir.write(".github/shipgate.yml",
+            "env:\n"
+            "  require-reviewers: 0\n"
+            "  policies:\n"
+            "    staging: {}\n"
+            "    Production:\n"
+            "      require-reviewers: 2\n"
+            "      require-branch-policy: true\n"
+            "      forbid-self-review: \"true\"\n");
+  auto r = run_env(api, {"--environment", "prodution"}, {}, dir.path().string());
+  CHECK(r.code == 1);
+  const auto checks = json::parse(r.out)["checks"];
+  REQUIRE(checks.size() == 3);  // production, prodution, staging: sorted
+  CHECK(checks[0]["verdict"] == "fail");
+  CHECK_THAT(checks[0]["message"].get<std::string>(),
+             Catch::Contains("has 1 required reviewer, fewer than 2") && Catch::Contains("lets the one who deploys"));
+  CHECK(checks[1]["verdict"] == "fail");
+  CHECK_THAT(checks[1]["message"].get<std::string>(),
+             Catch::Contains("'prodution' does not exist (did you mean 'production'?)"));
+  CHECK(checks[2]["verdict"] == "pass");  // staging: must exist, no reviewers asked for
+
+  SECTION("a policy key is checked as its flag is, with its place") {
+    dir.write(".github/shipgate.yml", "env:\n  policies:\n    production:\n      forbid-self-review: yes\n"
+                                      "      require-reviewer: 2\n");
+    r = run_env(api, {}, {}, dir.path().string());
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains(".github/shipgate.yml:4:27: expected true or false, got 'yes' "
+                                      "[env.policies.production.forbid-self-review]"));
+    CHECK_THAT(r.err, Catch::Contains("did you mean 'require-reviewers'"));
+  }
+}
+
+TEST_CASE("env: names that are dot segments never read the repository or the list", "[env]") {
+  FakeGitHub api;
+  api.add(environment("production", 1, false, false));
+  for (const auto* name : {".", ".."}) {
+    INFO("environment " << name);
+    const auto r = run_env(api, {"--environment", name});
+    CHECK(r.code == 1);
+    CHECK_THAT(message(r), Catch::Contains("does not exist"));
+  }
+}
