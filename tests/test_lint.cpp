@@ -233,9 +233,18 @@ TEST_CASE("results name files from the repository root, whatever the working dir
             {"GITHUB_OUTPUT", dir.write("out", "")},
             {"GITHUB_STEP_SUMMARY", dir.write("sum", "")}});
   CHECK_THAT(r.err, Catch::Contains("::error file=.github/workflows/d.yml,line=6,col=9,title=heroku-autocreate::"));
+  // With no path, the repository's own workflows are linted from anywhere inside it, as
+  // actionlint does (never .github/workflows below the working directory).
+  for (const auto* sub : {".github/workflows", ".github", "src/deep"}) {
+    INFO("from " << sub);
+    r = from(sub, {});
+    CHECK(r.code == 1);
+    CHECK_THAT(r.out, Catch::StartsWith(".github/workflows/d.yml:6:9: error:"));
+  }
   // A config ignore entry names the file from the root, and still matches from a subdirectory.
   dir.write(".github/shipgate.yml", "lint:\n  ignore:\n    - file: .github/workflows/d.yml\n");
   CHECK(from("src/deep", {"../../.github/workflows"}).code == 0);
+  CHECK(from("src/deep", {}).code == 0);
 }
 
 TEST_CASE("if: conditions on event_name and ref: what they require, and when they exclude", "[lint]") {
