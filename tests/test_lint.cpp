@@ -2,7 +2,6 @@
 
 #include "core/environments.hpp"
 #include "helpers.hpp"
-#include "lint/expressions.hpp"
 #include "lint/lint.hpp"
 #include "lint/registry.hpp"
 #include "lint/shell.hpp"
@@ -113,40 +112,6 @@ TEST_CASE("shell splitting keeps quotes and expressions together", "[lint]") {
   CHECK(commands[2].line == 2);
 }
 
-TEST_CASE("expressions resolve env and static matrix values only", "[lint]") {
-  auto doc = yaml::parse(
-      "env: {A: one, B: \"${{ env.A }}-two\", S: \"${{ secrets.X }}\"}\nmatrix: {app: [x, y], include: [{app: z}]}\n",
-      "w.yml");
-  REQUIRE(doc.ok());
-  lint::Scope scope{&*doc, doc->get(doc->root(), "env"), nullptr, nullptr, doc->get(doc->root(), "matrix"), true};
-  CHECK(lint::resolve("${{ env.B }}", scope) == std::vector<std::string>{"one-two"});
-  CHECK(lint::resolve("app-${{ matrix.app }}", scope) == std::vector<std::string>{"app-x", "app-y", "app-z"});
-  CHECK_FALSE(lint::resolve("${{ env.S }}", scope).has_value());
-  CHECK_FALSE(lint::resolve("${{ github.ref }}", scope).has_value());
-  CHECK(lint::resolve("${{ 'lit' }}", scope) == std::vector<std::string>{"lit"});
-  scope.allow_env = false;
-  CHECK_FALSE(lint::resolve("${{ env.A }}", scope).has_value());
-}
-
-TEST_CASE("matrix exclude removes a value only when every combination with it goes", "[lint]") {
-  auto doc = yaml::parse(
-      "a: {app: [x, y, z, w], region: [eu, us], exclude: [{app: y}, {app: z, region: eu}, {app: w, region: eu},"
-      " {app: w, region: us}]}\n"
-      "b: {dac: ['true', 'false'], exclude: [{dac: 'false'}], include: [{dac: 'false', note: legacy}]}\n",
-      "w.yml");
-  REQUIRE(doc.ok());
-  lint::Scope scope{&*doc, nullptr, nullptr, nullptr, doc->get(doc->root(), "a"), true};
-  CHECK(lint::resolve("${{ matrix.app }}", scope) == std::vector<std::string>{"x", "z"});
-  scope.matrix = doc->get(doc->root(), "b");  // include comes after exclude and adds the value back
-  CHECK(lint::resolve("${{ matrix.dac }}", scope) == std::vector<std::string>{"false", "true"});
-}
-
-TEST_CASE("a long literal is not cut by the cap meant for expansion", "[lint]") {
-  lint::Scope scope;
-  const std::string name(1100, 'p');
-  CHECK(lint::resolve(name, scope) == std::vector<std::string>{name});
-}
-
 TEST_CASE("ignore places parse file, line and column", "[lint]") {
   const auto e = lint::parse_ignore_place("r", ".github/workflows/a.yml:12:5");
   CHECK(e.file == ".github/workflows/a.yml");
@@ -198,18 +163,6 @@ TEST_CASE("environment records: pages from gh api --paginate, with or without --
   REQUIRE(slurped.ok());
   CHECK(slurped->records.size() == 2);
   CHECK_FALSE(parse_environments(page1, "e.json").ok());  // page 2 missing
-}
-
-TEST_CASE("trigger descriptions are cut short and keep no large buffer", "[lint]") {
-  const std::string branch(5000, 'b');
-  auto doc = yaml::parse("on:\n  push:\n    branches: [&a " + branch + ", *a, *a]\njobs: {}\n", "w.yml");
-  REQUIRE(doc.ok());
-  const auto wf = lint::build_workflow(*doc);
-  REQUIRE(wf.ok());
-  const auto text = wf->describe_triggers();
-  CHECK(text.size() == lint::Workflow::k_max_trigger_text + 3);
-  CHECK(text.capacity() < 1024);
-  CHECK_THAT(text, Catch::StartsWith("push (branches: bbb") && Catch::EndsWith("..."));
 }
 
 TEST_CASE("results name files from the repository root, whatever the working directory", "[lint]") {

@@ -16,9 +16,10 @@
 #include "core/units.hpp"
 #include "core/yaml.hpp"
 #include "env/github.hpp"
-#include "lint/expressions.hpp"
-#include "lint/lint.hpp"
-#include "lint/workflow.hpp"
+#include "workflow/environments.hpp"
+#include "workflow/expressions.hpp"
+#include "workflow/files.hpp"
+#include "workflow/workflow.hpp"
 
 namespace shipgate::env {
 
@@ -154,26 +155,26 @@ private:
 void EnvGate::read_workflows(const Invocation& inv, std::vector<Error>& errors) {
   const auto root = paths::repository_root(inv.cwd, inv.getenv("GITHUB_WORKSPACE").value_or(""));
   std::vector<Error> unreadable;
-  const auto files = lint::collect_files({root + "/.github/workflows"}, inv.cwd, unreadable);
+  const auto files = workflow::collect_files({root + "/.github/workflows"}, inv.cwd, unreadable);
   errors.insert(errors.end(), unreadable.begin(), unreadable.end());
   for (const auto& file : files) {
     auto text = read_text_file(file);
     const auto shown = paths::shown_path(file, inv.cwd, root);
     auto doc = text ? yaml::parse(*text, shown) : Result<yaml::Document>(text.error());
-    auto wf = doc ? lint::build_workflow(*doc) : Result<lint::Workflow>(doc.error());
+    auto wf = doc ? workflow::build_workflow(*doc) : Result<workflow::Workflow>(doc.error());
     if (!wf) {
       errors.push_back(wf.error());
       continue;
     }
     for (const auto& job : wf->jobs) {
-      const auto* name = lint::environment_name(*doc, job);
+      const auto* name = workflow::environment_name(*doc, job);
       if (name == nullptr || !name->is_scalar()) {
         continue;
       }
-      auto scope = lint::Scope::for_step(*wf, job, nullptr);
+      auto scope = workflow::Scope::for_step(*wf, job, nullptr);
       scope.allow_env = false;
       const auto where = shown + ":" + std::to_string(name->pos.line);
-      const auto names = lint::resolve(name->value, scope);
+      const auto names = workflow::resolve(name->value, scope);
       if (!names) {
         m_unresolved.push_back(where + " (" + text::shorten(name->value, 40) + ")");
         continue;

@@ -12,7 +12,7 @@
 #include "core/paths.hpp"
 #include "core/source.hpp"
 #include "core/text.hpp"
-#include "lint/calls.hpp"
+#include "lint/caller_places.hpp"
 #include "lint/registry.hpp"
 
 namespace shipgate::lint {
@@ -20,11 +20,6 @@ namespace shipgate::lint {
 namespace {
 
 namespace fs = std::filesystem;
-
-bool is_workflow_name(const fs::path& p) {
-  const auto ext = p.extension().string();
-  return ext == ".yml" || ext == ".yaml";
-}
 
 /// Severity for `rule` after config overrides; nullopt when the rule is turned off.
 std::optional<Severity> effective_severity(const Rule& rule, const Options& options) {
@@ -67,29 +62,6 @@ void apply_severity(std::vector<Check>& findings, const Options& options) {
   }
 }
 
-/// The files a PATH names: itself, or the *.yml/*.yaml entries of a directory, sorted. Entries
-/// that are not regular files are kept, so that reading them reports them instead of skipping.
-std::vector<std::string> expand_path(const std::string& path, const std::string& cwd, std::vector<Error>& unreadable) {
-  std::error_code ec;
-  const fs::path real = paths::join(cwd, path);
-  if (!fs::is_directory(real, ec)) {
-    return {path};
-  }
-  std::vector<std::string> files;
-  for (const auto& entry : fs::directory_iterator(real, ec)) {
-    if (is_workflow_name(entry.path())) {
-      files.push_back((fs::path(path) / entry.path().filename()).string());
-    }
-  }
-  if (ec) {
-    unreadable.push_back({"cannot list directory: " + ec.message(), {path, 0, 0}, {}});
-  } else if (files.empty()) {
-    unreadable.push_back({"no workflow files (*.yml, *.yaml) in this directory", {path, 0, 0}, {}});
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
 /// The repository pass: every enabled rule's on_repository hook, or why it was skipped.
 void lint_repository(const std::vector<WorkflowSummary>& summaries, const Context& ctx, const Options& options,
                      std::vector<Check>& findings, std::vector<Skipped>& skipped) {
@@ -108,20 +80,6 @@ void lint_repository(const std::vector<WorkflowSummary>& summaries, const Contex
 }
 
 }  // namespace
-
-std::vector<std::string> collect_files(const std::vector<std::string>& paths, const std::string& cwd,
-                                       std::vector<Error>& unreadable) {
-  std::vector<std::string> files;
-  std::set<std::string> seen;  // a file named twice (a dir and a file in it) is linted once
-  for (const auto& path : paths) {
-    for (auto& file : expand_path(path, cwd, unreadable)) {
-      if (seen.insert(paths::canonical(paths::join(cwd, file))).second) {
-        files.push_back(std::move(file));
-      }
-    }
-  }
-  return files;
-}
 
 /// A parsed callee, kept while the run follows calls to it.
 struct Linter::Loaded {

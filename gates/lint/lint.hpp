@@ -91,12 +91,6 @@ private:
 Outcome lint_sources(const std::vector<Source>& sources, std::vector<Error> unreadable, const Context& ctx,
                      const Options& options);
 
-/// Expands PATHs (relative to `cwd`) into workflow files: *.yml and *.yaml directly inside a
-/// directory, sorted, each once; a directory that cannot be listed or holds none becomes an
-/// Error in `unreadable`. Paths stay as the user wrote them.
-std::vector<std::string> collect_files(const std::vector<std::string>& paths, const std::string& cwd,
-                                       std::vector<Error>& unreadable);
-
 /// shipgate-lint as a gate for core's run_gate().
 std::unique_ptr<Gate> make_gate();
 

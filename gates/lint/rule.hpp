@@ -9,7 +9,7 @@
 #include "core/text.hpp"
 #include "lint/data.hpp"
 #include "lint/deploy_sites.hpp"
-#include "lint/workflow.hpp"
+#include "lint/model.hpp"
 
 namespace shipgate::lint {
 

@@ -15,7 +15,7 @@
 #include "lint/data.hpp"
 #include "lint/deploy_sites.hpp"
 #include "lint/lint.hpp"
-#include "lint/workflow.hpp"
+#include "workflow/workflow.hpp"
 
 namespace {
 
@@ -50,7 +50,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
   if (!doc) {
     return 0;
   }
-  const auto wf = shipgate::lint::build_workflow(*doc);
+  const auto wf = shipgate::workflow::build_workflow(*doc);
   if (!wf) {
     return 0;
   }

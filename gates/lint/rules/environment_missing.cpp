@@ -1,7 +1,7 @@
 #include "lint/rules/environment_missing.hpp"
 
 #include "core/text.hpp"
-#include "lint/expressions.hpp"
+#include "lint/model.hpp"
 
 namespace shipgate::lint {
 

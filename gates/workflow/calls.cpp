@@ -1,4 +1,4 @@
-#include "lint/calls.hpp"
+#include "workflow/calls.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -7,9 +7,9 @@
 #include <set>
 
 #include "core/text.hpp"
-#include "lint/deploy_sites.hpp"
+#include "workflow/environments.hpp"
 
-namespace shipgate::lint {
+namespace shipgate::workflow {
 
 namespace {
 
@@ -60,25 +60,6 @@ InputValue default_value(const yaml::Document& doc, const yaml::Node& declared) 
   const std::string name = type != nullptr && type->is_scalar() ? type->value : std::string();
   out.values = std::vector<std::string>{name == "boolean" ? "false" : name == "number" ? "0" : ""};
   return out;
-}
-
-/// The input names `text` reads (`inputs.NAME`, `github.event.inputs.NAME`), lower-cased.
-std::set<std::string> inputs_read(std::string_view text) {
-  std::set<std::string> names;
-  for (auto at = text.find("inputs."); at != std::string_view::npos; at = text.find("inputs.", at + 7)) {
-    if (at > 0 && (std::isalnum(static_cast<unsigned char>(text[at - 1])) != 0 || text[at - 1] == '_')) {
-      continue;  // `myinputs.x` is something else
-    }
-    auto end = at + 7;
-    while (end < text.size() &&
-           (std::isalnum(static_cast<unsigned char>(text[end])) != 0 || text[end] == '_' || text[end] == '-')) {
-      ++end;
-    }
-    if (end > at + 7) {
-      names.insert(text::to_lower(text.substr(at + 7, end - at - 7)));
-    }
-  }
-  return names;
 }
 
 }  // namespace
@@ -180,37 +161,4 @@ std::shared_ptr<const Binding> bind_call(const Workflow& caller, const LocalCall
   return binding;
 }
 
-CallerPlaces::CallerPlaces(const Workflow& caller, const LocalCall& call, const Workflow& callee)
-    : m_place{caller.path, call.uses_key->pos.line, call.uses_key->pos.column},
-      m_what(call.action ? "in the composite action" : "in the called workflow") {
-  if (call.with == nullptr || !call.with->is_mapping()) {
-    return;
-  }
-  const auto& doc = *callee.doc;
-  for (std::size_t id = 0; id < doc.size(); ++id) {
-    const auto& node = doc.at(static_cast<yaml::NodeId>(id));
-    if (!node.is_scalar() || node.value.find("inputs.") == std::string::npos) {
-      continue;
-    }
-    const auto names = inputs_read(node.value);
-    if (names.size() != 1) {
-      continue;
-    }
-    if (const auto passed = caller.doc->find_ci(*call.with, *names.begin())) {
-      m_by_input_use.emplace(std::pair{node.pos.line, node.pos.column},
-                             Location{caller.path, passed.value->pos.line, passed.value->pos.column});
-    }
-  }
-}
-
-void CallerPlaces::move(Check& check) const {
-  const auto it = m_by_input_use.find({check.where.line, check.where.column});
-  std::vector<Related> related;  // the callee's place first
-  related.reserve(check.related.size() + 1);
-  related.push_back({check.where, m_what});
-  std::move(check.related.begin(), check.related.end(), std::back_inserter(related));
-  check.related = std::move(related);
-  check.where = it != m_by_input_use.end() ? it->second : m_place;
-}
-
-}  // namespace shipgate::lint
+}  // namespace shipgate::workflow

@@ -1,16 +1,14 @@
 #pragma once
 
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "core/check.hpp"
-#include "lint/expressions.hpp"
-#include "lint/workflow.hpp"
+#include "workflow/expressions.hpp"
+#include "workflow/workflow.hpp"
 
-namespace shipgate::lint {
+namespace shipgate::workflow {
 
 /// A local reusable workflow (`jobs.<id>.uses: ./.github/workflows/x.yml`) or composite action
 /// (`steps[*].uses: ./path`) that a workflow calls.
@@ -43,22 +41,4 @@ std::optional<std::string> callee_file(const LocalCall& call, const std::string&
 /// composite action the calling step's scope.
 std::shared_ptr<const Binding> bind_call(const Workflow& caller, const LocalCall& call, const Workflow& callee);
 
-/// Moves what was found while evaluating a callee for one call to the caller's places.
-class CallerPlaces {
-public:
-  CallerPlaces(const Workflow& caller, const LocalCall& call, const Workflow& callee);
-
-  /// The call's own place: its `uses:` line.
-  const Location& place() const { return m_place; }
-
-  /// Moves a check to the value the caller passes for the one input the checked value reads,
-  /// else to the `uses:` line; the callee's place becomes the first related entry.
-  void move(Check& check) const;
-
-private:
-  Location m_place;
-  std::string m_what;                                      // "the called workflow" or "the composite action"
-  std::map<std::pair<int, int>, Location> m_by_input_use;  // callee place -> the caller's value for it
-};
-
-}  // namespace shipgate::lint
+}  // namespace shipgate::workflow
