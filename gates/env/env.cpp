@@ -17,7 +17,6 @@
 #include "core/yaml.hpp"
 #include "env/github.hpp"
 #include "workflow/environments.hpp"
-#include "workflow/expressions.hpp"
 #include "workflow/files.hpp"
 #include "workflow/workflow.hpp"
 
@@ -128,6 +127,9 @@ public:
 private:
   /// Environment names the workflows' jobs give (`--all-deploying`), with where each is named.
   void read_workflows(const Invocation& inv, std::vector<Error>& errors);
+  /// The names one job's environment can take (workflow::environment_names), or a note that it
+  /// cannot be known; `via` says through which call the job runs ("" for none).
+  void add_names(const workflow::Workflow& wf, const workflow::Job& job, const std::string& via);
   net::Request request(const std::string& url) const {
     net::Request r;
     r.url = url;
@@ -167,23 +169,26 @@ void EnvGate::read_workflows(const Invocation& inv, std::vector<Error>& errors) 
       continue;
     }
     for (const auto& job : wf->jobs) {
-      const auto* name = workflow::environment_name(*doc, job);
-      if (name == nullptr || !name->is_scalar()) {
-        continue;
-      }
-      auto scope = workflow::Scope::for_step(*wf, job, nullptr);
-      scope.allow_env = false;
-      const auto where = shown + ":" + std::to_string(name->pos.line);
-      const auto names = workflow::resolve(name->value, scope);
-      if (!names) {
-        m_unresolved.push_back(where + " (" + text::shorten(name->value, 40) + ")");
-        continue;
-      }
-      for (const auto& n : *names) {
-        if (!n.empty()) {
-          m_names[text::to_lower(n)].push_back(where);
-        }
-      }
+      add_names(*wf, job, "");
+    }
+  }
+}
+
+void EnvGate::add_names(const workflow::Workflow& wf, const workflow::Job& job, const std::string& via) {
+  using State = workflow::EnvironmentNames::State;
+  const auto env = workflow::environment_names(wf, job);
+  if (env.state == State::none || env.state == State::deferred) {
+    return;  // a name callers pass is checked where they call, through their values
+  }
+  const auto where = wf.path + ":" + std::to_string(env.where->pos.line) + via;
+  if (env.state == State::unnamed) {
+    m_unresolved.push_back(where + " (no name)");
+  } else if (env.state == State::unknown) {
+    m_unresolved.push_back(where + " (" + text::shorten(env.written, 40) + ")");
+  }
+  for (const auto& name : env.names) {
+    if (!name.empty()) {
+      m_names[text::to_lower(name)].push_back(where);
     }
   }
 }

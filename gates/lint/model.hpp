@@ -10,6 +10,7 @@
 namespace shipgate::lint {
 
 using workflow::Binding;
+using workflow::EnvironmentNames;
 using workflow::InputValue;
 using workflow::Job;
 using workflow::LocalCall;
@@ -25,7 +26,7 @@ using workflow::build_workflow;
 using workflow::call_root;
 using workflow::callee_file;
 using workflow::collect_files;
-using workflow::environment_name;
+using workflow::environment_names;
 using workflow::environment_scope;
 using workflow::has_expression;
 using workflow::k_max_call_depth;
