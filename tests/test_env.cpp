@@ -220,6 +220,49 @@ TEST_CASE("env: --all-deploying checks every environment the workflows name", "[
   CHECK_THAT(r.err, Catch::Contains("cannot be known before the run"));
 }
 
+TEST_CASE("env: --all-deploying follows calls to local reusable workflows, as lint does", "[env]") {
+  FakeGitHub api;
+  api.add(environment("production", 1, true, true));
+  api.add(environment("staging", 1, true, true));
+  test::TempDir dir;
+  // The callee's environment is whatever each caller passes: a typo at one caller is a missing
+  // environment, found through the call; on its own the callee names nothing to check.
+  dir.write(".github/workflows/called.yml",
+            "on:\n  workflow_call:\n    inputs:\n      target: {type: string, required: true}\n"
+            "jobs:\n  deploy:\n    runs-on: ubuntu-latest\n    environment: ${{ inputs.target }}\n"
+            "    steps: [{run: ./deploy}]\n");
+  dir.write(".github/workflows/deploy.yml",
+            "on: push\njobs:\n  prod:\n    uses: ./.github/workflows/called.yml\n    with: {target: prodution}\n"
+            "  staging:\n    uses: ./.github/workflows/called.yml\n    with: {target: staging}\n");
+  auto r = run_env(api, {"--all-deploying"}, {{"RUNNER_DEBUG", "1"}}, dir.path().string());
+  CHECK(r.code == 1);
+  auto checks = json::parse(r.out)["checks"];
+  REQUIRE(checks.size() == 2);
+  CHECK(checks[0]["name"] == "environment prodution");
+  CHECK_THAT(checks[0]["message"].get<std::string>(), Catch::Contains("'prodution' does not exist"));
+  CHECK(checks[0]["details"]["named_in"][0] ==
+        ".github/workflows/called.yml:8 (called at .github/workflows/deploy.yml:4)");
+  CHECK(checks[1]["verdict"] == "pass");  // staging
+  CHECK_THAT(r.err, !Catch::Contains("cannot be known before the run"));
+  // lint, given the same repository's records, finds the same name at the caller's value.
+  dir.write("envs.yml", "- production\n- staging\n");
+  const auto lint = test::capture([](const Invocation& inv) { return run_gate(*lint::make_gate(), inv); },
+                                  {"--environments", "envs.yml"}, {}, dir.path().string());
+  CHECK(lint.code == 1);
+  CHECK_THAT(lint.out, Catch::Contains("deploy.yml:5:") && Catch::Contains("'prodution', which does not exist"));
+  // A chain of calls: the name passes through a second reusable workflow.
+  dir.write(".github/workflows/middle.yml",
+            "on:\n  workflow_call:\n    inputs:\n      env: {type: string}\njobs:\n  inner:\n"
+            "    uses: ./.github/workflows/called.yml\n    with: {target: \"${{ inputs.env }}\"}\n");
+  dir.write(".github/workflows/deploy.yml",
+            "on: push\njobs:\n  prod:\n    uses: ./.github/workflows/middle.yml\n    with: {env: Productoin}\n");
+  r = run_env(api, {"--all-deploying"}, {}, dir.path().string());
+  CHECK(r.code == 1);
+  checks = json::parse(r.out)["checks"];
+  REQUIRE(checks.size() == 1);
+  CHECK_THAT(checks[0]["message"].get<std::string>(), Catch::Contains("'productoin' does not exist"));
+}
+
 TEST_CASE("env: API errors are 3, naming the token's problem", "[env]") {
   FakeGitHub api;
   api.add(environment("production", 1, true, true));

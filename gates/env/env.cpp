@@ -1,7 +1,9 @@
 #include "env/env.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -16,6 +18,7 @@
 #include "core/units.hpp"
 #include "core/yaml.hpp"
 #include "env/github.hpp"
+#include "workflow/calls.hpp"
 #include "workflow/environments.hpp"
 #include "workflow/files.hpp"
 #include "workflow/workflow.hpp"
@@ -156,13 +159,24 @@ private:
 
 void EnvGate::read_workflows(const Invocation& inv, std::vector<Error>& errors) {
   const auto root = paths::repository_root(inv.cwd, inv.getenv("GITHUB_WORKSPACE").value_or(""));
+  const auto shown = [&](const std::string& file) { return paths::shown_path(file, inv.cwd, root); };
   std::vector<Error> unreadable;
   const auto files = workflow::collect_files({root + "/.github/workflows"}, inv.cwd, unreadable);
   errors.insert(errors.end(), unreadable.begin(), unreadable.end());
+  // Calls to local reusable workflows are followed as lint follows them: the callee's jobs with
+  // the values each call passes.
+  workflow::CallWalker walker({[](const std::string& file) { return read_text_file(file); }, shown}, root);
+  workflow::CallVisitor visitor;
+  visitor.visit = [this](const workflow::FollowedCall& c, const std::function<void()>& deeper) {
+    const auto via = " (called at " + c.caller.path + ":" + std::to_string(c.call.uses_key->pos.line) + ")";
+    for (const auto& job : c.callee.jobs) {
+      add_names(c.callee, job, via);
+    }
+    deeper();
+  };
   for (const auto& file : files) {
     auto text = read_text_file(file);
-    const auto shown = paths::shown_path(file, inv.cwd, root);
-    auto doc = text ? yaml::parse(*text, shown) : Result<yaml::Document>(text.error());
+    auto doc = text ? yaml::parse(*text, shown(file)) : Result<yaml::Document>(text.error());
     auto wf = doc ? workflow::build_workflow(*doc) : Result<workflow::Workflow>(doc.error());
     if (!wf) {
       errors.push_back(wf.error());
@@ -171,6 +185,14 @@ void EnvGate::read_workflows(const Invocation& inv, std::vector<Error>& errors) 
     for (const auto& job : wf->jobs) {
       add_names(*wf, job, "");
     }
+    const auto absolute = std::filesystem::absolute(paths::join(inv.cwd, file)).lexically_normal().string();
+    walker.walk(*wf, absolute, paths::canonical(absolute), visitor);
+  }
+  if (walker.stopped()) {
+    errors.push_back({"stopped following local workflow calls after " + std::to_string(walker.calls()) +
+                          " calls: the environments they name are not all known",
+                      {shown(root + "/.github/workflows"), 0, 0},
+                      {}});
   }
 }
 

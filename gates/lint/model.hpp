@@ -11,6 +11,7 @@ namespace shipgate::lint {
 
 using workflow::Binding;
 using workflow::EnvironmentNames;
+using workflow::Files;
 using workflow::InputValue;
 using workflow::Job;
 using workflow::LocalCall;

@@ -6,6 +6,7 @@
 #include <iterator>
 #include <set>
 
+#include "core/paths.hpp"
 #include "core/text.hpp"
 #include "workflow/environments.hpp"
 
@@ -159,6 +160,78 @@ std::shared_ptr<const Binding> bind_call(const Workflow& caller, const LocalCall
     binding->secrets = std::move(secrets);
   }
   return binding;
+}
+
+CallWalker::CallWalker(Files files, std::string fallback_root)
+    : m_files(std::move(files)), m_root(std::move(fallback_root)) {}
+
+void CallWalker::walk(const Workflow& caller, const std::string& caller_file, const std::string& caller_key,
+                      const CallVisitor& visitor) {
+  std::vector<std::string> chain = {caller_key};
+  walk_chain(caller, caller_file, chain, visitor);
+}
+
+void CallWalker::walk_chain(const Workflow& caller, const std::string& caller_file, std::vector<std::string>& chain,
+                            const CallVisitor& visitor) {
+  if (chain.size() > static_cast<std::size_t>(k_max_call_depth)) {
+    return;
+  }
+  const auto root = call_root(caller_file, m_root);
+  for (const auto& call : local_calls(caller)) {
+    const auto file = callee_file(call, root);
+    if (!file) {
+      continue;  // missing, or outside the repository: GitHub fails the run itself
+    }
+    const auto key = paths::canonical(*file);
+    if (std::find(chain.begin(), chain.end(), key) != chain.end()) {
+      continue;  // a cycle, which GitHub refuses
+    }
+    if (visitor.found) {
+      visitor.found(*file, key);
+    }
+    const auto loaded = load(*file, key);
+    if (!loaded || loaded->wf.is_action != call.action) {
+      continue;
+    }
+    if (m_calls >= k_max_calls || m_call_bytes + loaded->text.size() > k_max_call_bytes) {
+      m_stopped = true;
+      return;
+    }
+    ++m_calls;
+    m_call_bytes += loaded->text.size();
+    Workflow callee = loaded->wf;
+    callee.binding = bind_call(caller, call, loaded->wf);
+    chain.push_back(key);
+    visitor.visit({caller, call, *file, key, callee}, [&] { walk_chain(callee, *file, chain, visitor); });
+    chain.pop_back();
+  }
+}
+
+std::shared_ptr<const Loaded> CallWalker::load(const std::string& absolute, const std::string& key) {
+  if (const auto it = m_cache.find(key); it != m_cache.end()) {
+    return it->second;
+  }
+  auto text = m_files.read(absolute);
+  if (!text) {
+    return nullptr;
+  }
+  auto loaded = std::make_shared<Loaded>();
+  loaded->text = std::move(*text);
+  auto doc = yaml::parse(loaded->text, m_files.shown(absolute));
+  if (!doc) {
+    return nullptr;
+  }
+  loaded->doc = std::make_unique<yaml::Document>(std::move(*doc));
+  auto wf = build_model(*loaded->doc);
+  if (!wf) {
+    return nullptr;
+  }
+  loaded->wf = std::move(*wf);
+  if (m_cached_bytes + loaded->text.size() <= k_max_cached_bytes) {
+    m_cached_bytes += loaded->text.size();
+    m_cache.emplace(key, loaded);
+  }
+  return loaded;
 }
 
 }  // namespace shipgate::workflow
