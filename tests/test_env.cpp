@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <map>
 #include <mutex>
 
@@ -85,11 +86,15 @@ private:
       return error(415, "Unsupported media type");
     }
     std::lock_guard<std::mutex> lock(m_mutex);
-    if (req.path == "/repos/raxx/api") {
+    auto path = req.path;  // GitHub routes a path with a trailing slash as the path without it
+    if (path.size() > 1 && path.back() == '/') {
+      path.pop_back();
+    }
+    if (path == "/repos/raxx/api") {
       return reply(200, {{"full_name", "raxx/api"}, {"private", m_private}});
     }
     const std::string prefix = "/repos/raxx/api/environments";
-    if (req.path == prefix) {  // three pages of environments, 2 per page, linked by Link
+    if (path == prefix) {  // three pages of environments, 2 per page, linked by Link
       const auto at = ("&" + req.query).find("&page=");
       const int page = at != std::string::npos ? std::stoi(req.query.substr(at + 5)) : 1;
       json envs = json::array();
@@ -107,8 +112,8 @@ private:
       }
       return r;
     }
-    if (req.path.rfind(prefix + "/", 0) == 0) {
-      auto name = req.path.substr(prefix.size() + 1);
+    if (path.rfind(prefix + "/", 0) == 0) {
+      auto name = path.substr(prefix.size() + 1);
       for (std::size_t at = name.find("%20"); at != std::string::npos; at = name.find("%20")) {
         name.replace(at, 3, " ");
       }
@@ -315,7 +320,48 @@ TEST_CASE("env: bad flags are usage errors", "[env]") {
   }
   CHECK(env::next_link(R"(<https://x/a?page=2>; rel="next", <https://x/a?page=9>; rel="last")") ==
         std::string("https://x/a?page=2"));
-  CHECK(env::path_segment("qa env/1") == "qa%20env%2F1");
+}
+
+TEST_CASE("env: a name that is a dot segment stays one path segment", "[env]") {
+  FakeGitHub api;
+  api.add(environment("production", 1, true, true));
+  std::atomic<int> asked{0};
+  for (const char* path : {"/repos/raxx/api/environments/%2E", "/repos/raxx/api/environments/%2E%2E"}) {
+    api.on(path, [&asked](const test::ApiServer::Request&) {
+      ++asked;
+      return test::ApiServer::Reply{404, {}, R"({"message":"Not Found"})"};
+    });
+  }
+  // Sent raw, libcurl removes the dot segment: `.` asks for the list and `..` for the
+  // repository, and either answer reads as an environment that exists.
+  for (const char* name : {".", ".."}) {
+    INFO(name);
+    const auto r = run_env(api, {"--environment", name, "--require-reviewers", "0"});
+    CHECK(r.code == 1);
+    CHECK_THAT(message(r), Catch::Contains("does not exist") && !Catch::Contains("exists:"));
+  }
+  CHECK(asked == 2);
+}
+
+TEST_CASE("env: GITHUB_API_URL is https, or plain http only to loopback", "[env]") {
+  FakeGitHub api;
+  api.add(environment("production", 1, true, true));
+  const auto run = [](const std::string& base) {
+    return test::capture([](const Invocation& inv) { return run_gate(*env::make_gate(), inv); },
+                         {"--environment", "production"},
+                         {{"GITHUB_TOKEN", k_token}, {"GITHUB_REPOSITORY", "raxx/api"}, {"GITHUB_API_URL", base}});
+  };
+  CHECK(run(api.base()).code == 0);
+  auto r = run("http://api.example.com");
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("GITHUB_API_URL: 'http://api.example.com' is plain http to a host that is not "
+                                    "loopback"));
+  CHECK(run("not a url").code == 2);
+  CHECK(run("https://api.github.com?per_page=1").code == 2);
+  r = run("https://x-access-token:ghp_pa55@api.github.com");
+  CHECK(r.code == 2);
+  CHECK(r.err.find("ghp_pa55") == std::string::npos);
+  CHECK_FALSE(test::leaks(r, k_token));
 }
 
 TEST_CASE("env: a repository the token cannot see is not a missing environment", "[env]") {

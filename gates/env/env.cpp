@@ -11,6 +11,7 @@
 #include "core/json.hpp"
 #include "core/net/curl.hpp"
 #include "core/net/pool.hpp"
+#include "core/net/url.hpp"
 #include "core/paths.hpp"
 #include "core/secrets.hpp"
 #include "core/source.hpp"
@@ -52,27 +53,8 @@ struct Looked {
   std::vector<std::string> named_in;  // workflow places, for --all-deploying
 };
 
-/// One line for an API answer that is not a success. The token is taken out before anything is
-/// cut short: a cut could leave part of it, which no later scrub of the whole token would find.
-std::string describe_failure(const net::Response& r, const Secrets& secrets) {
-  if (!r.answered()) {
-    return net::describe(r, secrets);
-  }
-  const auto m = error_message(r.body);
-  std::string text =
-      net::describe(r, secrets, m ? ": " + text::shorten(text::one_line(secrets.scrub(*m)), 100) : std::string());
-  if (r.status == 401) {
-    text += " (GITHUB_TOKEN or GH_TOKEN is missing, expired or revoked)";
-  } else if (r.status == 403 || r.status == 429) {
-    const auto remaining = r.headers.find("x-ratelimit-remaining");
-    text += (remaining != r.headers.end() && remaining->second == "0") || r.headers.count("retry-after") != 0 ||
-                    r.status == 429
-                ? " (rate limit reached; see x-ratelimit-reset)"
-                : " (the token needs read access to the repository's Actions: `actions: read`, or the repo "
-                  "scope for a classic token)";
-  }
-  return text;
-}
+/// GitHub's words for a failed request: its message, and what to check about the token.
+const net::ApiErrors k_github_errors{&error_message, &failure_hint};
 
 class EnvGate final : public Gate {
 public:
@@ -254,12 +236,10 @@ std::vector<Error> EnvGate::prepare(const Invocation& inv) {
   if (f.require_reviewers < 0 || f.require_reviewers > 6) {
     flags.fail("--require-reviewers", "expected 0 to 6 (GitHub allows up to six reviewers)");
   }
-  m_base = inv.getenv("GITHUB_API_URL").value_or("https://api.github.com");
-  while (!m_base.empty() && m_base.back() == '/') {
-    m_base.pop_back();
-  }
-  if (net::origin(m_base).empty()) {
-    flags.fail("GITHUB_API_URL", "'" + text::shorten(m_base, 60) + "' is not a URL");
+  if (auto base = net::api_base(inv.getenv("GITHUB_API_URL").value_or("https://api.github.com"))) {
+    m_base = std::move(*base);
+  } else {
+    flags.fail("GITHUB_API_URL", base.error().message);
   }
   if (m_token.empty()) {
     flags.fail("GITHUB_TOKEN", "not set (nor GH_TOKEN): reading environments needs a token with `actions: read`");
@@ -346,7 +326,7 @@ Outcome EnvGate::evaluate(const Invocation& inv, Log& log) {
     } else {
       // A 404 here is the repository, not an environment: every environment would read as missing.
       repo_error =
-          describe_failure(r, m_secrets) +
+          net::describe_failure(r, m_secrets, k_github_errors) +
           (r.status == 404 ? " (the repository " + m_repo + " does not exist, or the token cannot see it)" : "");
     }
   });
@@ -355,20 +335,21 @@ Outcome EnvGate::evaluate(const Invocation& inv, Log& log) {
     looked.push_back({name, std::nullopt, false, std::nullopt, where});
   }
   for (auto& l : looked) {
-    pool.submit(request(repo_url + "/environments/" + path_segment(l.name)), [this, &l](const net::Response& r, int) {
-      if (r.answered() && r.status == 404) {
-        l.missing = true;
-      } else if (r.answered() && r.status == 200) {
-        auto e = parse_environment(r.body);
-        if (e) {
-          l.found = *e;
-        } else {
-          l.error = e.error().message;
-        }
-      } else {
-        l.error = describe_failure(r, m_secrets);
-      }
-    });
+    pool.submit(request(repo_url + "/environments/" + net::path_segment(l.name)),
+                [this, &l](const net::Response& r, int) {
+                  if (r.answered() && r.status == 404) {
+                    l.missing = true;
+                  } else if (r.answered() && r.status == 200) {
+                    auto e = parse_environment(r.body);
+                    if (e) {
+                      l.found = *e;
+                    } else {
+                      l.error = e.error().message;
+                    }
+                  } else {
+                    l.error = net::describe_failure(r, m_secrets, k_github_errors);
+                  }
+                });
   }
   // --list: every page (Link rel="next"), up to 50 pages of 100.
   nlohmann::json listed = nlohmann::json::array();
@@ -376,7 +357,7 @@ Outcome EnvGate::evaluate(const Invocation& inv, Log& log) {
   std::function<void(const std::string&, int)> page = [&](const std::string& url, int n) {
     pool.submit(request(url), [&, n](const net::Response& r, int) {
       if (!r.answered() || r.status != 200) {
-        list_error = describe_failure(r, m_secrets);
+        list_error = net::describe_failure(r, m_secrets, k_github_errors);
         return;
       }
       auto envs = parse_environment_page(r.body);

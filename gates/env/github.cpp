@@ -1,7 +1,5 @@
 #include "env/github.hpp"
 
-#include <cstdio>
-
 #include "core/json.hpp"
 #include "core/text.hpp"
 
@@ -88,20 +86,22 @@ std::optional<std::string> next_link(const std::string& link) {
   return std::nullopt;
 }
 
-std::string path_segment(const std::string& name) {
-  std::string out;
-  for (const char ch : name) {
-    const auto c = static_cast<unsigned char>(ch);
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-        c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
+std::string failure_hint(const net::Response& r) {
+  if (!r.answered()) {
+    return {};
   }
-  return out;
+  if (r.status == 401) {
+    return "GITHUB_TOKEN or GH_TOKEN is missing, expired or revoked";
+  }
+  if (r.status != 403 && r.status != 429) {
+    return {};
+  }
+  const auto remaining = r.headers.find("x-ratelimit-remaining");
+  const bool limited = (remaining != r.headers.end() && remaining->second == "0") ||
+                       r.headers.count("retry-after") != 0 || r.status == 429;
+  return limited ? "rate limit reached; see x-ratelimit-reset"
+                 : "the token needs read access to the repository's Actions: `actions: read`, or the repo scope for a "
+                   "classic token";
 }
 
 }  // namespace shipgate::env

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/net/http.hpp"
 #include "core/result.hpp"
 
 namespace shipgate::env {
@@ -29,7 +30,8 @@ Result<std::vector<Environment>> parse_environment_page(const std::string& body)
 std::optional<std::string> error_message(const std::string& body);
 /// The `rel="next"` URL of a `Link` header, if any.
 std::optional<std::string> next_link(const std::string& link);
-/// `name` percent-encoded for one URL path segment.
-std::string path_segment(const std::string& name);
+/// What to check after a failed GitHub API answer: the token on a 401; on a 403 or 429 the rate
+/// limit, or else the token's access; "" for other answers.
+std::string failure_hint(const net::Response& response);
 
 }  // namespace shipgate::env

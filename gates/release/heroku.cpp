@@ -131,6 +131,24 @@ std::optional<ApiError> parse_error(const std::string& body) {
   return ApiError{string_at(*doc, "id"), string_at(*doc, "message")};
 }
 
+std::optional<std::string> error_text(const std::string& body) {
+  auto e = parse_error(body);
+  if (!e || (e->id.empty() && e->message.empty())) {
+    return std::nullopt;
+  }
+  return e->id.empty() || e->message.empty() ? e->id + e->message : e->id + ": " + e->message;
+}
+
+std::string failure_hint(const net::Response& r) {
+  if (r.answered() && r.status == 401) {
+    return "HEROKU_API_KEY is missing, expired or revoked";
+  }
+  if (r.answered() && r.status == 403) {
+    return "the token's account has no access to this app, or lacks the read scope";
+  }
+  return {};
+}
+
 bool valid_app_name(const std::string& name) {
   return !name.empty() && name.size() <= 100 && std::islower(static_cast<unsigned char>(name.front())) != 0 &&
          std::all_of(name.begin(), name.end(),

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/net/http.hpp"
 #include "core/result.hpp"
 
 namespace shipgate::release {
@@ -58,6 +59,10 @@ Result<Slug> parse_slug(const std::string& body);
 Result<std::vector<Formation>> parse_formation(const std::string& body);
 Result<std::vector<Dyno>> parse_dynos(const std::string& body);
 std::optional<ApiError> parse_error(const std::string& body);
+/// Heroku's error body as one text, "id: message" (or the message alone), for net::ApiErrors.
+std::optional<std::string> error_text(const std::string& body);
+/// What to check after a failed answer: the token on a 401, the account's access on a 403.
+std::string failure_hint(const net::Response& response);
 
 /// Whether `name` can be a Heroku app name (lower-case letters, digits and dashes, starting with
 /// a letter, at most 100 characters), so it is safe in a URL path.

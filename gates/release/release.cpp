@@ -8,6 +8,7 @@
 #include "core/cli.hpp"
 #include "core/net/curl.hpp"
 #include "core/net/pool.hpp"
+#include "core/net/url.hpp"
 #include "core/secrets.hpp"
 #include "core/source.hpp"
 #include "core/text.hpp"
@@ -68,16 +69,8 @@ struct AppState {
   Clock::Instant started;
 };
 
-/// One line for an API answer that is not a success, with the API's own message when it has one.
-/// The token is taken out before anything is cut short: a cut could leave part of it, which no
-/// later scrub of the whole token would find.
-std::string describe_failure(const net::Response& r, const Secrets& secrets) {
-  const auto e = r.answered() ? parse_error(r.body) : std::nullopt;
-  return net::describe(
-      r, secrets,
-      e ? " " + text::shorten(secrets.scrub(e->id), 40) + ": " + text::shorten(secrets.scrub(e->message), 100)
-        : std::string());
-}
+/// Heroku's words for a failed request: its error id and message, and what to check.
+const net::ApiErrors k_heroku_errors{&error_text, &failure_hint};
 
 /// The web formation's size: how many web dynos the app is scaled to.
 long web_quantity(const AppState& st) {
@@ -104,7 +97,7 @@ public:
     if (m_settings.pattern && !re2::RE2::FullMatch(st.app, *m_settings.pattern)) {
       st.problems.push_back("the name breaks the naming convention " + m_settings.pattern_text);
     }
-    get("/apps/" + st.app, [this, &st](const net::Response& r) {
+    get("/apps/" + net::path_segment(st.app), [this, &st](const net::Response& r) {
       if (r.status == 404) {
         st.problems.insert(st.problems.begin(), "the app does not exist, or the token's account cannot see it");
         return;
@@ -177,14 +170,8 @@ private:
     if (r.answered() && (r.status == 200 || r.status == 206)) {
       return true;
     }
-    std::string why = describe_failure(r, m_settings.secrets);
-    if (r.status == 401) {
-      why += " (HEROKU_API_KEY is missing, expired or revoked)";
-    } else if (r.status == 403) {
-      why += " (the token's account has no access to this app, or lacks the read scope)";
-    }
     if (!st.error) {
-      st.error = what + ": " + why;
+      st.error = what + ": " + net::describe_failure(r, m_settings.secrets, k_heroku_errors);
     }
     return false;
   }
@@ -210,7 +197,7 @@ private:
   void releases(AppState& st, int page, const std::string& range = "version ..; order=desc, max=200",
                 milliseconds after = milliseconds(0)) {
     get(
-        "/apps/" + st.app + "/releases",
+        "/apps/" + net::path_segment(st.app) + "/releases",
         [this, &st, page](const net::Response& r) {
           std::vector<Release> list;
           if (!read(st, r, "the releases", parse_releases, list)) {
@@ -254,19 +241,19 @@ private:
   }
 
   void slug(AppState& st, const std::string& id) {
-    get("/apps/" + st.app + "/slugs/" + id,
+    get("/apps/" + net::path_segment(st.app) + "/slugs/" + net::path_segment(id),
         [this, &st](const net::Response& r) { read(st, r, "the slug", parse_slug, st.slug); });
   }
 
   void formation(AppState& st) {
-    get("/apps/" + st.app + "/formation",
+    get("/apps/" + net::path_segment(st.app) + "/formation",
         [this, &st](const net::Response& r) { read(st, r, "the formation", parse_formation, st.formation); });
   }
 
   /// The dynos; while web dynos are starting and the grace allows, read again.
   void dynos(AppState& st, bool again) {
     get(
-        "/apps/" + st.app + "/dynos",
+        "/apps/" + net::path_segment(st.app) + "/dynos",
         [this, &st](const net::Response& r) {
           if (!read(st, r, "the dynos", parse_dynos, st.dynos)) {
             return;
@@ -533,12 +520,10 @@ std::vector<Error> ReleaseGate::prepare(const Invocation& inv) {
     s.pattern = std::make_shared<re2::RE2>(regex);
     s.pattern_text = f.app_pattern;
   }
-  s.base = inv.getenv("HEROKU_API_URL").value_or("https://api.heroku.com");
-  while (!s.base.empty() && s.base.back() == '/') {
-    s.base.pop_back();
-  }
-  if (net::origin(s.base).empty()) {
-    flags.fail("HEROKU_API_URL", "'" + text::shorten(s.base, 60) + "' is not a URL");
+  if (auto base = net::api_base(inv.getenv("HEROKU_API_URL").value_or("https://api.heroku.com"))) {
+    s.base = std::move(*base);
+  } else {
+    flags.fail("HEROKU_API_URL", base.error().message);
   }
   if (s.token.empty()) {
     flags.fail("HEROKU_API_KEY", "not set: the Platform API needs a token (heroku authorizations:create)");

@@ -1,9 +1,11 @@
 // libFuzzer target: shipgate-env's readers of GitHub REST answers (one environment, a page of
-// environments, an error body) and of `Link` headers, on any text a server could send.
+// environments, an error body) and of `Link` headers, on any text a server could send; and the
+// path-segment encoder and API base check, on any name or GITHUB_API_URL a user could give.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
+#include "core/net/url.hpp"
 #include "env/github.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t size) {
@@ -12,6 +14,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
   (void)shipgate::env::parse_environment_page(body);
   (void)shipgate::env::error_message(body);
   (void)shipgate::env::next_link(body);
-  (void)shipgate::env::path_segment(body);
+  (void)shipgate::net::path_segment(body);
+  (void)shipgate::net::api_base(body);
   return 0;
 }
