@@ -11,7 +11,7 @@
 #include "api_server.hpp"
 #include "core/text.hpp"
 #include "helpers.hpp"
-#include "release/heroku.hpp"
+#include "heroku/api.hpp"
 #include "release/release.hpp"
 
 using namespace shipgate;

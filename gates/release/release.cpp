@@ -8,17 +8,22 @@
 #include "core/cli.hpp"
 #include "core/net/curl.hpp"
 #include "core/net/pool.hpp"
-#include "core/net/url.hpp"
 #include "core/secrets.hpp"
 #include "core/source.hpp"
 #include "core/text.hpp"
 #include "core/units.hpp"
-#include "release/heroku.hpp"
+#include "heroku/api.hpp"
+#include "heroku/request.hpp"
 
 namespace shipgate::release {
 
 namespace {
 
+using heroku::App;
+using heroku::Dyno;
+using heroku::Formation;
+using heroku::Release;
+using heroku::Slug;
 using std::chrono::milliseconds;
 
 struct Flags {
@@ -47,7 +52,7 @@ struct Settings {
   std::string pattern_text;
   milliseconds timeout{30'000};
   milliseconds deadline{300'000};
-  std::string base = "https://api.heroku.com";
+  std::string base{heroku::k_default_base};
   std::string token;
   Secrets secrets;  // the token, to take out of API messages before they are cut
 };
@@ -68,9 +73,6 @@ struct AppState {
   std::optional<std::string> error;   // could not evaluate
   Clock::Instant started;
 };
-
-/// Heroku's words for a failed request: its error id and message, and what to check.
-const net::ApiErrors k_heroku_errors{&error_text, &failure_hint};
 
 /// The web formation's size: how many web dynos the app is scaled to.
 long web_quantity(const AppState& st) {
@@ -97,12 +99,12 @@ public:
     if (m_settings.pattern && !re2::RE2::FullMatch(st.app, *m_settings.pattern)) {
       st.problems.push_back("the name breaks the naming convention " + m_settings.pattern_text);
     }
-    get("/apps/" + net::path_segment(st.app), [this, &st](const net::Response& r) {
+    get(heroku::app_path(st.app), [this, &st](const net::Response& r) {
       if (r.status == 404) {
         st.problems.insert(st.problems.begin(), "the app does not exist, or the token's account cannot see it");
         return;
       }
-      if (!read(st, r, "the app", parse_app, st.info)) {
+      if (!read(st, r, "the app", heroku::parse_app, st.info)) {
         return;
       }
       releases(st, 0);
@@ -128,11 +130,7 @@ private:
 
   void get(const std::string& path, Handler handler, milliseconds after = milliseconds(0),
            const std::string& range = "") {
-    net::Request request;
-    request.url = m_settings.base + path;
-    request.timeout = m_settings.timeout;
-    request.headers = {{"Accept", "application/vnd.heroku+json; version=3", false},
-                       {"Authorization", "Bearer " + m_settings.token, true}};
+    auto request = heroku::request(m_settings.base, path, m_settings.token, m_settings.timeout);
     if (!range.empty()) {
       request.headers.push_back({"Range", range, false});
     }
@@ -171,7 +169,7 @@ private:
       return true;
     }
     if (!st.error) {
-      st.error = what + ": " + net::describe_failure(r, m_settings.secrets, k_heroku_errors);
+      st.error = what + ": " + net::describe_failure(r, m_settings.secrets, heroku::k_api_errors);
     }
     return false;
   }
@@ -197,10 +195,10 @@ private:
   void releases(AppState& st, int page, const std::string& range = "version ..; order=desc, max=200",
                 milliseconds after = milliseconds(0)) {
     get(
-        "/apps/" + net::path_segment(st.app) + "/releases",
+        heroku::app_path(st.app, "releases"),
         [this, &st, page](const net::Response& r) {
           std::vector<Release> list;
-          if (!read(st, r, "the releases", parse_releases, list)) {
+          if (!read(st, r, "the releases", heroku::parse_releases, list)) {
             return;
           }
           if (page == 0) {
@@ -231,7 +229,7 @@ private:
   }
 
   bool pending_within_grace(const AppState& st) const {
-    const auto age = age_seconds(st.releases.front().created_at, m_now_epoch + elapsed_s(st));
+    const auto age = heroku::age_seconds(st.releases.front().created_at, m_now_epoch + elapsed_s(st));
     const auto grace_s = m_settings.pending_grace.count() / 1000;
     return age && *age < grace_s;
   }
@@ -241,21 +239,21 @@ private:
   }
 
   void slug(AppState& st, const std::string& id) {
-    get("/apps/" + net::path_segment(st.app) + "/slugs/" + net::path_segment(id),
-        [this, &st](const net::Response& r) { read(st, r, "the slug", parse_slug, st.slug); });
+    get(heroku::slug_path(st.app, id),
+        [this, &st](const net::Response& r) { read(st, r, "the slug", heroku::parse_slug, st.slug); });
   }
 
   void formation(AppState& st) {
-    get("/apps/" + net::path_segment(st.app) + "/formation",
-        [this, &st](const net::Response& r) { read(st, r, "the formation", parse_formation, st.formation); });
+    get(heroku::app_path(st.app, "formation"),
+        [this, &st](const net::Response& r) { read(st, r, "the formation", heroku::parse_formation, st.formation); });
   }
 
   /// The dynos; while web dynos are starting and the grace allows, read again.
   void dynos(AppState& st, bool again) {
     get(
-        "/apps/" + net::path_segment(st.app) + "/dynos",
+        heroku::app_path(st.app, "dynos"),
         [this, &st](const net::Response& r) {
-          if (!read(st, r, "the dynos", parse_dynos, st.dynos)) {
+          if (!read(st, r, "the dynos", heroku::parse_dynos, st.dynos)) {
             return;
           }
           const bool starting = std::any_of(st.dynos.begin(), st.dynos.end(),
@@ -344,7 +342,7 @@ std::string facts(const AppState& st, long long now_epoch) {
   if (!st.releases.empty()) {
     const auto& r = st.releases.front();
     out = "v" + std::to_string(r.version) + " " + r.status;
-    if (const auto age = age_seconds(r.created_at, now_epoch); age && *age >= 0) {
+    if (const auto age = heroku::age_seconds(r.created_at, now_epoch); age && *age >= 0) {
       out += " " + units::format_duration(milliseconds(*age / 60 * 60 * 1000)) + " ago";
     }
   }
@@ -476,7 +474,7 @@ std::vector<Error> ReleaseGate::prepare(const Invocation& inv) {
     flags.fail("--app", "no app given; pass --app NAME, --apps a,b,c, --apps-file FILE or release.apps in the config");
   }
   for (const auto& app : s.apps) {
-    if (!valid_app_name(app)) {
+    if (!heroku::valid_app_name(app)) {
       flags.fail("--app", "'" + text::shorten(text::one_line(app), 40) + "' is not a Heroku app name");
     }
   }
@@ -520,7 +518,7 @@ std::vector<Error> ReleaseGate::prepare(const Invocation& inv) {
     s.pattern = std::make_shared<re2::RE2>(regex);
     s.pattern_text = f.app_pattern;
   }
-  if (auto base = net::api_base(inv.getenv("HEROKU_API_URL").value_or("https://api.heroku.com"))) {
+  if (auto base = heroku::api_base(inv.getenv("HEROKU_API_URL"))) {
     s.base = std::move(*base);
   } else {
     flags.fail("HEROKU_API_URL", base.error().message);

@@ -8,7 +8,7 @@
 #include "core/net/http.hpp"
 #include "core/result.hpp"
 
-namespace shipgate::release {
+namespace shipgate::heroku {
 
 /// The shapes shipgate reads from Heroku's Platform API (PLATFORM-FACTS.md), parsed leniently:
 /// a field it does not need may be missing; a field it needs with the wrong type is an error.
@@ -71,4 +71,4 @@ bool valid_app_name(const std::string& name);
 /// Seconds since an ISO 8601 UTC time (`2026-11-24T10:00:00Z`) at `now_epoch`; nullopt if unreadable.
 std::optional<long long> age_seconds(const std::string& iso_time, long long now_epoch);
 
-}  // namespace shipgate::release
+}  // namespace shipgate::heroku

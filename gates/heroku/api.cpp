@@ -1,4 +1,4 @@
-#include "release/heroku.hpp"
+#include "heroku/api.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -7,7 +7,7 @@
 #include "core/json.hpp"
 #include "core/text.hpp"
 
-namespace shipgate::release {
+namespace shipgate::heroku {
 
 namespace {
 
@@ -163,4 +163,4 @@ std::optional<long long> age_seconds(const std::string& iso_time, long long now_
   return now_epoch - static_cast<long long>(::timegm(&tm));
 }
 
-}  // namespace shipgate::release
+}  // namespace shipgate::heroku
