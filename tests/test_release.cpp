@@ -471,3 +471,28 @@ TEST_CASE("release: HEROKU_API_URL is https, or plain http only to loopback", "[
   CHECK(r.err.find("pa55word") == std::string::npos);
   CHECK(r.out.find("pa55word") == std::string::npos);
 }
+
+TEST_CASE("release: a slug size or release status the API does not document is not a pass", "[release]") {
+  FakeHeroku api;
+  for (const auto& size : {json(nullptr), json("222000000"), json(-5), json(1.5)}) {
+    INFO(size.dump());
+    auto app = healthy_app("raxx-api-prod");
+    app.slugs["slug-42"]["size"] = size;
+    api.add("raxx-api-prod", app);
+    const auto r = run_release(api, {"--app", "raxx-api-prod", "--max-slug-size", "500MB"});
+    CHECK(r.code == 3);
+    CHECK_THAT(message(r), Catch::Contains("could not check: the slug: the slug's size is"));
+  }
+  auto app = healthy_app("raxx-api-prod");
+  app.slugs["slug-42"].erase("size");
+  api.add("raxx-api-prod", app);
+  auto r = run_release(api, {"--app", "raxx-api-prod", "--max-slug-size", "500MB"});
+  CHECK(r.code == 3);
+  CHECK_THAT(message(r), Catch::Contains("the slug's size is missing"));
+  app = healthy_app("raxx-api-prod");
+  app.releases.back()["status"] = "deleted";
+  api.add("raxx-api-prod", app);
+  r = run_release(api, {"--app", "raxx-api-prod"});
+  CHECK(r.code == 3);
+  CHECK_THAT(message(r), Catch::Contains("release v42 has status \"deleted\""));
+}

@@ -29,6 +29,14 @@ std::string string_at(const Json& object, const char* key) {
   return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+/// A field's value as it may be shown in an error: its JSON, cut short, or "missing".
+std::string shown(const Json& object, const char* key) {
+  const auto it = object.find(key);
+  return it == object.end()
+             ? std::string("missing")
+             : text::shorten(text::one_line(it->dump(-1, ' ', false, Json::error_handler_t::replace)), 40);
+}
+
 }  // namespace
 
 Result<App> parse_app(const std::string& body) {
@@ -60,6 +68,12 @@ Result<std::vector<Release>> parse_releases(const std::string& body) {
     Release r;
     r.version = item["version"].get<long>();
     r.status = string_at(item, "status");
+    if (r.status != "succeeded" && r.status != "pending" && r.status != "failed" && r.status != "expired") {
+      return Error{"release v" + std::to_string(r.version) + " has status " + shown(item, "status") +
+                       ", not one the API documents (succeeded, pending, failed, expired)",
+                   {},
+                   {}};
+    }
     r.description = string_at(item, "description");
     r.created_at = string_at(item, "created_at");
     if (const auto it = item.find("slug"); it != item.end() && it->is_object()) {
@@ -86,9 +100,11 @@ Result<Slug> parse_slug(const std::string& body) {
     return doc.error();
   }
   Slug slug;
-  if (const auto it = doc->find("size"); it != doc->end() && it->is_number_unsigned()) {
-    slug.size = it->get<std::uint64_t>();
+  const auto size = doc->find("size");
+  if (size == doc->end() || !size->is_number_unsigned()) {
+    return Error{"the slug's size is " + shown(*doc, "size") + ", not a whole number of bytes", {}, {}};
   }
+  slug.size = size->get<std::uint64_t>();
   slug.commit = string_at(*doc, "commit");
   return slug;
 }

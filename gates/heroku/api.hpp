@@ -10,8 +10,10 @@
 
 namespace shipgate::heroku {
 
-/// The shapes shipgate reads from Heroku's Platform API (PLATFORM-FACTS.md), parsed leniently:
-/// a field it does not need may be missing; a field it needs with the wrong type is an error.
+/// The shapes shipgate reads from Heroku's Platform API (PLATFORM-FACTS.md). A field no verdict
+/// reads may be missing; one a verdict reads (a release's version and status, a slug's size) must
+/// hold a value the API documents, or the answer is an error: nothing passes on a value read as
+/// a default.
 struct App {
   std::string name;
   std::string generation;  // "cedar" or "fir"; "" when the API does not say
@@ -20,7 +22,7 @@ struct App {
 
 struct Release {
   long version = 0;
-  std::string status;  // succeeded, pending, failed, expired
+  std::string status;  // succeeded, pending, failed or expired; anything else is a parse error
   std::string description;
   std::string created_at;
   std::optional<std::string> slug_id;
@@ -31,7 +33,7 @@ struct Release {
 };
 
 struct Slug {
-  std::uint64_t size = 0;
+  std::uint64_t size = 0;  // bytes; a slug without a whole, non-negative size is a parse error
   std::string commit;
 };
 
