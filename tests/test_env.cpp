@@ -9,7 +9,8 @@
 #include "api_server.hpp"
 #include "core/text.hpp"
 #include "env/env.hpp"
-#include "env/github.hpp"
+#include "github/api.hpp"
+#include "github/environments.hpp"
 #include "helpers.hpp"
 #include "lint/lint.hpp"
 
@@ -194,6 +195,15 @@ TEST_CASE("env: --list writes what shipgate-lint --environments reads, over ever
   const auto records = json::parse(test::read_file((dir.path() / "envs.json").string()));
   CHECK(records["total_count"] == 5);
   CHECK(records["environments"].size() == 5);
+  // One model: what --list wrote reads back with every protection rule, as the API gave it.
+  const auto read_back = github::load_environments("envs.json", dir.path().string());
+  REQUIRE(read_back.ok());
+  const auto* production = read_back->find("PRODUCTION");
+  REQUIRE(production != nullptr);
+  CHECK(production->protection_rules == std::vector<std::string>{"required_reviewers"});
+  CHECK(production->reviewers == 1);
+  CHECK(production->prevent_self_review);
+  CHECK(production->branch_policy);
   // The two gates compose: lint reads the file the env gate wrote.
   dir.write(".github/workflows/deploy.yml",
             "on: push\njobs:\n  prod:\n    runs-on: ubuntu-latest\n    environment: production\n    steps: [{run: x}]\n"
@@ -318,7 +328,7 @@ TEST_CASE("env: bad flags are usage errors", "[env]") {
         test::capture([](const Invocation& inv) { return run_gate(*env::make_gate(), inv); }, args, environment_vars);
     CHECK(r.code == 2);
   }
-  CHECK(env::next_link(R"(<https://x/a?page=2>; rel="next", <https://x/a?page=9>; rel="last")") ==
+  CHECK(github::next_link(R"(<https://x/a?page=2>; rel="next", <https://x/a?page=9>; rel="last")") ==
         std::string("https://x/a?page=2"));
 }
 
@@ -371,7 +381,7 @@ TEST_CASE("env: a repository the token cannot see is not a missing environment",
   CHECK(r.code == 3);
   CHECK_THAT(message(r), Catch::Contains("the repository raxx/nope does not exist, or the token cannot see it"));
   // Odd JSON types in a record are read as absent, not a crash.
-  const auto e = env::parse_environment(
+  const auto e = github::parse_environment(
       R"({"name":"p","protection_rules":[{"type":"required_reviewers","prevent_self_review":null,"reviewers":null},{"type":null}]})");
   REQUIRE(e);
   CHECK_FALSE(e->prevent_self_review);

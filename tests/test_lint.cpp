@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "core/environments.hpp"
+#include "github/environments.hpp"
 #include "helpers.hpp"
 #include "lint/lint.hpp"
 #include "lint/registry.hpp"
@@ -85,20 +85,20 @@ TEST_CASE("config deploy-actions extend the built-in table", "[lint][config]") {
 }
 
 TEST_CASE("environment records: GitHub's JSON, YAML names, incomplete pages", "[lint]") {
-  auto api = parse_environments(
+  auto api = github::parse_environments(
       R"({"total_count": 1, "environments": [{"name": "Prod", "protection_rules": [{"type": "wait_timer"}]}]})",
       "e.json");
   REQUIRE(api.ok());
   REQUIRE(api->find("prod") != nullptr);
   CHECK(api->find("PROD")->protection_rules == std::vector<std::string>{"wait_timer"});
-  auto names = parse_environments("[staging, production]\n", "e.yml");
+  auto names = github::parse_environments("[staging, production]\n", "e.yml");
   REQUIRE(names.ok());
-  CHECK(names->records.size() == 2);
-  auto partial = parse_environments(R"({"total_count": 40, "environments": [{"name": "a"}]})", "e.json");
+  CHECK(names->list.size() == 2);
+  auto partial = github::parse_environments(R"({"total_count": 40, "environments": [{"name": "a"}]})", "e.json");
   REQUIRE_FALSE(partial.ok());
   CHECK_THAT(partial.error().to_string(), Catch::Contains("fetch every page"));
-  CHECK_FALSE(parse_environments("{not json", "e.json").ok());
-  CHECK_FALSE(parse_environments("name: x\n", "e.yml").ok());
+  CHECK_FALSE(github::parse_environments("{not json", "e.json").ok());
+  CHECK_FALSE(github::parse_environments("name: x\n", "e.yml").ok());
 }
 
 TEST_CASE("shell splitting keeps quotes and expressions together", "[lint]") {
@@ -156,13 +156,13 @@ TEST_CASE("config errors inside deploy-actions and ignore entries are positioned
 TEST_CASE("environment records: pages from gh api --paginate, with or without --slurp", "[lint]") {
   const std::string page1 = R"({"total_count": 2, "environments": [{"name": "staging"}]})";
   const std::string page2 = R"({"total_count": 2, "environments": [{"name": "production"}]})";
-  auto concatenated = parse_environments(page1 + "\n" + page2 + "\n", "e.json");
+  auto concatenated = github::parse_environments(page1 + "\n" + page2 + "\n", "e.json");
   REQUIRE(concatenated.ok());
   CHECK(concatenated->find("production") != nullptr);
-  auto slurped = parse_environments("[" + page1 + "," + page2 + "]", "e.json");
+  auto slurped = github::parse_environments("[" + page1 + "," + page2 + "]", "e.json");
   REQUIRE(slurped.ok());
-  CHECK(slurped->records.size() == 2);
-  CHECK_FALSE(parse_environments(page1, "e.json").ok());  // page 2 missing
+  CHECK(slurped->list.size() == 2);
+  CHECK_FALSE(github::parse_environments(page1, "e.json").ok());  // page 2 missing
 }
 
 TEST_CASE("results name files from the repository root, whatever the working directory", "[lint]") {

@@ -18,7 +18,8 @@
 #include "core/text.hpp"
 #include "core/units.hpp"
 #include "core/yaml.hpp"
-#include "env/github.hpp"
+#include "github/api.hpp"
+#include "github/environments.hpp"
 #include "workflow/calls.hpp"
 #include "workflow/environments.hpp"
 #include "workflow/files.hpp"
@@ -47,14 +48,11 @@ struct Flags {
 /// What the API said about one environment name.
 struct Looked {
   std::string name;
-  std::optional<Environment> found;
+  std::optional<github::Environment> found;
   bool missing = false;
   std::optional<std::string> error;
   std::vector<std::string> named_in;  // workflow places, for --all-deploying
 };
-
-/// GitHub's words for a failed request: its message, and what to check about the token.
-const net::ApiErrors k_github_errors{&error_message, &failure_hint};
 
 class EnvGate final : public Gate {
 public:
@@ -115,15 +113,7 @@ private:
   /// The names one job's environment can take (workflow::environment_names), or a note that it
   /// cannot be known; `via` says through which call the job runs ("" for none).
   void add_names(const workflow::Workflow& wf, const workflow::Job& job, const std::string& via);
-  net::Request request(const std::string& url) const {
-    net::Request r;
-    r.url = url;
-    r.timeout = m_timeout;
-    r.headers = {{"Accept", "application/vnd.github+json", false},
-                 {"X-GitHub-Api-Version", "2022-11-28", false},
-                 {"Authorization", "Bearer " + m_token, true}};
-    return r;
-  }
+  net::Request request(const std::string& url) const { return github::request(url, m_token, m_timeout); }
   void judge(const Looked& l, bool private_repo, Check& check) const;
 
   Flags m_flags;
@@ -236,7 +226,7 @@ std::vector<Error> EnvGate::prepare(const Invocation& inv) {
   if (f.require_reviewers < 0 || f.require_reviewers > 6) {
     flags.fail("--require-reviewers", "expected 0 to 6 (GitHub allows up to six reviewers)");
   }
-  if (auto base = net::api_base(inv.getenv("GITHUB_API_URL").value_or("https://api.github.com"))) {
+  if (auto base = net::api_base(inv.getenv("GITHUB_API_URL").value_or(github::k_default_base))) {
     m_base = std::move(*base);
   } else {
     flags.fail("GITHUB_API_URL", base.error().message);
@@ -326,7 +316,7 @@ Outcome EnvGate::evaluate(const Invocation& inv, Log& log) {
     } else {
       // A 404 here is the repository, not an environment: every environment would read as missing.
       repo_error =
-          net::describe_failure(r, m_secrets, k_github_errors) +
+          net::describe_failure(r, m_secrets, github::k_api_errors) +
           (r.status == 404 ? " (the repository " + m_repo + " does not exist, or the token cannot see it)" : "");
     }
   });
@@ -340,14 +330,14 @@ Outcome EnvGate::evaluate(const Invocation& inv, Log& log) {
                   if (r.answered() && r.status == 404) {
                     l.missing = true;
                   } else if (r.answered() && r.status == 200) {
-                    auto e = parse_environment(r.body);
+                    auto e = github::parse_environment(r.body);
                     if (e) {
                       l.found = *e;
                     } else {
                       l.error = e.error().message;
                     }
                   } else {
-                    l.error = net::describe_failure(r, m_secrets, k_github_errors);
+                    l.error = net::describe_failure(r, m_secrets, github::k_api_errors);
                   }
                 });
   }
@@ -357,10 +347,10 @@ Outcome EnvGate::evaluate(const Invocation& inv, Log& log) {
   std::function<void(const std::string&, int)> page = [&](const std::string& url, int n) {
     pool.submit(request(url), [&, n](const net::Response& r, int) {
       if (!r.answered() || r.status != 200) {
-        list_error = net::describe_failure(r, m_secrets, k_github_errors);
+        list_error = net::describe_failure(r, m_secrets, github::k_api_errors);
         return;
       }
-      auto envs = parse_environment_page(r.body);
+      auto envs = github::parse_environment_page(r.body);
       if (!envs) {
         list_error = envs.error().message;
         return;
@@ -369,7 +359,7 @@ Outcome EnvGate::evaluate(const Invocation& inv, Log& log) {
         listed.push_back(e.raw);
       }
       const auto link = r.headers.find("link");
-      const auto next = link != r.headers.end() ? next_link(link->second) : std::nullopt;
+      const auto next = link != r.headers.end() ? github::next_link(link->second) : std::nullopt;
       if (!next) {
         return;
       }

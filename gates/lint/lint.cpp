@@ -10,10 +10,10 @@
 #include <tuple>
 
 #include "core/cli.hpp"
-#include "core/environments.hpp"
 #include "core/paths.hpp"
 #include "core/source.hpp"
 #include "core/text.hpp"
+#include "github/environments.hpp"
 #include "lint/caller_places.hpp"
 #include "lint/registry.hpp"
 
@@ -332,7 +332,7 @@ public:
     m_data = std::move(*data);
     m_data->actions.insert(m_data->actions.begin(), m_options.extra_actions.begin(), m_options.extra_actions.end());
     if (m_options.environments) {
-      auto loaded = load_environments(*m_options.environments, inv.cwd);
+      auto loaded = github::load_environments(*m_options.environments, inv.cwd);
       if (!loaded) {
         return {loaded.error()};
       }
@@ -351,7 +351,7 @@ private:
   Flags m_flags;
   Options m_options;
   std::optional<LintData> m_data;
-  std::optional<EnvironmentRecords> m_records;
+  std::optional<github::Environments> m_records;
 };
 
 /// Reads and lints one file at a time, so memory holds one file's text, not the corpus; in debug
@@ -361,7 +361,7 @@ Outcome LintGate::evaluate(const Invocation& inv, Log& log) {
   log.group_begin("shipgate-lint inputs");
   log.debug("fail level " + std::string(to_string(m_options.fail_level)));
   if (m_records) {
-    log.debug(std::to_string(m_records->records.size()) + " environment records from " + m_records->source);
+    log.debug(std::to_string(m_records->list.size()) + " environment records from " + m_records->source);
   }
   for (const auto& path : m_options.paths) {
     log.debug("path " + path);

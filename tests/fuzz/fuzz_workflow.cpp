@@ -9,9 +9,9 @@
 #include <utility>
 #include <vector>
 
-#include "core/environments.hpp"
 #include "core/source.hpp"
 #include "core/yaml.hpp"
+#include "github/environments.hpp"
 #include "lint/data.hpp"
 #include "lint/deploy_sites.hpp"
 #include "lint/lint.hpp"
@@ -32,9 +32,9 @@ const shipgate::lint::LintData& data() {
 }
 
 /// Records for one protected and one unprotected environment, so environment-missing runs too.
-const shipgate::EnvironmentRecords& records() {
-  static const shipgate::EnvironmentRecords k_records{"environments.json",
-                                                      {{"production", {"required_reviewers"}}, {"staging", {}}}};
+const shipgate::github::Environments& records() {
+  static const shipgate::github::Environments k_records{"environments.json",
+                                                        {{"production", {"required_reviewers"}}, {"staging", {}}}};
   return k_records;
 }
 
