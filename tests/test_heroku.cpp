@@ -30,6 +30,15 @@ TEST_CASE("heroku: a release's status is one the API documents", "[heroku]") {
         "release v4 has status \"deleted\", not one the API documents (succeeded, pending, "
         "failed, expired)");
   CHECK_FALSE(heroku::parse_releases(R"([{"version": 3}])").ok());
+  // A slug is null (no code) or names its id; anything else would skip the slug's checks.
+  CHECK(heroku::parse_releases(R"([{"version": 3, "status": "succeeded", "slug": null}])").ok());
+  for (const char* slug : {R"({"id": 5})", R"({})", R"("s-1")", R"({"id": ""})"}) {
+    INFO(slug);
+    const auto r =
+        heroku::parse_releases(std::string(R"([{"version": 3, "status": "succeeded", "slug": )") + slug + "}]");
+    REQUIRE_FALSE(r.ok());
+    CHECK_THAT(r.error().message, Catch::Contains("release v3 has a slug without an id"));
+  }
   CHECK_FALSE(heroku::parse_releases(R"([{"version": 3, "status": 1}])").ok());
 }
 

@@ -76,10 +76,13 @@ Result<std::vector<Release>> parse_releases(const std::string& body) {
     }
     r.description = string_at(item, "description");
     r.created_at = string_at(item, "created_at");
-    if (const auto it = item.find("slug"); it != item.end() && it->is_object()) {
-      if (auto id = string_at(*it, "id"); !id.empty()) {
-        r.slug_id = std::move(id);
+    if (const auto it = item.find("slug"); it != item.end() && !it->is_null()) {
+      auto id = it->is_object() ? string_at(*it, "id") : std::string();
+      if (id.empty()) {
+        return Error{
+            "release v" + std::to_string(r.version) + " has a slug without an id: " + shown(item, "slug"), {}, {}};
       }
+      r.slug_id = std::move(id);
     }
     if (const auto it = item.find("artifacts"); it != item.end() && it->is_array()) {
       for (const auto& artifact : *it) {
