@@ -19,6 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
   (void)shipgate::heroku::parse_formation(body);
   (void)shipgate::heroku::parse_dynos(body);
   (void)shipgate::heroku::parse_error(body);
+  (void)shipgate::heroku::error_text(body);
   (void)shipgate::heroku::valid_app_name(body);
   return 0;
 }
