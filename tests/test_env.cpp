@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <map>
 #include <mutex>
 
@@ -8,7 +9,8 @@
 #include "api_server.hpp"
 #include "core/text.hpp"
 #include "env/env.hpp"
-#include "env/github.hpp"
+#include "github/api.hpp"
+#include "github/environments.hpp"
 #include "helpers.hpp"
 #include "lint/lint.hpp"
 
@@ -85,11 +87,15 @@ private:
       return error(415, "Unsupported media type");
     }
     std::lock_guard<std::mutex> lock(m_mutex);
-    if (req.path == "/repos/raxx/api") {
+    auto path = req.path;  // GitHub routes a path with a trailing slash as the path without it
+    if (path.size() > 1 && path.back() == '/') {
+      path.pop_back();
+    }
+    if (path == "/repos/raxx/api") {
       return reply(200, {{"full_name", "raxx/api"}, {"private", m_private}});
     }
     const std::string prefix = "/repos/raxx/api/environments";
-    if (req.path == prefix) {  // three pages of environments, 2 per page, linked by Link
+    if (path == prefix) {  // three pages of environments, 2 per page, linked by Link
       const auto at = ("&" + req.query).find("&page=");
       const int page = at != std::string::npos ? std::stoi(req.query.substr(at + 5)) : 1;
       json envs = json::array();
@@ -107,8 +113,8 @@ private:
       }
       return r;
     }
-    if (req.path.rfind(prefix + "/", 0) == 0) {
-      auto name = req.path.substr(prefix.size() + 1);
+    if (path.rfind(prefix + "/", 0) == 0) {
+      auto name = path.substr(prefix.size() + 1);
       for (std::size_t at = name.find("%20"); at != std::string::npos; at = name.find("%20")) {
         name.replace(at, 3, " ");
       }
@@ -189,6 +195,15 @@ TEST_CASE("env: --list writes what shipgate-lint --environments reads, over ever
   const auto records = json::parse(test::read_file((dir.path() / "envs.json").string()));
   CHECK(records["total_count"] == 5);
   CHECK(records["environments"].size() == 5);
+  // One model: what --list wrote reads back with every protection rule, as the API gave it.
+  const auto read_back = github::load_environments("envs.json", dir.path().string());
+  REQUIRE(read_back.ok());
+  const auto* production = read_back->find("PRODUCTION");
+  REQUIRE(production != nullptr);
+  CHECK(production->protection_rules == std::vector<std::string>{"required_reviewers"});
+  CHECK(production->reviewers == 1);
+  CHECK(production->prevent_self_review);
+  CHECK(production->branch_policy);
   // The two gates compose: lint reads the file the env gate wrote.
   dir.write(".github/workflows/deploy.yml",
             "on: push\njobs:\n  prod:\n    runs-on: ubuntu-latest\n    environment: production\n    steps: [{run: x}]\n"
@@ -218,6 +233,49 @@ TEST_CASE("env: --all-deploying checks every environment the workflows name", "[
   CHECK(checks[0]["verdict"] == "pass");  // production
   CHECK(checks[1]["message"].get<std::string>().find("'staging' does not exist") != std::string::npos);
   CHECK_THAT(r.err, Catch::Contains("cannot be known before the run"));
+}
+
+TEST_CASE("env: --all-deploying follows calls to local reusable workflows, as lint does", "[env]") {
+  FakeGitHub api;
+  api.add(environment("production", 1, true, true));
+  api.add(environment("staging", 1, true, true));
+  test::TempDir dir;
+  // The callee's environment is whatever each caller passes: a typo at one caller is a missing
+  // environment, found through the call; on its own the callee names nothing to check.
+  dir.write(".github/workflows/called.yml",
+            "on:\n  workflow_call:\n    inputs:\n      target: {type: string, required: true}\n"
+            "jobs:\n  deploy:\n    runs-on: ubuntu-latest\n    environment: ${{ inputs.target }}\n"
+            "    steps: [{run: ./deploy}]\n");
+  dir.write(".github/workflows/deploy.yml",
+            "on: push\njobs:\n  prod:\n    uses: ./.github/workflows/called.yml\n    with: {target: prodution}\n"
+            "  staging:\n    uses: ./.github/workflows/called.yml\n    with: {target: staging}\n");
+  auto r = run_env(api, {"--all-deploying"}, {{"RUNNER_DEBUG", "1"}}, dir.path().string());
+  CHECK(r.code == 1);
+  auto checks = json::parse(r.out)["checks"];
+  REQUIRE(checks.size() == 2);
+  CHECK(checks[0]["name"] == "environment prodution");
+  CHECK_THAT(checks[0]["message"].get<std::string>(), Catch::Contains("'prodution' does not exist"));
+  CHECK(checks[0]["details"]["named_in"][0] ==
+        ".github/workflows/called.yml:8 (called at .github/workflows/deploy.yml:4)");
+  CHECK(checks[1]["verdict"] == "pass");  // staging
+  CHECK_THAT(r.err, !Catch::Contains("cannot be known before the run"));
+  // lint, given the same repository's records, finds the same name at the caller's value.
+  dir.write("envs.yml", "- production\n- staging\n");
+  const auto lint = test::capture([](const Invocation& inv) { return run_gate(*lint::make_gate(), inv); },
+                                  {"--environments", "envs.yml"}, {}, dir.path().string());
+  CHECK(lint.code == 1);
+  CHECK_THAT(lint.out, Catch::Contains("deploy.yml:5:") && Catch::Contains("'prodution', which does not exist"));
+  // A chain of calls: the name passes through a second reusable workflow.
+  dir.write(".github/workflows/middle.yml",
+            "on:\n  workflow_call:\n    inputs:\n      env: {type: string}\njobs:\n  inner:\n"
+            "    uses: ./.github/workflows/called.yml\n    with: {target: \"${{ inputs.env }}\"}\n");
+  dir.write(".github/workflows/deploy.yml",
+            "on: push\njobs:\n  prod:\n    uses: ./.github/workflows/middle.yml\n    with: {env: Productoin}\n");
+  r = run_env(api, {"--all-deploying"}, {}, dir.path().string());
+  CHECK(r.code == 1);
+  checks = json::parse(r.out)["checks"];
+  REQUIRE(checks.size() == 1);
+  CHECK_THAT(checks[0]["message"].get<std::string>(), Catch::Contains("'productoin' does not exist"));
 }
 
 TEST_CASE("env: API errors are 3, naming the token's problem", "[env]") {
@@ -270,9 +328,50 @@ TEST_CASE("env: bad flags are usage errors", "[env]") {
         test::capture([](const Invocation& inv) { return run_gate(*env::make_gate(), inv); }, args, environment_vars);
     CHECK(r.code == 2);
   }
-  CHECK(env::next_link(R"(<https://x/a?page=2>; rel="next", <https://x/a?page=9>; rel="last")") ==
+  CHECK(github::next_link(R"(<https://x/a?page=2>; rel="next", <https://x/a?page=9>; rel="last")") ==
         std::string("https://x/a?page=2"));
-  CHECK(env::path_segment("qa env/1") == "qa%20env%2F1");
+}
+
+TEST_CASE("env: a name that is a dot segment stays one path segment", "[env]") {
+  FakeGitHub api;
+  api.add(environment("production", 1, true, true));
+  std::atomic<int> asked{0};
+  for (const char* path : {"/repos/raxx/api/environments/%2E", "/repos/raxx/api/environments/%2E%2E"}) {
+    api.on(path, [&asked](const test::ApiServer::Request&) {
+      ++asked;
+      return test::ApiServer::Reply{404, {}, R"({"message":"Not Found"})"};
+    });
+  }
+  // Sent raw, libcurl removes the dot segment: `.` asks for the list and `..` for the
+  // repository, and either answer reads as an environment that exists.
+  for (const char* name : {".", ".."}) {
+    INFO(name);
+    const auto r = run_env(api, {"--environment", name, "--require-reviewers", "0"});
+    CHECK(r.code == 1);
+    CHECK_THAT(message(r), Catch::Contains("does not exist") && !Catch::Contains("exists:"));
+  }
+  CHECK(asked == 2);
+}
+
+TEST_CASE("env: GITHUB_API_URL is https, or plain http only to loopback", "[env]") {
+  FakeGitHub api;
+  api.add(environment("production", 1, true, true));
+  const auto run = [](const std::string& base) {
+    return test::capture([](const Invocation& inv) { return run_gate(*env::make_gate(), inv); },
+                         {"--environment", "production"},
+                         {{"GITHUB_TOKEN", k_token}, {"GITHUB_REPOSITORY", "raxx/api"}, {"GITHUB_API_URL", base}});
+  };
+  CHECK(run(api.base()).code == 0);
+  auto r = run("http://api.example.com");
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("GITHUB_API_URL: 'http://api.example.com' is plain http to a host that is not "
+                                    "loopback"));
+  CHECK(run("not a url").code == 2);
+  CHECK(run("https://api.github.com?per_page=1").code == 2);
+  r = run("https://x-access-token:ghp_pa55@api.github.com");
+  CHECK(r.code == 2);
+  CHECK(r.err.find("ghp_pa55") == std::string::npos);
+  CHECK_FALSE(test::leaks(r, k_token));
 }
 
 TEST_CASE("env: a repository the token cannot see is not a missing environment", "[env]") {
@@ -282,7 +381,7 @@ TEST_CASE("env: a repository the token cannot see is not a missing environment",
   CHECK(r.code == 3);
   CHECK_THAT(message(r), Catch::Contains("the repository raxx/nope does not exist, or the token cannot see it"));
   // Odd JSON types in a record are read as absent, not a crash.
-  const auto e = env::parse_environment(
+  const auto e = github::parse_environment(
       R"({"name":"p","protection_rules":[{"type":"required_reviewers","prevent_self_review":null,"reviewers":null},{"type":null}]})");
   REQUIRE(e);
   CHECK_FALSE(e->prevent_self_review);

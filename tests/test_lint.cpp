@@ -1,8 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include "core/environments.hpp"
+#include "github/environments.hpp"
 #include "helpers.hpp"
-#include "lint/expressions.hpp"
 #include "lint/lint.hpp"
 #include "lint/registry.hpp"
 #include "lint/shell.hpp"
@@ -87,20 +86,20 @@ TEST_CASE("config deploy-actions extend the built-in table", "[lint][config]") {
 }
 
 TEST_CASE("environment records: GitHub's JSON, YAML names, incomplete pages", "[lint]") {
-  auto api = parse_environments(
+  auto api = github::parse_environments(
       R"({"total_count": 1, "environments": [{"name": "Prod", "protection_rules": [{"type": "wait_timer"}]}]})",
       "e.json");
   REQUIRE(api.ok());
   REQUIRE(api->find("prod") != nullptr);
   CHECK(api->find("PROD")->protection_rules == std::vector<std::string>{"wait_timer"});
-  auto names = parse_environments("[staging, production]\n", "e.yml");
+  auto names = github::parse_environments("[staging, production]\n", "e.yml");
   REQUIRE(names.ok());
-  CHECK(names->records.size() == 2);
-  auto partial = parse_environments(R"({"total_count": 40, "environments": [{"name": "a"}]})", "e.json");
+  CHECK(names->list.size() == 2);
+  auto partial = github::parse_environments(R"({"total_count": 40, "environments": [{"name": "a"}]})", "e.json");
   REQUIRE_FALSE(partial.ok());
   CHECK_THAT(partial.error().to_string(), Catch::Contains("fetch every page"));
-  CHECK_FALSE(parse_environments("{not json", "e.json").ok());
-  CHECK_FALSE(parse_environments("name: x\n", "e.yml").ok());
+  CHECK_FALSE(github::parse_environments("{not json", "e.json").ok());
+  CHECK_FALSE(github::parse_environments("name: x\n", "e.yml").ok());
 }
 
 TEST_CASE("shell splitting keeps quotes and expressions together", "[lint]") {
@@ -112,40 +111,6 @@ TEST_CASE("shell splitting keeps quotes and expressions together", "[lint]") {
   CHECK(commands[1].words == std::vector<std::string>{"heroku", "container:release", "web", "--app", "${{ env.APP }}"});
   CHECK(commands[2].words[0] == "git");
   CHECK(commands[2].line == 2);
-}
-
-TEST_CASE("expressions resolve env and static matrix values only", "[lint]") {
-  auto doc = yaml::parse(
-      "env: {A: one, B: \"${{ env.A }}-two\", S: \"${{ secrets.X }}\"}\nmatrix: {app: [x, y], include: [{app: z}]}\n",
-      "w.yml");
-  REQUIRE(doc.ok());
-  lint::Scope scope{&*doc, doc->get(doc->root(), "env"), nullptr, nullptr, doc->get(doc->root(), "matrix"), true};
-  CHECK(lint::resolve("${{ env.B }}", scope) == std::vector<std::string>{"one-two"});
-  CHECK(lint::resolve("app-${{ matrix.app }}", scope) == std::vector<std::string>{"app-x", "app-y", "app-z"});
-  CHECK_FALSE(lint::resolve("${{ env.S }}", scope).has_value());
-  CHECK_FALSE(lint::resolve("${{ github.ref }}", scope).has_value());
-  CHECK(lint::resolve("${{ 'lit' }}", scope) == std::vector<std::string>{"lit"});
-  scope.allow_env = false;
-  CHECK_FALSE(lint::resolve("${{ env.A }}", scope).has_value());
-}
-
-TEST_CASE("matrix exclude removes a value only when every combination with it goes", "[lint]") {
-  auto doc = yaml::parse(
-      "a: {app: [x, y, z, w], region: [eu, us], exclude: [{app: y}, {app: z, region: eu}, {app: w, region: eu},"
-      " {app: w, region: us}]}\n"
-      "b: {dac: ['true', 'false'], exclude: [{dac: 'false'}], include: [{dac: 'false', note: legacy}]}\n",
-      "w.yml");
-  REQUIRE(doc.ok());
-  lint::Scope scope{&*doc, nullptr, nullptr, nullptr, doc->get(doc->root(), "a"), true};
-  CHECK(lint::resolve("${{ matrix.app }}", scope) == std::vector<std::string>{"x", "z"});
-  scope.matrix = doc->get(doc->root(), "b");  // include comes after exclude and adds the value back
-  CHECK(lint::resolve("${{ matrix.dac }}", scope) == std::vector<std::string>{"false", "true"});
-}
-
-TEST_CASE("a long literal is not cut by the cap meant for expansion", "[lint]") {
-  lint::Scope scope;
-  const std::string name(1100, 'p');
-  CHECK(lint::resolve(name, scope) == std::vector<std::string>{name});
 }
 
 TEST_CASE("ignore places parse file, line and column", "[lint]") {
@@ -192,25 +157,13 @@ TEST_CASE("config errors inside deploy-actions and ignore entries are positioned
 TEST_CASE("environment records: pages from gh api --paginate, with or without --slurp", "[lint]") {
   const std::string page1 = R"({"total_count": 2, "environments": [{"name": "staging"}]})";
   const std::string page2 = R"({"total_count": 2, "environments": [{"name": "production"}]})";
-  auto concatenated = parse_environments(page1 + "\n" + page2 + "\n", "e.json");
+  auto concatenated = github::parse_environments(page1 + "\n" + page2 + "\n", "e.json");
   REQUIRE(concatenated.ok());
   CHECK(concatenated->find("production") != nullptr);
-  auto slurped = parse_environments("[" + page1 + "," + page2 + "]", "e.json");
+  auto slurped = github::parse_environments("[" + page1 + "," + page2 + "]", "e.json");
   REQUIRE(slurped.ok());
-  CHECK(slurped->records.size() == 2);
-  CHECK_FALSE(parse_environments(page1, "e.json").ok());  // page 2 missing
-}
-
-TEST_CASE("trigger descriptions are cut short and keep no large buffer", "[lint]") {
-  const std::string branch(5000, 'b');
-  auto doc = yaml::parse("on:\n  push:\n    branches: [&a " + branch + ", *a, *a]\njobs: {}\n", "w.yml");
-  REQUIRE(doc.ok());
-  const auto wf = lint::build_workflow(*doc);
-  REQUIRE(wf.ok());
-  const auto text = wf->describe_triggers();
-  CHECK(text.size() == lint::Workflow::k_max_trigger_text + 3);
-  CHECK(text.capacity() < 1024);
-  CHECK_THAT(text, Catch::StartsWith("push (branches: bbb") && Catch::EndsWith("..."));
+  CHECK(slurped->list.size() == 2);
+  CHECK_FALSE(github::parse_environments(page1, "e.json").ok());  // page 2 missing
 }
 
 TEST_CASE("results name files from the repository root, whatever the working directory", "[lint]") {

@@ -3,7 +3,10 @@
 #include <atomic>
 
 #include "core/net/curl.hpp"
+#include "core/net/http.hpp"
 #include "core/net/retry.hpp"
+#include "core/net/url.hpp"
+#include "core/secrets.hpp"
 #include "helpers.hpp"
 #include "http_server.hpp"
 
@@ -90,4 +93,64 @@ TEST_CASE("a secondary rate limit (403 with Retry-After) is worth another try", 
   CHECK_FALSE(net::retryable(r));
   r.headers.emplace("retry-after", "2");
   CHECK(net::retryable(r));
+}
+
+TEST_CASE("a path segment is percent-encoded, dot segments included", "[net]") {
+  CHECK(net::path_segment("qa env/1") == "qa%20env%2F1");
+  CHECK(net::path_segment("production-eu_1.x~") == "production-eu_1.x~");
+  CHECK(net::path_segment(".") == "%2E");
+  CHECK(net::path_segment("..") == "%2E%2E");
+  CHECK(net::path_segment("...") == "...");  // not a dot segment
+  CHECK(net::path_segment("../../../apps/other") == "..%2F..%2F..%2Fapps%2Fother");
+  CHECK(net::path_segment("%2e\n\xC3\xA9") == "%252e%0A%C3%A9");
+}
+
+TEST_CASE("an API base is https, or plain http only to loopback", "[net]") {
+  REQUIRE(net::global_init());
+  for (const char* good :
+       {"https://api.github.com", "https://ghe.example.com/api/v3/", "http://127.0.0.1:8080", "http://127.1.2.3",
+        "http://[::1]:9000", "http://LOCALHOST:3000/", "HTTPS://api.heroku.com"}) {
+    INFO(good);
+    CHECK(net::api_base(good).ok());
+  }
+  CHECK(*net::api_base("https://ghe.example.com/api/v3//") == "https://ghe.example.com/api/v3");
+  const auto reason = [](const std::string& url) {
+    const auto r = net::api_base(url);
+    return r.ok() ? std::string("accepted") : r.error().message;
+  };
+  CHECK_THAT(reason("http://api.example.com"), Catch::Contains("plain http to a host that is not loopback"));
+  CHECK_THAT(reason("http://127.0.0.1.evil.example"), Catch::Contains("not loopback"));
+  CHECK_THAT(reason("http://localhost.evil.example"), Catch::Contains("not loopback"));
+  CHECK_THAT(reason("http://10.0.0.1"), Catch::Contains("not loopback"));
+  CHECK_THAT(reason("api.github.com"), Catch::Contains("is not a URL"));
+  CHECK_THAT(reason(""), Catch::Contains("is not a URL"));
+  CHECK_THAT(reason("ftp://127.0.0.1"), Catch::Contains("is not an https:// URL"));
+  CHECK_THAT(reason("https://api.github.com/?x=1"), Catch::Contains("query"));
+  CHECK_THAT(reason("https://api.github.com#frag"), Catch::Contains("fragment"));
+  // Credentials in the URL are refused, and never shown, parsed or not.
+  for (const char* url : {"https://bob:hunter2@api.github.com", "http://bob:hunter2@127.0.0.1:1",
+                          "htps:/bob:hunter2@host", "https://:hunter2@[bad"}) {
+    INFO(url);
+    const auto why = reason(url);
+    CHECK(why != "accepted");
+    CHECK(why.find("hunter2") == std::string::npos);
+  }
+  CHECK_THAT(reason("https://bob:hunter2@api.github.com"), Catch::Contains("'https://***@api.github.com'"));
+}
+
+TEST_CASE("one description of a failed request, each API adding its own words", "[net]") {
+  Secrets secrets;
+  secrets.add("tok-123");
+  net::Response r;
+  r.failure = net::Failure::timeout;
+  r.error = "Operation timed out after 300 milliseconds with tok-123";
+  CHECK(net::describe_failure(r, secrets) == "timed out: Operation timed out after 300 milliseconds with ***");
+  r = {};
+  r.status = 404;
+  r.body = R"({"message": "Not Found tok-123"})";
+  CHECK(net::describe_failure(r, secrets) == "HTTP 404");
+  const net::ApiErrors api{
+      [](const std::string& body) -> std::optional<std::string> { return body.substr(13, 17); },
+      [](const net::Response& response) { return response.status == 404 ? std::string("check the name") : ""; }};
+  CHECK(net::describe_failure(r, secrets, api) == "HTTP 404: Not Found *** (check the name)");
 }

@@ -11,7 +11,7 @@
 #include "api_server.hpp"
 #include "core/text.hpp"
 #include "helpers.hpp"
-#include "release/heroku.hpp"
+#include "heroku/api.hpp"
 #include "release/release.hpp"
 
 using namespace shipgate;
@@ -322,7 +322,7 @@ TEST_CASE("release: API errors: missing, rejected, forbidden, limited, failing, 
                     {"--format", "json", "--app", "raxx-api-prod"},
                     {{"HEROKU_API_KEY", "wrong"}, {"HEROKU_API_URL", api.base()}});
   CHECK(r.code == 3);
-  CHECK_THAT(message(r), Catch::Contains("HTTP 401 unauthorized: Invalid credentials provided.") &&
+  CHECK_THAT(message(r), Catch::Contains("HTTP 401: unauthorized: Invalid credentials provided.") &&
                              Catch::Contains("HEROKU_API_KEY is missing, expired or revoked"));
   std::atomic<int> hits{0};
   using Req = test::ApiServer::Request;
@@ -351,13 +351,14 @@ TEST_CASE("release: API errors: missing, rejected, forbidden, limited, failing, 
   api.on("/apps/raxx-garbled", [](const Req&) { return Reply{200, {}, "<html>maintenance</html>"}; });
   r = run_release(api, {"--app", "raxx-forbidden"});
   CHECK(r.code == 3);
-  CHECK_THAT(message(r), Catch::Contains("403 forbidden: You do not have access") && Catch::Contains("no access"));
+  CHECK_THAT(message(r),
+             Catch::Contains("HTTP 403: forbidden: You do not have access") && Catch::Contains("no access"));
   r = run_release(api, {"--app", "raxx-limited"});
   CHECK(r.code == 1);  // retried after the 429's Retry-After, then a real answer
   CHECK(hits == 2);
   r = run_release(api, {"--app", "raxx-broken"});
   CHECK(r.code == 3);
-  CHECK_THAT(message(r), Catch::Contains("HTTP 500 internal: oops Bearer ***"));
+  CHECK_THAT(message(r), Catch::Contains("HTTP 500: internal: oops Bearer ***"));
   r = run_release(api, {"--app", "raxx-garbled"});
   CHECK(r.code == 3);
   CHECK_THAT(message(r), Catch::Contains("not JSON"));
@@ -430,4 +431,71 @@ TEST_CASE("release: what a server writes cannot forge log lines or leak part of 
   r = run_release(api, {"--app", "raxx-api-prod", "--deadline", "15s"});
   CHECK(r.code == 3);
   CHECK_THAT(message(r), Catch::Contains("the --deadline came before its grace ended"));
+}
+
+TEST_CASE("release: a slug id from the API stays one path segment", "[release]") {
+  FakeHeroku api;
+  auto app = healthy_app("raxx-api-prod");
+  app.releases.back() = release_json(42, "../../../apps/raxx-other");
+  api.add("raxx-api-prod", app);
+  api.add("raxx-other", healthy_app("raxx-other"));  // what the raw id would have read instead
+  std::atomic<int> other{0};
+  api.on("/apps/raxx-other", [&other](const test::ApiServer::Request&) {
+    ++other;
+    return test::ApiServer::Reply{200, {}, R"({"name": "raxx-other"})"};
+  });
+  const auto r = run_release(api, {"--app", "raxx-api-prod", "--max-slug-size", "500MB"});
+  CHECK(r.code == 3);
+  CHECK_THAT(message(r), Catch::Contains("the slug: HTTP 404"));
+  CHECK(other == 0);
+}
+
+TEST_CASE("release: HEROKU_API_URL is https, or plain http only to loopback", "[release]") {
+  FakeHeroku api;
+  api.add("raxx-api-prod", healthy_app("raxx-api-prod"));
+  const auto run = [](const std::string& base) {
+    return test::capture([](const Invocation& inv) { return run_gate(*release::make_gate(), inv); },
+                         {"--app", "raxx-api-prod", "--expect-commit", "none"},
+                         {{"HEROKU_API_KEY", k_token}, {"HEROKU_API_URL", base}});
+  };
+  CHECK(run(api.base() + "/").code == 0);  // loopback over http: the tests' own servers
+  auto r = run("http://api.example.com");
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("HEROKU_API_URL: 'http://api.example.com' is plain http to a host that is not "
+                                    "loopback"));
+  r = run("api.heroku.com");
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("HEROKU_API_URL: 'api.heroku.com' is not a URL"));
+  r = run("https://api.heroku.com/?page=2");
+  CHECK(r.code == 2);
+  r = run("https://me:pa55word@api.heroku.com");
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("'https://***@api.heroku.com' carries credentials"));
+  CHECK(r.err.find("pa55word") == std::string::npos);
+  CHECK(r.out.find("pa55word") == std::string::npos);
+}
+
+TEST_CASE("release: a slug size or release status the API does not document is not a pass", "[release]") {
+  FakeHeroku api;
+  for (const auto& size : {json(nullptr), json("222000000"), json(-5), json(1.5)}) {
+    INFO(size.dump());
+    auto app = healthy_app("raxx-api-prod");
+    app.slugs["slug-42"]["size"] = size;
+    api.add("raxx-api-prod", app);
+    const auto r = run_release(api, {"--app", "raxx-api-prod", "--max-slug-size", "500MB"});
+    CHECK(r.code == 3);
+    CHECK_THAT(message(r), Catch::Contains("could not check: the slug: the slug's size is"));
+  }
+  auto app = healthy_app("raxx-api-prod");
+  app.slugs["slug-42"].erase("size");
+  api.add("raxx-api-prod", app);
+  auto r = run_release(api, {"--app", "raxx-api-prod", "--max-slug-size", "500MB"});
+  CHECK(r.code == 3);
+  CHECK_THAT(message(r), Catch::Contains("the slug's size is missing"));
+  app = healthy_app("raxx-api-prod");
+  app.releases.back()["status"] = "deleted";
+  api.add("raxx-api-prod", app);
+  r = run_release(api, {"--app", "raxx-api-prod"});
+  CHECK(r.code == 3);
+  CHECK_THAT(message(r), Catch::Contains("release v42 has status \"deleted\""));
 }

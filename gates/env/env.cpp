@@ -1,7 +1,9 @@
 #include "env/env.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -9,16 +11,19 @@
 #include "core/json.hpp"
 #include "core/net/curl.hpp"
 #include "core/net/pool.hpp"
+#include "core/net/url.hpp"
 #include "core/paths.hpp"
 #include "core/secrets.hpp"
 #include "core/source.hpp"
 #include "core/text.hpp"
 #include "core/units.hpp"
 #include "core/yaml.hpp"
-#include "env/github.hpp"
-#include "lint/expressions.hpp"
-#include "lint/lint.hpp"
-#include "lint/workflow.hpp"
+#include "github/api.hpp"
+#include "github/environments.hpp"
+#include "workflow/calls.hpp"
+#include "workflow/environments.hpp"
+#include "workflow/files.hpp"
+#include "workflow/workflow.hpp"
 
 namespace shipgate::env {
 
@@ -93,33 +98,11 @@ void apply(Policy& p, const std::string& key, const std::string& value) {
 /// What the API said about one environment name.
 struct Looked {
   std::string name;
-  std::optional<Environment> found;
+  std::optional<github::Environment> found;
   bool missing = false;
   std::optional<std::string> error;
   std::vector<std::string> named_in;  // workflow places, for --all-deploying
 };
-
-/// One line for an API answer that is not a success. The token is taken out before anything is
-/// cut short: a cut could leave part of it, which no later scrub of the whole token would find.
-std::string describe_failure(const net::Response& r, const Secrets& secrets) {
-  if (!r.answered()) {
-    return net::describe(r, secrets);
-  }
-  const auto m = error_message(r.body);
-  std::string text =
-      net::describe(r, secrets, m ? ": " + text::shorten(text::one_line(secrets.scrub(*m)), 100) : std::string());
-  if (r.status == 401) {
-    text += " (GITHUB_TOKEN or GH_TOKEN is missing, expired or revoked)";
-  } else if (r.status == 403 || r.status == 429) {
-    const auto remaining = r.headers.find("x-ratelimit-remaining");
-    text += (remaining != r.headers.end() && remaining->second == "0") || r.headers.count("retry-after") != 0 ||
-                    r.status == 429
-                ? " (rate limit reached; see x-ratelimit-reset)"
-                : " (the token needs read access to the repository's Actions: `actions: read`, or the repo "
-                  "scope for a classic token)";
-  }
-  return text;
-}
 
 class EnvGate final : public Gate {
 public:
@@ -145,15 +128,10 @@ public:
 private:
   /// Environment names the workflows' jobs give (`--all-deploying`), with where each is named.
   void read_workflows(const Invocation& inv, std::vector<Error>& errors);
-  net::Request request(const std::string& url) const {
-    net::Request r;
-    r.url = url;
-    r.timeout = m_timeout;
-    r.headers = {{"Accept", "application/vnd.github+json", false},
-                 {"X-GitHub-Api-Version", "2022-11-28", false},
-                 {"Authorization", "Bearer " + m_token, true}};
-    return r;
-  }
+  /// The names one job's environment can take (workflow::environment_names), or a note that it
+  /// cannot be known; `via` says through which call the job runs ("" for none).
+  void add_names(const workflow::Workflow& wf, const workflow::Job& job, const std::string& via);
+  net::Request request(const std::string& url) const { return github::request(url, m_token, m_timeout); }
   void judge(const Looked& l, bool private_repo, const std::vector<std::string>& existing, Check& check) const;
   const Policy& policy(const std::string& name) const {
     const auto it = m_policies.find(name);
@@ -177,36 +155,58 @@ private:
 
 void EnvGate::read_workflows(const Invocation& inv, std::vector<Error>& errors) {
   const auto root = paths::repository_root(inv.cwd, inv.getenv("GITHUB_WORKSPACE").value_or(""));
+  const auto shown = [&](const std::string& file) { return paths::shown_path(file, inv.cwd, root); };
   std::vector<Error> unreadable;
-  const auto files = lint::collect_files({root + "/.github/workflows"}, inv.cwd, unreadable);
+  const auto files = workflow::collect_files({root + "/.github/workflows"}, inv.cwd, unreadable);
   errors.insert(errors.end(), unreadable.begin(), unreadable.end());
+  // Calls to local reusable workflows are followed as lint follows them: the callee's jobs with
+  // the values each call passes.
+  workflow::CallWalker walker({[](const std::string& file) { return read_text_file(file); }, shown}, root);
+  workflow::CallVisitor visitor;
+  visitor.visit = [this](const workflow::FollowedCall& c, const std::function<void()>& deeper) {
+    const auto via = " (called at " + c.caller.path + ":" + std::to_string(c.call.uses_key->pos.line) + ")";
+    for (const auto& job : c.callee.jobs) {
+      add_names(c.callee, job, via);
+    }
+    deeper();
+  };
   for (const auto& file : files) {
     auto text = read_text_file(file);
-    const auto shown = paths::shown_path(file, inv.cwd, root);
-    auto doc = text ? yaml::parse(*text, shown) : Result<yaml::Document>(text.error());
-    auto wf = doc ? lint::build_workflow(*doc) : Result<lint::Workflow>(doc.error());
+    auto doc = text ? yaml::parse(*text, shown(file)) : Result<yaml::Document>(text.error());
+    auto wf = doc ? workflow::build_workflow(*doc) : Result<workflow::Workflow>(doc.error());
     if (!wf) {
       errors.push_back(wf.error());
       continue;
     }
     for (const auto& job : wf->jobs) {
-      const auto* name = lint::environment_name(*doc, job);
-      if (name == nullptr || !name->is_scalar()) {
-        continue;
-      }
-      auto scope = lint::Scope::for_step(*wf, job, nullptr);
-      scope.allow_env = false;
-      const auto where = shown + ":" + std::to_string(name->pos.line);
-      const auto names = lint::resolve(name->value, scope);
-      if (!names) {
-        m_unresolved.push_back(where + " (" + text::shorten(name->value, 40) + ")");
-        continue;
-      }
-      for (const auto& n : *names) {
-        if (!n.empty()) {
-          m_names[text::to_lower(n)].push_back(where);
-        }
-      }
+      add_names(*wf, job, "");
+    }
+    const auto absolute = std::filesystem::absolute(paths::join(inv.cwd, file)).lexically_normal().string();
+    walker.walk(*wf, absolute, paths::canonical(absolute), visitor);
+  }
+  if (walker.stopped()) {
+    errors.push_back({"stopped following local workflow calls after " + std::to_string(walker.calls()) +
+                          " calls: the environments they name are not all known",
+                      {shown(root + "/.github/workflows"), 0, 0},
+                      {}});
+  }
+}
+
+void EnvGate::add_names(const workflow::Workflow& wf, const workflow::Job& job, const std::string& via) {
+  using State = workflow::EnvironmentNames::State;
+  const auto env = workflow::environment_names(wf, job);
+  if (env.state == State::none || env.state == State::deferred) {
+    return;  // a name callers pass is checked where they call, through their values
+  }
+  const auto where = wf.path + ":" + std::to_string(env.where->pos.line) + via;
+  if (env.state == State::unnamed) {
+    m_unresolved.push_back(where + " (no name)");
+  } else if (env.state == State::unknown) {
+    m_unresolved.push_back(where + " (" + text::shorten(env.written, 40) + ")");
+  }
+  for (const auto& name : env.names) {
+    if (!name.empty()) {
+      m_names[text::to_lower(name)].push_back(where);
     }
   }
 }
@@ -297,13 +297,11 @@ std::vector<Error> EnvGate::configure(const options::Values& values, const Invoc
                                   "nothing to check; pass --environment NAME, --all-deploying or --list FILE (or "
                                   "env.policies in the config)"));
   }
-  m_base = inv.getenv("GITHUB_API_URL").value_or("https://api.github.com");
-  secrets.add_url(m_base);
-  while (!m_base.empty() && m_base.back() == '/') {
-    m_base.pop_back();
-  }
-  if (net::origin(m_base).empty()) {
-    errors.push_back({"GITHUB_API_URL: '" + text::shorten(text::without_userinfo(m_base), 60) + "' is not a URL", {}, {}});
+  secrets.add_url(inv.getenv("GITHUB_API_URL").value_or(""));
+  if (auto base = net::api_base(inv.getenv("GITHUB_API_URL").value_or(github::k_default_base))) {
+    m_base = std::move(*base);
+  } else {
+    errors.push_back({"GITHUB_API_URL: " + base.error().message, {}, {}});
   }
   if (m_token.empty()) {
     errors.push_back({"GITHUB_TOKEN: not set (nor GH_TOKEN): reading environments needs a token with `actions: read`",
@@ -392,7 +390,7 @@ Outcome EnvGate::evaluate(const Invocation& inv, Log& log) {
     } else {
       // A 404 here is the repository, not an environment: every environment would read as missing.
       repo_error =
-          describe_failure(r, m_secrets) +
+          net::describe_failure(r, m_secrets, github::k_api_errors) +
           (r.status == 404 ? " (the repository " + m_repo + " does not exist, or the token cannot see it)" : "");
     }
   });
@@ -401,20 +399,21 @@ Outcome EnvGate::evaluate(const Invocation& inv, Log& log) {
     looked.push_back({name, std::nullopt, false, std::nullopt, where});
   }
   for (auto& l : looked) {
-    pool.submit(request(repo_url + "/environments/" + path_segment(l.name)), [this, &l](const net::Response& r, int) {
-      if (r.answered() && r.status == 404) {
-        l.missing = true;
-      } else if (r.answered() && r.status == 200) {
-        auto e = parse_environment(r.body);
-        if (e) {
-          l.found = *e;
-        } else {
-          l.error = e.error().message;
-        }
-      } else {
-        l.error = describe_failure(r, m_secrets);
-      }
-    });
+    pool.submit(request(repo_url + "/environments/" + net::path_segment(l.name)),
+                [this, &l](const net::Response& r, int) {
+                  if (r.answered() && r.status == 404) {
+                    l.missing = true;
+                  } else if (r.answered() && r.status == 200) {
+                    auto e = github::parse_environment(r.body);
+                    if (e) {
+                      l.found = *e;
+                    } else {
+                      l.error = e.error().message;
+                    }
+                  } else {
+                    l.error = net::describe_failure(r, m_secrets, github::k_api_errors);
+                  }
+                });
   }
   // --list: every page (Link rel="next"), up to 50 pages of 100.
   nlohmann::json listed = nlohmann::json::array();
@@ -422,10 +421,10 @@ Outcome EnvGate::evaluate(const Invocation& inv, Log& log) {
   std::function<void(const std::string&, int)> page = [&](const std::string& url, int n) {
     pool.submit(request(url), [&, n](const net::Response& r, int) {
       if (!r.answered() || r.status != 200) {
-        list_error = describe_failure(r, m_secrets);
+        list_error = net::describe_failure(r, m_secrets, github::k_api_errors);
         return;
       }
-      auto envs = parse_environment_page(r.body);
+      auto envs = github::parse_environment_page(r.body);
       if (!envs) {
         list_error = envs.error().message;
         return;
@@ -434,7 +433,7 @@ Outcome EnvGate::evaluate(const Invocation& inv, Log& log) {
         listed.push_back(e.raw);
       }
       const auto link = r.headers.find("link");
-      const auto next = link != r.headers.end() ? next_link(link->second) : std::nullopt;
+      const auto next = link != r.headers.end() ? github::next_link(link->second) : std::nullopt;
       if (!next) {
         return;
       }

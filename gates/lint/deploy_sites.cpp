@@ -7,7 +7,7 @@
 #include <tuple>
 
 #include "core/text.hpp"
-#include "lint/expressions.hpp"
+#include "lint/model.hpp"
 #include "lint/shell.hpp"
 
 namespace shipgate::lint {
@@ -438,85 +438,9 @@ private:
 
 }  // namespace
 
-/// A reference the whole of `text` is: a secret or variable (scoped by `own_scope`, the job's
-/// environment), a caller's secret handed to a reusable workflow, or a caller's reference passed
-/// as an input; with the environment that scopes it. nullopt when the text is none of these or
-/// its scope is unknown.
-std::optional<std::pair<std::string, std::string>> lookup_reference(const std::string& text, const Binding* binding,
-                                                                    const std::optional<std::string>& own_scope) {
-  const auto trimmed = text::trim(text);
-  if (binding != nullptr && trimmed.rfind("${{", 0) == 0 && trimmed.ends_with("}}")) {
-    const auto body = text::trim(trimmed.substr(3, trimmed.size() - 5));
-    if (body.rfind("inputs.", 0) == 0) {
-      const auto it = binding->inputs.find(text::to_lower(body.substr(7)));
-      if (it != binding->inputs.end() && it->second.reference) {
-        return std::pair{*it->second.reference, it->second.scope};
-      }
-      return std::nullopt;
-    }
-  }
-  auto ref = secret_reference(text);
-  if (!ref) {
-    return std::nullopt;
-  }
-  if (binding != nullptr && binding->secrets && ref->rfind("${{ secrets.", 0) == 0) {
-    if (!binding->secrets->inherit) {
-      // Only what the caller hands over exists; its own secrets are the repository's (a job that
-      // calls a reusable workflow has no environment).
-      const auto name = ref->substr(12, ref->size() - 15);
-      const auto it = binding->secrets->named.find(name);
-      auto passed = it != binding->secrets->named.end() ? secret_reference(it->second) : std::nullopt;
-      return passed ? std::optional(std::pair{*passed, std::string()}) : std::nullopt;
-    }
-  }
-  return own_scope ? std::optional(std::pair{*ref, *own_scope}) : std::nullopt;
-}
-
-std::optional<std::string> environment_scope(const Workflow& wf, const Job& job) {
-  if (!job.environment) {
-    return std::string();
-  }
-  const yaml::Node* name = environment_name(*wf.doc, job);
-  if (name == nullptr || !name->is_scalar()) {
-    return std::nullopt;
-  }
-  Scope scope = Scope::for_step(wf, job, nullptr);
-  scope.allow_env = false;
-  const auto names = resolve(name->value, scope);
-  if (!names || names->size() != 1) {
-    return std::nullopt;
-  }
-  return text::to_lower(names->front());
-}
-
 std::vector<DeploySite> find_deploy_sites(const Workflow& wf, const Job& job, const LintData& data,
                                           std::vector<DeploySite>* unknown) {
   return SiteFinder(wf, job, data, unknown).run();
-}
-
-std::optional<std::string> secret_reference(std::string_view text) {
-  text = text::trim(text);
-  if (text.size() < 6 || text.substr(0, 3) != "${{" || text.substr(text.size() - 2) != "}}") {
-    return std::nullopt;
-  }
-  auto inner = text::trim(text.substr(3, text.size() - 5));
-  std::string context;
-  for (const char* prefix : {"secrets.", "vars."}) {
-    if (inner.rfind(prefix, 0) == 0) {
-      context = prefix;
-    }
-  }
-  const auto name = inner.substr(std::min(context.size(), inner.size()));
-  if (context.empty() || name.empty() ||
-      name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") !=
-          std::string_view::npos) {
-    return std::nullopt;
-  }
-  std::string upper(name);
-  for (char& c : upper) {
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  }
-  return "${{ " + context + upper + " }}";
 }
 
 WorkflowSummary summarize(const Workflow& wf, const LintData& data) {

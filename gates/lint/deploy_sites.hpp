@@ -8,7 +8,7 @@
 #include "core/result.hpp"
 #include "lint/conditions.hpp"
 #include "lint/data.hpp"
-#include "lint/workflow.hpp"
+#include "lint/model.hpp"
 
 namespace shipgate::lint {
 
@@ -48,21 +48,6 @@ struct WorkflowSummary {
 /// share the anchor's place); sites whose app cannot be known go to `unknown`.
 std::vector<DeploySite> find_deploy_sites(const Workflow& wf, const Job& job, const LintData& data,
                                           std::vector<DeploySite>* unknown = nullptr);
-
-/// `${{ secrets.NAME }}` or `${{ vars.NAME }}` (the whole value, white space aside) in one
-/// spelling, with NAME upper-cased as GitHub compares it; nullopt for anything else.
-std::optional<std::string> secret_reference(std::string_view text);
-
-/// A reference the whole of `text` is, with the environment that scopes it: a secret or variable
-/// (scoped by `own_scope`, the job's environment), a caller's secret handed to a reusable
-/// workflow, or a caller's reference passed in as an input; nullopt for anything else, or when
-/// the scope is unknown.
-std::optional<std::pair<std::string, std::string>> lookup_reference(const std::string& text, const Binding* binding,
-                                                                    const std::optional<std::string>& own_scope);
-
-/// The environment that scopes a job's secrets (lower-cased): "" for none, nullopt when it is not
-/// one name known before the run.
-std::optional<std::string> environment_scope(const Workflow& wf, const Job& job);
 
 /// A workflow's summary; a workflow that runs only when called contributes no deploy sites of
 /// its own (they are its callers', added where it is called).

@@ -2,17 +2,19 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
+#include <iterator>
 #include <optional>
 #include <set>
 #include <stdexcept>
 #include <tuple>
 
 #include "core/cli.hpp"
-#include "core/environments.hpp"
 #include "core/paths.hpp"
 #include "core/source.hpp"
 #include "core/text.hpp"
-#include "lint/calls.hpp"
+#include "github/environments.hpp"
+#include "lint/caller_places.hpp"
 #include "lint/registry.hpp"
 
 namespace shipgate::lint {
@@ -20,11 +22,6 @@ namespace shipgate::lint {
 namespace {
 
 namespace fs = std::filesystem;
-
-bool is_workflow_name(const fs::path& p) {
-  const auto ext = p.extension().string();
-  return ext == ".yml" || ext == ".yaml";
-}
 
 /// Severity for `rule` after config overrides; nullopt when the rule is turned off.
 std::optional<Severity> effective_severity(const Rule& rule, const Options& options) {
@@ -67,29 +64,6 @@ void apply_severity(std::vector<Check>& findings, const Options& options) {
   }
 }
 
-/// The files a PATH names: itself, or the *.yml/*.yaml entries of a directory, sorted. Entries
-/// that are not regular files are kept, so that reading them reports them instead of skipping.
-std::vector<std::string> expand_path(const std::string& path, const std::string& cwd, std::vector<Error>& unreadable) {
-  std::error_code ec;
-  const fs::path real = paths::join(cwd, path);
-  if (!fs::is_directory(real, ec)) {
-    return {path};
-  }
-  std::vector<std::string> files;
-  for (const auto& entry : fs::directory_iterator(real, ec)) {
-    if (is_workflow_name(entry.path())) {
-      files.push_back((fs::path(path) / entry.path().filename()).string());
-    }
-  }
-  if (ec) {
-    unreadable.push_back({"cannot list directory: " + ec.message(), {path, 0, 0}, {}});
-  } else if (files.empty()) {
-    unreadable.push_back({"no workflow files (*.yml, *.yaml) in this directory", {path, 0, 0}, {}});
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
 /// The repository pass: every enabled rule's on_repository hook, or why it was skipped.
 void lint_repository(const std::vector<WorkflowSummary>& summaries, const Context& ctx, const Options& options,
                      std::vector<Check>& findings, std::vector<Skipped>& skipped) {
@@ -108,27 +82,6 @@ void lint_repository(const std::vector<WorkflowSummary>& summaries, const Contex
 }
 
 }  // namespace
-
-std::vector<std::string> collect_files(const std::vector<std::string>& paths, const std::string& cwd,
-                                       std::vector<Error>& unreadable) {
-  std::vector<std::string> files;
-  std::set<std::string> seen;  // a file named twice (a dir and a file in it) is linted once
-  for (const auto& path : paths) {
-    for (auto& file : expand_path(path, cwd, unreadable)) {
-      if (seen.insert(paths::canonical(paths::join(cwd, file))).second) {
-        files.push_back(std::move(file));
-      }
-    }
-  }
-  return files;
-}
-
-/// A parsed callee, kept while the run follows calls to it.
-struct Linter::Loaded {
-  std::string text;
-  std::unique_ptr<yaml::Document> doc;
-  Workflow wf;
-};
 
 /// What evaluating calls found, at the caller's places.
 struct Linter::Followed {
@@ -159,7 +112,11 @@ DeploySite moved_site(DeploySite site, const LocalCall& call, const CallerPlaces
 }  // namespace
 
 Linter::Linter(const Context& ctx, const Options& options, std::optional<Files> files)
-    : m_ctx(ctx), m_options(options), m_files_access(std::move(files)) {}
+    : m_ctx(ctx), m_options(options), m_files_access(std::move(files)) {
+  if (m_files_access) {
+    m_walker.emplace(*m_files_access, m_options.root);
+  }
+}
 
 Linter::~Linter() = default;
 
@@ -199,8 +156,7 @@ void Linter::lint_one(const Source& source, const std::string& key) {
   auto& own_keys = m_own_findings[key];
   if (m_files_access && !key.empty()) {
     Followed followed;
-    std::vector<std::string> stack = {key};
-    follow(*wf, source.absolute, stack, followed);
+    follow(*wf, source.absolute, key, followed);
     for (auto& f : followed.findings) {
       own_keys.insert(finding_key(f.check));  // so a caller of this file does not report it again
       m_call_findings.push_back(std::move(f));
@@ -217,81 +173,30 @@ void Linter::lint_one(const Source& source, const std::string& key) {
   m_summaries.push_back(std::move(summary));
 }
 
-std::shared_ptr<const Linter::Loaded> Linter::load(const std::string& absolute) {
-  const auto key = paths::canonical(absolute);
-  if (const auto it = m_callees.find(key); it != m_callees.end()) {
-    return it->second;
-  }
-  auto text = m_files_access->read(absolute);
-  if (!text) {
-    return nullptr;
-  }
-  auto loaded = std::make_shared<Loaded>();
-  loaded->text = std::move(*text);
-  auto doc = yaml::parse(loaded->text, m_files_access->shown(absolute));
-  if (!doc) {
-    return nullptr;
-  }
-  loaded->doc = std::make_unique<yaml::Document>(std::move(*doc));
-  auto wf = build_model(*loaded->doc);
-  if (!wf) {
-    return nullptr;
-  }
-  loaded->wf = std::move(*wf);
-  if (m_cached_bytes + loaded->text.size() <= k_max_cached_bytes) {
-    m_cached_bytes += loaded->text.size();
-    m_callees.emplace(key, loaded);
-  }
-  return loaded;
-}
-
 /// Evaluates each local call of `caller` with the values it passes: the callee's rules and deploy
 /// sites (and its own calls, depth first), moved to the caller's places. Findings the callee has
 /// on its own are left at the callee, where they are reported once.
-void Linter::follow(const Workflow& caller, const std::string& caller_file, std::vector<std::string>& stack,
-                    Followed& out) {
-  if (stack.size() > static_cast<std::size_t>(k_max_call_depth)) {
-    return;
-  }
-  const auto root = call_root(caller_file, m_options.root);
-  for (const auto& call : local_calls(caller)) {
-    const auto file = callee_file(call, root);
-    if (!file) {
-      continue;  // missing, or outside the repository: GitHub fails the run itself
+void Linter::follow(const Workflow& caller, const std::string& caller_file, const std::string& key, Followed& out) {
+  Followed* level = &out;  // what the call being visited adds to
+  workflow::CallVisitor visitor;
+  visitor.found = [this](const std::string& file, const std::string& callee) {
+    if (m_linted.count(callee) == 0) {
+      m_queue.push_back(file);
     }
-    const auto key = paths::canonical(*file);
-    if (std::find(stack.begin(), stack.end(), key) != stack.end()) {
-      continue;  // a cycle, which GitHub refuses
-    }
-    if (m_linted.count(key) == 0) {
-      m_queue.push_back(*file);
-    }
-    const auto loaded = load(*file);
-    if (!loaded || loaded->wf.is_action != call.action) {
-      continue;
-    }
-    if (m_calls >= k_max_calls || m_call_bytes + loaded->text.size() > k_max_call_bytes) {
-      if (m_outcome.skipped.empty() || m_outcome.skipped.back().name != "local-calls") {
-        m_outcome.skipped.push_back({"local-calls", "stopped following local workflows and actions after " +
-                                                        std::to_string(m_calls) + " calls"});
-      }
-      return;
-    }
-    ++m_calls;
-    m_call_bytes += loaded->text.size();
-    Workflow callee = loaded->wf;
-    callee.binding = bind_call(caller, call, loaded->wf);
+  };
+  visitor.visit = [&](const workflow::FollowedCall& c, const std::function<void()>& deeper) {
+    Followed& parent = *level;
     Followed inner;
     std::vector<Check> found;
-    lint_workflow(callee, m_ctx, m_options, found);
-    for (const auto& job : callee.jobs) {
-      auto sites = find_deploy_sites(callee, job, m_ctx.data, &inner.unknown);
+    lint_workflow(c.callee, m_ctx, m_options, found);
+    for (const auto& job : c.callee.jobs) {
+      auto sites = find_deploy_sites(c.callee, job, m_ctx.data, &inner.unknown);
       std::move(sites.begin(), sites.end(), std::back_inserter(inner.sites));
     }
-    stack.push_back(key);
-    follow(callee, *file, stack, inner);
-    stack.pop_back();
-    const CallerPlaces places(caller, call, callee);
+    level = &inner;
+    deeper();
+    level = &parent;
+    const CallerPlaces places(c.caller, c.call, c.callee);
     // What deeper calls found is at the callee's places by now: the callee's own findings there.
     for (auto& f : inner.findings) {
       found.push_back(std::move(f.check));
@@ -300,20 +205,25 @@ void Linter::follow(const Workflow& caller, const std::string& caller_file, std:
       auto own_key = finding_key(f);
       auto in_callee = f.where;
       places.move(f);
-      out.findings.push_back({std::move(f), key, std::move(own_key), std::move(in_callee)});
+      parent.findings.push_back({std::move(f), c.key, std::move(own_key), std::move(in_callee)});
     }
     // At the call every site has the same place and job: one per app (and how) is enough.
     std::set<std::tuple<std::string, std::string, std::string>> seen;
     for (auto& site : inner.sites) {
       if (seen.emplace(site.app, site.how, site.scope).second) {
-        out.sites.push_back(moved_site(std::move(site), call, places));
+        parent.sites.push_back(moved_site(std::move(site), c.call, places));
       }
     }
     for (auto& site : inner.unknown) {
       if (seen.emplace(site.app, site.how, "?").second) {
-        out.unknown.push_back(moved_site(std::move(site), call, places));
+        parent.unknown.push_back(moved_site(std::move(site), c.call, places));
       }
     }
+  };
+  m_walker->walk(caller, caller_file, key, visitor);
+  if (m_walker->stopped() && (m_outcome.skipped.empty() || m_outcome.skipped.back().name != "local-calls")) {
+    m_outcome.skipped.push_back({"local-calls", "stopped following local workflows and actions after " +
+                                                    std::to_string(m_walker->calls()) + " calls"});
   }
 }
 
@@ -429,7 +339,7 @@ public:
     m_data = std::move(*data);
     m_data->actions.insert(m_data->actions.begin(), m_options.extra_actions.begin(), m_options.extra_actions.end());
     if (m_options.environments) {
-      auto loaded = load_environments(*m_options.environments, inv.cwd);
+      auto loaded = github::load_environments(*m_options.environments, inv.cwd);
       if (!loaded) {
         return {loaded.error()};
       }
@@ -451,7 +361,7 @@ public:
 private:
   Options m_options;
   std::optional<LintData> m_data;
-  std::optional<EnvironmentRecords> m_records;
+  std::optional<github::Environments> m_records;
 };
 
 /// Reads and lints one file at a time, so memory holds one file's text, not the corpus; in debug
@@ -461,7 +371,7 @@ Outcome LintGate::evaluate(const Invocation& inv, Log& log) {
   log.group_begin("shipgate-lint inputs");
   log.debug("fail level " + std::string(to_string(m_options.fail_level)));
   if (m_records) {
-    log.debug(std::to_string(m_records->records.size()) + " environment records from " + m_records->source);
+    log.debug(std::to_string(m_records->list.size()) + " environment records from " + m_records->source);
   }
   for (const auto& path : m_options.paths) {
     log.debug("path " + path);

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -24,15 +23,10 @@ struct Source {
   std::string absolute;
 };
 
-/// How the linter reaches files a workflow calls (`uses: ./...`).
-struct Files {
-  std::function<Result<std::string>(const std::string& absolute)> read;
-  std::function<std::string(const std::string& absolute)> shown;  // the path shown in results
-};
-
 /// Lints one workflow at a time and keeps only what the repository pass needs, so memory does
-/// not grow with the size of the files linted (callees, which are parsed again for each call,
-/// are kept up to k_max_cached_bytes).
+/// not grow with the size of the files linted (callees, which are evaluated again for each call,
+/// are kept parsed up to workflow::CallWalker::k_max_cached_bytes). `files` reaches the files
+/// that local calls run; without it calls are not followed.
 class Linter {
 public:
   Linter(const Context& ctx, const Options& options, std::optional<Files> files = std::nullopt);
@@ -47,14 +41,7 @@ public:
   /// Runs the repository pass, applies severities, suppressions and the fail level, and sorts.
   Outcome finish() &&;
 
-  /// Most calls evaluated in one run, and most callee text evaluated over all calls; past
-  /// either, calls are no longer followed and the run says so.
-  static constexpr std::size_t k_max_calls = 4096;
-  static constexpr std::size_t k_max_call_bytes = std::size_t{16} * 1024 * 1024;
-  static constexpr std::size_t k_max_cached_bytes = std::size_t{8} * 1024 * 1024;
-
 private:
-  struct Loaded;
   struct Followed;
   /// A finding one call caused, kept until the callee's own findings are known.
   struct CallFinding {
@@ -64,21 +51,17 @@ private:
     Location in_callee;
   };
   void lint_one(const Source& source, const std::string& key);
-  std::shared_ptr<const Loaded> load(const std::string& absolute);
-  void follow(const Workflow& caller, const std::string& caller_file, std::vector<std::string>& stack, Followed& out);
+  void follow(const Workflow& caller, const std::string& caller_file, const std::string& key, Followed& out);
 
   const Context& m_ctx;
   const Options& m_options;
   std::optional<Files> m_files_access;
+  std::optional<workflow::CallWalker> m_walker;  // follows local calls when files can be read
   Outcome m_outcome;
-  std::set<std::string> m_linted;                                  // canonical paths
-  std::map<std::string, std::set<std::string>> m_own_findings;     // canonical path -> keys of its own findings
-  std::map<std::string, std::shared_ptr<const Loaded>> m_callees;  // canonical path -> parsed callee
-  std::size_t m_cached_bytes = 0;
+  std::set<std::string> m_linted;                               // canonical paths
+  std::map<std::string, std::set<std::string>> m_own_findings;  // canonical path -> keys of its own findings
   std::vector<std::string> m_queue;  // callees to lint on their own, in the order first called
   std::vector<CallFinding> m_call_findings;
-  std::size_t m_calls = 0;
-  std::size_t m_call_bytes = 0;
   std::size_t m_files = 0;
   std::size_t m_suppressed = 0;
   std::vector<Check> m_findings;
@@ -90,12 +73,6 @@ private:
 /// failed before parsing (they are reported, never dropped).
 Outcome lint_sources(const std::vector<Source>& sources, std::vector<Error> unreadable, const Context& ctx,
                      const Options& options);
-
-/// Expands PATHs (relative to `cwd`) into workflow files: *.yml and *.yaml directly inside a
-/// directory, sorted, each once; a directory that cannot be listed or holds none becomes an
-/// Error in `unreadable`. Paths stay as the user wrote them.
-std::vector<std::string> collect_files(const std::vector<std::string>& paths, const std::string& cwd,
-                                       std::vector<Error>& unreadable);
 
 /// shipgate-lint as a gate for core's run_gate().
 std::unique_ptr<Gate> make_gate();

@@ -5,18 +5,18 @@
 #include <vector>
 
 #include "core/check.hpp"
-#include "core/environments.hpp"
 #include "core/text.hpp"
+#include "github/environments.hpp"
 #include "lint/data.hpp"
 #include "lint/deploy_sites.hpp"
-#include "lint/workflow.hpp"
+#include "lint/model.hpp"
 
 namespace shipgate::lint {
 
 /// What every rule may read besides the model: rule data and the repository's records.
 struct Context {
   const LintData& data;
-  const EnvironmentRecords* environments = nullptr;  // nullptr: not given
+  const github::Environments* environments = nullptr;  // nullptr: not given
 };
 
 /// Collects one rule's findings; the only way a rule reports.

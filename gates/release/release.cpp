@@ -11,12 +11,18 @@
 #include "core/source.hpp"
 #include "core/text.hpp"
 #include "core/units.hpp"
-#include "release/heroku.hpp"
+#include "heroku/api.hpp"
+#include "heroku/request.hpp"
 
 namespace shipgate::release {
 
 namespace {
 
+using heroku::App;
+using heroku::Dyno;
+using heroku::Formation;
+using heroku::Release;
+using heroku::Slug;
 using std::chrono::milliseconds;
 
 /// nullopt for a commit SHA (7 to 64 hex digits) or 'none', else what is wrong.
@@ -69,7 +75,7 @@ struct Settings {
   std::string pattern_text;
   milliseconds timeout{30'000};
   milliseconds deadline{300'000};
-  std::string base = "https://api.heroku.com";
+  std::string base{heroku::k_default_base};
   std::string token;
   Secrets secrets;  // the token, to take out of API messages before they are cut
 };
@@ -90,17 +96,6 @@ struct AppState {
   std::optional<std::string> error;   // could not evaluate
   Clock::Instant started;
 };
-
-/// One line for an API answer that is not a success, with the API's own message when it has one.
-/// The token is taken out before anything is cut short: a cut could leave part of it, which no
-/// later scrub of the whole token would find.
-std::string describe_failure(const net::Response& r, const Secrets& secrets) {
-  const auto e = r.answered() ? parse_error(r.body) : std::nullopt;
-  return net::describe(
-      r, secrets,
-      e ? " " + text::shorten(secrets.scrub(e->id), 40) + ": " + text::shorten(secrets.scrub(e->message), 100)
-        : std::string());
-}
 
 /// The web formation's size: how many web dynos the app is scaled to.
 long web_quantity(const AppState& st) {
@@ -127,12 +122,12 @@ public:
     if (m_settings.pattern && !re2::RE2::FullMatch(st.app, *m_settings.pattern)) {
       st.problems.push_back("the name breaks the naming convention " + m_settings.pattern_text);
     }
-    get("/apps/" + st.app, [this, &st](const net::Response& r) {
+    get(heroku::app_path(st.app), [this, &st](const net::Response& r) {
       if (r.status == 404) {
         st.problems.insert(st.problems.begin(), "the app does not exist, or the token's account cannot see it");
         return;
       }
-      if (!read(st, r, "the app", parse_app, st.info)) {
+      if (!read(st, r, "the app", heroku::parse_app, st.info)) {
         return;
       }
       releases(st, 0);
@@ -158,11 +153,7 @@ private:
 
   void get(const std::string& path, Handler handler, milliseconds after = milliseconds(0),
            const std::string& range = "") {
-    net::Request request;
-    request.url = m_settings.base + path;
-    request.timeout = m_settings.timeout;
-    request.headers = {{"Accept", "application/vnd.heroku+json; version=3", false},
-                       {"Authorization", "Bearer " + m_settings.token, true}};
+    auto request = heroku::request(m_settings.base, path, m_settings.token, m_settings.timeout);
     if (!range.empty()) {
       request.headers.push_back({"Range", range, false});
     }
@@ -200,14 +191,8 @@ private:
     if (r.answered() && (r.status == 200 || r.status == 206)) {
       return true;
     }
-    std::string why = describe_failure(r, m_settings.secrets);
-    if (r.status == 401) {
-      why += " (HEROKU_API_KEY is missing, expired or revoked)";
-    } else if (r.status == 403) {
-      why += " (the token's account has no access to this app, or lacks the read scope)";
-    }
     if (!st.error) {
-      st.error = what + ": " + why;
+      st.error = what + ": " + net::describe_failure(r, m_settings.secrets, heroku::k_api_errors);
     }
     return false;
   }
@@ -233,10 +218,10 @@ private:
   void releases(AppState& st, int page, const std::string& range = "version ..; order=desc, max=200",
                 milliseconds after = milliseconds(0)) {
     get(
-        "/apps/" + st.app + "/releases",
+        heroku::app_path(st.app, "releases"),
         [this, &st, page](const net::Response& r) {
           std::vector<Release> list;
-          if (!read(st, r, "the releases", parse_releases, list)) {
+          if (!read(st, r, "the releases", heroku::parse_releases, list)) {
             return;
           }
           if (page == 0) {
@@ -267,7 +252,7 @@ private:
   }
 
   bool pending_within_grace(const AppState& st) const {
-    const auto age = age_seconds(st.releases.front().created_at, m_now_epoch + elapsed_s(st));
+    const auto age = heroku::age_seconds(st.releases.front().created_at, m_now_epoch + elapsed_s(st));
     const auto grace_s = m_settings.pending_grace.count() / 1000;
     return age && *age < grace_s;
   }
@@ -277,21 +262,21 @@ private:
   }
 
   void slug(AppState& st, const std::string& id) {
-    get("/apps/" + st.app + "/slugs/" + id,
-        [this, &st](const net::Response& r) { read(st, r, "the slug", parse_slug, st.slug); });
+    get(heroku::slug_path(st.app, id),
+        [this, &st](const net::Response& r) { read(st, r, "the slug", heroku::parse_slug, st.slug); });
   }
 
   void formation(AppState& st) {
-    get("/apps/" + st.app + "/formation",
-        [this, &st](const net::Response& r) { read(st, r, "the formation", parse_formation, st.formation); });
+    get(heroku::app_path(st.app, "formation"),
+        [this, &st](const net::Response& r) { read(st, r, "the formation", heroku::parse_formation, st.formation); });
   }
 
   /// The dynos; while web dynos are starting and the grace allows, read again.
   void dynos(AppState& st, bool again) {
     get(
-        "/apps/" + st.app + "/dynos",
+        heroku::app_path(st.app, "dynos"),
         [this, &st](const net::Response& r) {
-          if (!read(st, r, "the dynos", parse_dynos, st.dynos)) {
+          if (!read(st, r, "the dynos", heroku::parse_dynos, st.dynos)) {
             return;
           }
           const bool starting = std::any_of(st.dynos.begin(), st.dynos.end(),
@@ -380,7 +365,7 @@ std::string facts(const AppState& st, long long now_epoch) {
   if (!st.releases.empty()) {
     const auto& r = st.releases.front();
     out = "v" + std::to_string(r.version) + " " + r.status;
-    if (const auto age = age_seconds(r.created_at, now_epoch); age && *age >= 0) {
+    if (const auto age = heroku::age_seconds(r.created_at, now_epoch); age && *age >= 0) {
       out += " " + units::format_duration(milliseconds(*age / 60 * 60 * 1000)) + " ago";
     }
   }
@@ -477,7 +462,7 @@ std::vector<Error> ReleaseGate::configure(const options::Values& values, const I
         "app", "no app given; pass --app NAME, --app a,b,c, --apps-file FILE or release.app in the config"));
   }
   for (const auto& app : s.apps) {
-    if (!valid_app_name(app)) {
+    if (!heroku::valid_app_name(app)) {
       errors.push_back(values.error("app", "'" + text::shorten(text::one_line(app), 40) + "' is not a Heroku app name"));
     }
   }
@@ -511,13 +496,11 @@ std::vector<Error> ReleaseGate::configure(const options::Values& values, const I
     s.pattern = std::make_shared<re2::RE2>(regex);
     s.pattern_text = pattern;
   }
-  s.base = inv.getenv("HEROKU_API_URL").value_or("https://api.heroku.com");
-  secrets.add_url(s.base);
-  while (!s.base.empty() && s.base.back() == '/') {
-    s.base.pop_back();
-  }
-  if (net::origin(s.base).empty()) {
-    errors.push_back({"HEROKU_API_URL: '" + text::shorten(text::without_userinfo(s.base), 60) + "' is not a URL", {}, {}});
+  secrets.add_url(inv.getenv("HEROKU_API_URL").value_or(""));
+  if (auto base = heroku::api_base(inv.getenv("HEROKU_API_URL"))) {
+    s.base = std::move(*base);
+  } else {
+    errors.push_back({"HEROKU_API_URL: " + base.error().message, {}, {}});
   }
   if (s.token.empty()) {
     errors.push_back({"HEROKU_API_KEY: not set: the Platform API needs a token (heroku authorizations:create)", {}, {}});

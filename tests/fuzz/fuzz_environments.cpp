@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <string>
 
-#include "core/environments.hpp"
 #include "core/source.hpp"
+#include "github/environments.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t size) {
   const std::string name = "environments.json";
@@ -13,9 +13,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
   if (!text) {
     return -1;  // load_environments() refuses it before parsing
   }
-  const auto records = shipgate::parse_environments(*text, name);
+  const auto records = shipgate::github::parse_environments(*text, name);
   if (records) {
-    for (const auto& record : records->records) {
+    for (const auto& record : records->list) {
       (void)records->find(record.name);
     }
   }

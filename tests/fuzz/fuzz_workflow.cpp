@@ -9,13 +9,13 @@
 #include <utility>
 #include <vector>
 
-#include "core/environments.hpp"
 #include "core/source.hpp"
 #include "core/yaml.hpp"
+#include "github/environments.hpp"
 #include "lint/data.hpp"
 #include "lint/deploy_sites.hpp"
 #include "lint/lint.hpp"
-#include "lint/workflow.hpp"
+#include "workflow/workflow.hpp"
 
 namespace {
 
@@ -32,9 +32,9 @@ const shipgate::lint::LintData& data() {
 }
 
 /// Records for one protected and one unprotected environment, so environment-missing runs too.
-const shipgate::EnvironmentRecords& records() {
-  static const shipgate::EnvironmentRecords k_records{"environments.json",
-                                                      {{"production", {"required_reviewers"}}, {"staging", {}}}};
+const shipgate::github::Environments& records() {
+  static const shipgate::github::Environments k_records{"environments.json",
+                                                        {{"production", {"required_reviewers"}}, {"staging", {}}}};
   return k_records;
 }
 
@@ -50,7 +50,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
   if (!doc) {
     return 0;
   }
-  const auto wf = shipgate::lint::build_workflow(*doc);
+  const auto wf = shipgate::workflow::build_workflow(*doc);
   if (!wf) {
     return 0;
   }

@@ -34,12 +34,21 @@ std::string_view to_string(Failure f) {
   return "request failed";
 }
 
-std::string describe(const Response& r, const Secrets& secrets, const std::string& api_message) {
+std::string describe_failure(const Response& r, const Secrets& secrets, const ApiErrors& api) {
   if (!r.answered()) {
     return std::string(to_string(r.failure)) +
-           (r.error.empty() ? "" : ": " + text::shorten(secrets.scrub(r.error), 80));
+           (r.error.empty() ? "" : ": " + text::shorten(text::one_line(secrets.scrub(r.error)), 80));
   }
-  return "HTTP " + std::to_string(r.status) + api_message;
+  std::string out = "HTTP " + std::to_string(r.status);
+  if (const auto message = api.message != nullptr ? api.message(r.body) : std::nullopt; message && !message->empty()) {
+    out += ": " + text::shorten(text::one_line(secrets.scrub(*message)), 120);
+  }
+  if (api.hint != nullptr) {
+    if (auto hint = api.hint(r); !hint.empty()) {
+      out += " (" + secrets.scrub(hint) + ")";
+    }
+  }
+  return out;
 }
 
 std::string origin(const std::string& url) {

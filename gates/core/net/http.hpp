@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -87,10 +88,19 @@ private:
   std::unique_ptr<Impl> m_impl;
 };
 
-/// One line for a request that did not succeed: the failure and libcurl's words, secrets taken out
-/// before the cut ("timed out: Operation timed out after 300 milliseconds"), or "HTTP 500"
-/// followed by `api_message`, the API's own words as the caller read and cut them.
-std::string describe(const Response& response, const Secrets& secrets, const std::string& api_message = {});
+/// What one API adds to the words for its failed requests.
+struct ApiErrors {
+  /// The API's own message in the body of an error answer; nullopt when it has none.
+  std::optional<std::string> (*message)(const std::string& body) = nullptr;
+  /// Advice for an answer (what to check on a 401, say); "" for none. May be nullptr.
+  std::string (*hint)(const Response& response) = nullptr;
+};
+
+/// One line for a request that did not succeed: the failure and libcurl's words ("timed out:
+/// Operation timed out after 300 milliseconds"), or "HTTP 500" and the API's own message as
+/// `api` reads it ("HTTP 404: Not Found"), then `api`'s hint. Secrets are taken out before
+/// anything is cut short: a cut could keep part of one, which no later scrub would find.
+std::string describe_failure(const Response& response, const Secrets& secrets, const ApiErrors& api = {});
 
 /// The scheme, host and port of a URL ("https://example.com:443"), lower-cased; "" when it
 /// cannot be parsed.

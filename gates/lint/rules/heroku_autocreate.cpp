@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "core/text.hpp"
-#include "lint/expressions.hpp"
+#include "lint/model.hpp"
 
 namespace shipgate::lint {
 

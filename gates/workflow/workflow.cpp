@@ -1,11 +1,11 @@
-#include "lint/workflow.hpp"
+#include "workflow/workflow.hpp"
 
 #include "core/text.hpp"
-#include "lint/expressions.hpp"
+#include "workflow/expressions.hpp"
 
 #include <algorithm>
 
-namespace shipgate::lint {
+namespace shipgate::workflow {
 
 std::string Trigger::describe() const { return filters.empty() ? event : event + " (" + filters + ")"; }
 
@@ -19,14 +19,6 @@ std::string Workflow::describe_triggers() const {
     out = out.substr(0, k_max_trigger_text) + "...";  // a fresh string: resize() keeps the capacity
   }
   return out;
-}
-
-const yaml::Node* environment_name(const yaml::Document& doc, const Job& job) {
-  if (!job.environment) {
-    return nullptr;
-  }
-  const yaml::Node* name = job.environment.value;
-  return name->is_mapping() ? doc.get(*name, "name") : name;
 }
 
 namespace {
@@ -277,4 +269,4 @@ Result<Workflow> build_model(const yaml::Document& doc) {
   return build_workflow(doc);
 }
 
-}  // namespace shipgate::lint
+}  // namespace shipgate::workflow

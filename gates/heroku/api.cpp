@@ -1,4 +1,4 @@
-#include "release/heroku.hpp"
+#include "heroku/api.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -7,7 +7,7 @@
 #include "core/json.hpp"
 #include "core/text.hpp"
 
-namespace shipgate::release {
+namespace shipgate::heroku {
 
 namespace {
 
@@ -27,6 +27,14 @@ Result<Json> document(const std::string& body, bool array) {
 std::string string_at(const Json& object, const char* key) {
   const auto it = object.find(key);
   return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+/// A field's value as it may be shown in an error: its JSON, cut short, or "missing".
+std::string shown(const Json& object, const char* key) {
+  const auto it = object.find(key);
+  return it == object.end()
+             ? std::string("missing")
+             : text::shorten(text::one_line(it->dump(-1, ' ', false, Json::error_handler_t::replace)), 40);
 }
 
 }  // namespace
@@ -60,12 +68,21 @@ Result<std::vector<Release>> parse_releases(const std::string& body) {
     Release r;
     r.version = item["version"].get<long>();
     r.status = string_at(item, "status");
+    if (r.status != "succeeded" && r.status != "pending" && r.status != "failed" && r.status != "expired") {
+      return Error{"release v" + std::to_string(r.version) + " has status " + shown(item, "status") +
+                       ", not one the API documents (succeeded, pending, failed, expired)",
+                   {},
+                   {}};
+    }
     r.description = string_at(item, "description");
     r.created_at = string_at(item, "created_at");
-    if (const auto it = item.find("slug"); it != item.end() && it->is_object()) {
-      if (auto id = string_at(*it, "id"); !id.empty()) {
-        r.slug_id = std::move(id);
+    if (const auto it = item.find("slug"); it != item.end() && !it->is_null()) {
+      auto id = it->is_object() ? string_at(*it, "id") : std::string();
+      if (id.empty()) {
+        return Error{
+            "release v" + std::to_string(r.version) + " has a slug without an id: " + shown(item, "slug"), {}, {}};
       }
+      r.slug_id = std::move(id);
     }
     if (const auto it = item.find("artifacts"); it != item.end() && it->is_array()) {
       for (const auto& artifact : *it) {
@@ -86,9 +103,11 @@ Result<Slug> parse_slug(const std::string& body) {
     return doc.error();
   }
   Slug slug;
-  if (const auto it = doc->find("size"); it != doc->end() && it->is_number_unsigned()) {
-    slug.size = it->get<std::uint64_t>();
+  const auto size = doc->find("size");
+  if (size == doc->end() || !size->is_number_unsigned()) {
+    return Error{"the slug's size is " + shown(*doc, "size") + ", not a whole number of bytes", {}, {}};
   }
+  slug.size = size->get<std::uint64_t>();
   slug.commit = string_at(*doc, "commit");
   return slug;
 }
@@ -131,6 +150,24 @@ std::optional<ApiError> parse_error(const std::string& body) {
   return ApiError{string_at(*doc, "id"), string_at(*doc, "message")};
 }
 
+std::optional<std::string> error_text(const std::string& body) {
+  auto e = parse_error(body);
+  if (!e || (e->id.empty() && e->message.empty())) {
+    return std::nullopt;
+  }
+  return e->id.empty() || e->message.empty() ? e->id + e->message : e->id + ": " + e->message;
+}
+
+std::string failure_hint(const net::Response& r) {
+  if (r.answered() && r.status == 401) {
+    return "HEROKU_API_KEY is missing, expired or revoked";
+  }
+  if (r.answered() && r.status == 403) {
+    return "the token's account has no access to this app, or lacks the read scope";
+  }
+  return {};
+}
+
 bool valid_app_name(const std::string& name) {
   return !name.empty() && name.size() <= 100 && std::islower(static_cast<unsigned char>(name.front())) != 0 &&
          std::all_of(name.begin(), name.end(),
@@ -145,4 +182,4 @@ std::optional<long long> age_seconds(const std::string& iso_time, long long now_
   return now_epoch - static_cast<long long>(::timegm(&tm));
 }
 
-}  // namespace shipgate::release
+}  // namespace shipgate::heroku

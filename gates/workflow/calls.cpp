@@ -1,4 +1,4 @@
-#include "lint/calls.hpp"
+#include "workflow/calls.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -6,10 +6,11 @@
 #include <iterator>
 #include <set>
 
+#include "core/paths.hpp"
 #include "core/text.hpp"
-#include "lint/deploy_sites.hpp"
+#include "workflow/environments.hpp"
 
-namespace shipgate::lint {
+namespace shipgate::workflow {
 
 namespace {
 
@@ -60,25 +61,6 @@ InputValue default_value(const yaml::Document& doc, const yaml::Node& declared) 
   const std::string name = type != nullptr && type->is_scalar() ? type->value : std::string();
   out.values = std::vector<std::string>{name == "boolean" ? "false" : name == "number" ? "0" : ""};
   return out;
-}
-
-/// The input names `text` reads (`inputs.NAME`, `github.event.inputs.NAME`), lower-cased.
-std::set<std::string> inputs_read(std::string_view text) {
-  std::set<std::string> names;
-  for (auto at = text.find("inputs."); at != std::string_view::npos; at = text.find("inputs.", at + 7)) {
-    if (at > 0 && (std::isalnum(static_cast<unsigned char>(text[at - 1])) != 0 || text[at - 1] == '_')) {
-      continue;  // `myinputs.x` is something else
-    }
-    auto end = at + 7;
-    while (end < text.size() &&
-           (std::isalnum(static_cast<unsigned char>(text[end])) != 0 || text[end] == '_' || text[end] == '-')) {
-      ++end;
-    }
-    if (end > at + 7) {
-      names.insert(text::to_lower(text.substr(at + 7, end - at - 7)));
-    }
-  }
-  return names;
 }
 
 }  // namespace
@@ -180,37 +162,76 @@ std::shared_ptr<const Binding> bind_call(const Workflow& caller, const LocalCall
   return binding;
 }
 
-CallerPlaces::CallerPlaces(const Workflow& caller, const LocalCall& call, const Workflow& callee)
-    : m_place{caller.path, call.uses_key->pos.line, call.uses_key->pos.column},
-      m_what(call.action ? "in the composite action" : "in the called workflow") {
-  if (call.with == nullptr || !call.with->is_mapping()) {
+CallWalker::CallWalker(Files files, std::string fallback_root)
+    : m_files(std::move(files)), m_root(std::move(fallback_root)) {}
+
+void CallWalker::walk(const Workflow& caller, const std::string& caller_file, const std::string& caller_key,
+                      const CallVisitor& visitor) {
+  std::vector<std::string> chain = {caller_key};
+  walk_chain(caller, caller_file, chain, visitor);
+}
+
+void CallWalker::walk_chain(const Workflow& caller, const std::string& caller_file, std::vector<std::string>& chain,
+                            const CallVisitor& visitor) {
+  if (chain.size() > static_cast<std::size_t>(k_max_call_depth)) {
     return;
   }
-  const auto& doc = *callee.doc;
-  for (std::size_t id = 0; id < doc.size(); ++id) {
-    const auto& node = doc.at(static_cast<yaml::NodeId>(id));
-    if (!node.is_scalar() || node.value.find("inputs.") == std::string::npos) {
+  const auto root = call_root(caller_file, m_root);
+  for (const auto& call : local_calls(caller)) {
+    const auto file = callee_file(call, root);
+    if (!file) {
+      continue;  // missing, or outside the repository: GitHub fails the run itself
+    }
+    const auto key = paths::canonical(*file);
+    if (std::find(chain.begin(), chain.end(), key) != chain.end()) {
+      continue;  // a cycle, which GitHub refuses
+    }
+    if (visitor.found) {
+      visitor.found(*file, key);
+    }
+    const auto loaded = load(*file, key);
+    if (!loaded || loaded->wf.is_action != call.action) {
       continue;
     }
-    const auto names = inputs_read(node.value);
-    if (names.size() != 1) {
-      continue;
+    if (m_calls >= k_max_calls || m_call_bytes + loaded->text.size() > k_max_call_bytes) {
+      m_stopped = true;
+      return;
     }
-    if (const auto passed = caller.doc->find_ci(*call.with, *names.begin())) {
-      m_by_input_use.emplace(std::pair{node.pos.line, node.pos.column},
-                             Location{caller.path, passed.value->pos.line, passed.value->pos.column});
-    }
+    ++m_calls;
+    m_call_bytes += loaded->text.size();
+    Workflow callee = loaded->wf;
+    callee.binding = bind_call(caller, call, loaded->wf);
+    chain.push_back(key);
+    visitor.visit({caller, call, *file, key, callee}, [&] { walk_chain(callee, *file, chain, visitor); });
+    chain.pop_back();
   }
 }
 
-void CallerPlaces::move(Check& check) const {
-  const auto it = m_by_input_use.find({check.where.line, check.where.column});
-  std::vector<Related> related;  // the callee's place first
-  related.reserve(check.related.size() + 1);
-  related.push_back({check.where, m_what});
-  std::move(check.related.begin(), check.related.end(), std::back_inserter(related));
-  check.related = std::move(related);
-  check.where = it != m_by_input_use.end() ? it->second : m_place;
+std::shared_ptr<const Loaded> CallWalker::load(const std::string& absolute, const std::string& key) {
+  if (const auto it = m_cache.find(key); it != m_cache.end()) {
+    return it->second;
+  }
+  auto text = m_files.read(absolute);
+  if (!text) {
+    return nullptr;
+  }
+  auto loaded = std::make_shared<Loaded>();
+  loaded->text = std::move(*text);
+  auto doc = yaml::parse(loaded->text, m_files.shown(absolute));
+  if (!doc) {
+    return nullptr;
+  }
+  loaded->doc = std::make_unique<yaml::Document>(std::move(*doc));
+  auto wf = build_model(*loaded->doc);
+  if (!wf) {
+    return nullptr;
+  }
+  loaded->wf = std::move(*wf);
+  if (m_cached_bytes + loaded->text.size() <= k_max_cached_bytes) {
+    m_cached_bytes += loaded->text.size();
+    m_cache.emplace(key, loaded);
+  }
+  return loaded;
 }
 
-}  // namespace shipgate::lint
+}  // namespace shipgate::workflow

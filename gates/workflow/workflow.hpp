@@ -8,7 +8,7 @@
 #include "core/result.hpp"
 #include "core/yaml.hpp"
 
-namespace shipgate::lint {
+namespace shipgate::workflow {
 
 struct Binding;  // expressions.hpp
 
@@ -48,10 +48,6 @@ struct Job {
   const yaml::Node* secrets = nullptr;
 };
 
-/// The node naming the job's environment (`environment: NAME` or `environment: {name: NAME}`),
-/// or nullptr when the job has none or it has no name.
-const yaml::Node* environment_name(const yaml::Document& doc, const Job& job);
-
 /// The parts of a workflow file the rules look at, over the positioned YAML document.
 struct Workflow {
   const yaml::Document* doc = nullptr;
@@ -88,4 +84,4 @@ Result<Workflow> build_action(const yaml::Document& doc);
 /// build_action for an action metadata file, build_workflow for anything else.
 Result<Workflow> build_model(const yaml::Document& doc);
 
-}  // namespace shipgate::lint
+}  // namespace shipgate::workflow

@@ -3,14 +3,16 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/yaml.hpp"
-#include "lint/workflow.hpp"
+#include "workflow/workflow.hpp"
 
-namespace shipgate::lint {
+namespace shipgate::workflow {
 
 struct Scope;
 
@@ -73,4 +75,18 @@ std::optional<std::vector<std::string>> env_value(std::string_view name, const S
 /// Whether `text` holds a `${{ ... }}` expression at all.
 bool has_expression(std::string_view text);
 
-}  // namespace shipgate::lint
+/// The input names `text` reads (`inputs.NAME`, `github.event.inputs.NAME`), lower-cased.
+std::set<std::string> inputs_read(std::string_view text);
+
+/// `${{ secrets.NAME }}` or `${{ vars.NAME }}` (the whole value, white space aside) in one
+/// spelling, with NAME upper-cased as GitHub compares it; nullopt for anything else.
+std::optional<std::string> secret_reference(std::string_view text);
+
+/// A reference the whole of `text` is, with the environment that scopes it: a secret or variable
+/// (scoped by `own_scope`, the job's environment), a caller's secret handed to a reusable
+/// workflow, or a caller's reference passed in as an input; nullopt for anything else, or when
+/// the scope is unknown.
+std::optional<std::pair<std::string, std::string>> lookup_reference(const std::string& text, const Binding* binding,
+                                                                    const std::optional<std::string>& own_scope);
+
+}  // namespace shipgate::workflow

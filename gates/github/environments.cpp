@@ -1,6 +1,4 @@
-#include "core/environments.hpp"
-
-#include "core/json.hpp"
+#include "github/environments.hpp"
 
 #include <algorithm>
 #include <optional>
@@ -8,14 +6,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json.hpp"
 #include "core/source.hpp"
 #include "core/text.hpp"
 #include "core/yaml.hpp"
 
-namespace shipgate {
+namespace shipgate::github {
 
-const EnvironmentRecord* EnvironmentRecords::find(const std::string& name) const {
-  for (const auto& record : records) {
+const Environment* Environments::find(const std::string& name) const {
+  for (const auto& record : list) {
     if (text::iequals(record.name, name)) {
       return &record;
     }
@@ -23,9 +22,9 @@ const EnvironmentRecord* EnvironmentRecords::find(const std::string& name) const
   return nullptr;
 }
 
-std::vector<std::string> EnvironmentRecords::names() const {
+std::vector<std::string> Environments::names() const {
   std::vector<std::string> out;
-  for (const auto& r : records) {
+  for (const auto& r : list) {
     out.push_back(r.name);
   }
   return out;
@@ -33,12 +32,51 @@ std::vector<std::string> EnvironmentRecords::names() const {
 
 namespace {
 
+using Json = nlohmann::json;
+
+/// One environment object of the API, as the model holds it.
+Environment read(const Json& item) {
+  Environment e;
+  e.raw = item;
+  if (const auto it = item.find("name"); it != item.end() && it->is_string()) {
+    e.name = it->get<std::string>();
+  }
+  if (const auto rules = item.find("protection_rules"); rules != item.end() && rules->is_array()) {
+    for (const auto& rule : *rules) {
+      if (!rule.is_object()) {
+        continue;
+      }
+      const auto type_it = rule.find("type");
+      const auto type = type_it != rule.end() && type_it->is_string() ? type_it->get<std::string>() : std::string();
+      if (!type.empty()) {
+        e.protection_rules.push_back(type);
+      }
+      if (type == "required_reviewers") {
+        e.has_reviewers_rule = true;
+        if (const auto r = rule.find("reviewers"); r != rule.end() && r->is_array()) {
+          e.reviewers = r->size();
+        }
+        const auto self = rule.find("prevent_self_review");
+        e.prevent_self_review = self != rule.end() && self->is_boolean() && self->get<bool>();
+      } else if (type == "wait_timer") {
+        if (const auto w = rule.find("wait_timer"); w != rule.end() && w->is_number_integer()) {
+          e.wait_timer_minutes = w->get<long>();
+        }
+      }
+    }
+  }
+  if (const auto policy = item.find("deployment_branch_policy"); policy != item.end() && policy->is_object()) {
+    e.branch_policy = true;
+  }
+  return e;
+}
+
 Error records_error(const std::string& path, const std::string& message, int line = 0) {
   return Error{"environment records: " + message, {path, line, 0}, {}};
 }
 
-Result<EnvironmentRecords> from_api_json(const nlohmann::json& doc, const std::string& path) {
-  EnvironmentRecords out{path, {}};
+Result<Environments> from_api_json(const Json& doc, const std::string& path) {
+  Environments out{path, {}};
   const auto envs = doc.find("environments");
   if (envs == doc.end() || !envs->is_array()) {
     return records_error(path, "expected GitHub's environments list: an object with an \"environments\" array");
@@ -47,26 +85,18 @@ Result<EnvironmentRecords> from_api_json(const nlohmann::json& doc, const std::s
     if (!env.is_object() || !env.contains("name") || !env["name"].is_string()) {
       return records_error(path, "every entry of \"environments\" needs a string \"name\"");
     }
-    EnvironmentRecord record{env["name"].get<std::string>(), {}};
-    if (const auto rules = env.find("protection_rules"); rules != env.end() && rules->is_array()) {
-      for (const auto& rule : *rules) {
-        if (rule.is_object() && rule.contains("type") && rule["type"].is_string()) {
-          record.protection_rules.push_back(rule["type"].get<std::string>());
-        }
-      }
-    }
-    out.records.push_back(std::move(record));
+    out.list.push_back(read(env));
   }
   if (const auto total = doc.find("total_count");
-      total != doc.end() && total->is_number_unsigned() && total->get<std::size_t>() > out.records.size()) {
+      total != doc.end() && total->is_number_unsigned() && total->get<std::size_t>() > out.list.size()) {
     return records_error(path, "\"total_count\" is " + std::to_string(total->get<std::size_t>()) + " but only " +
-                                   std::to_string(out.records.size()) +
+                                   std::to_string(out.list.size()) +
                                    " environments are listed; fetch every page (gh api --paginate)");
   }
   return out;
 }
 
-Result<EnvironmentRecords> from_yaml_list(const std::string& contents, const std::string& path) {
+Result<Environments> from_yaml_list(const std::string& contents, const std::string& path) {
   auto doc = yaml::parse(contents, path);
   if (!doc) {
     return doc.error();
@@ -75,13 +105,13 @@ Result<EnvironmentRecords> from_yaml_list(const std::string& contents, const std
   if (!root.is_sequence()) {
     return records_error(path, "expected GitHub's environments JSON or a list of environment names", root.pos.line);
   }
-  EnvironmentRecords out{path, {}};
+  Environments out{path, {}};
   for (const auto id : root.items) {
     const auto& item = doc->at(id);
     if (item.is_scalar() && !item.value.empty()) {
-      out.records.push_back({item.value, {}});
+      out.list.push_back({item.value, {}});
     } else if (const auto* name = doc->get(item, "name"); name != nullptr && name->is_scalar()) {
-      out.records.push_back({name->value, {}});
+      out.list.push_back({name->value, {}});
     } else {
       return records_error(path, "each list entry must be an environment name", item.pos.line);
     }
@@ -91,16 +121,16 @@ Result<EnvironmentRecords> from_yaml_list(const std::string& contents, const std
 
 /// Every JSON value in `contents`: one document, or the back-to-back pages `gh api --paginate`
 /// prints; a `--slurp`ed array of pages is flattened into its pages.
-Result<std::vector<nlohmann::json>> json_pages(const std::string& contents, const std::string& path) {
+Result<std::vector<Json>> json_pages(const std::string& contents, const std::string& path) {
   if (const auto at = json::too_deep(contents)) {
     return records_error(path, "JSON nested deeper than " + std::to_string(json::k_max_depth) + " levels",
                          text::line_of_offset(contents, *at));
   }
-  std::vector<nlohmann::json> pages;
+  std::vector<Json> pages;
   std::istringstream in(contents);
   try {
     while ((in >> std::ws).peek() != std::char_traits<char>::eof()) {
-      nlohmann::json page;
+      Json page;
       in >> page;
       pages.push_back(std::move(page));
     }
@@ -117,7 +147,29 @@ Result<std::vector<nlohmann::json>> json_pages(const std::string& contents, cons
 
 }  // namespace
 
-Result<EnvironmentRecords> parse_environments(const std::string& contents, const std::string& path) {
+Result<Environment> parse_environment(const std::string& body) {
+  const auto doc = json::parse(body);
+  if (!doc || !doc->is_object()) {
+    return Error{"the API's answer is not a JSON object: " + text::shorten(text::one_line(body), 80), {}, {}};
+  }
+  return read(*doc);
+}
+
+Result<std::vector<Environment>> parse_environment_page(const std::string& body) {
+  const auto doc = json::parse(body);
+  if (!doc || !doc->is_object() || !doc->contains("environments") || !(*doc)["environments"].is_array()) {
+    return Error{"the API's answer has no environments list: " + text::shorten(text::one_line(body), 80), {}, {}};
+  }
+  std::vector<Environment> out;
+  for (const auto& item : (*doc)["environments"]) {
+    if (item.is_object()) {
+      out.push_back(read(item));
+    }
+  }
+  return out;
+}
+
+Result<Environments> parse_environments(const std::string& contents, const std::string& path) {
   const auto first = contents.find_first_not_of(" \t\r\n");
   const bool json = first != std::string::npos && (contents[first] == '{' || contents.compare(first, 2, "[{") == 0 ||
                                                    contents.find("\"environments\"") != std::string::npos);
@@ -128,7 +180,7 @@ Result<EnvironmentRecords> parse_environments(const std::string& contents, const
   if (!pages) {
     return pages.error();
   }
-  nlohmann::json combined = {{"environments", nlohmann::json::array()}};
+  Json combined = {{"environments", Json::array()}};
   std::size_t total = 0;
   for (const auto& page : *pages) {
     const auto envs = page.is_object() ? page.find("environments") : page.end();
@@ -146,7 +198,7 @@ Result<EnvironmentRecords> parse_environments(const std::string& contents, const
   return from_api_json(combined, path);
 }
 
-Result<EnvironmentRecords> load_environments(const std::string& path, const std::string& cwd) {
+Result<Environments> load_environments(const std::string& path, const std::string& cwd) {
   auto contents = read_text_file_in(cwd, path);
   if (!contents) {
     return contents.error();
@@ -154,4 +206,4 @@ Result<EnvironmentRecords> load_environments(const std::string& path, const std:
   return parse_environments(*contents, path);
 }
 
-}  // namespace shipgate
+}  // namespace shipgate::github

@@ -5,12 +5,15 @@
 #include <string>
 #include <vector>
 
+#include "core/net/http.hpp"
 #include "core/result.hpp"
 
-namespace shipgate::release {
+namespace shipgate::heroku {
 
-/// The shapes shipgate reads from Heroku's Platform API (PLATFORM-FACTS.md), parsed leniently:
-/// a field it does not need may be missing; a field it needs with the wrong type is an error.
+/// The shapes shipgate reads from Heroku's Platform API (PLATFORM-FACTS.md). A field no verdict
+/// reads may be missing; one a verdict reads (a release's version and status, a slug's size) must
+/// hold a value the API documents, or the answer is an error: nothing passes on a value read as
+/// a default.
 struct App {
   std::string name;
   std::string generation;  // "cedar" or "fir"; "" when the API does not say
@@ -19,7 +22,7 @@ struct App {
 
 struct Release {
   long version = 0;
-  std::string status;  // succeeded, pending, failed, expired
+  std::string status;  // succeeded, pending, failed or expired; anything else is a parse error
   std::string description;
   std::string created_at;
   std::optional<std::string> slug_id;
@@ -30,7 +33,7 @@ struct Release {
 };
 
 struct Slug {
-  std::uint64_t size = 0;
+  std::uint64_t size = 0;  // bytes; a slug without a whole, non-negative size is a parse error
   std::string commit;
 };
 
@@ -58,6 +61,10 @@ Result<Slug> parse_slug(const std::string& body);
 Result<std::vector<Formation>> parse_formation(const std::string& body);
 Result<std::vector<Dyno>> parse_dynos(const std::string& body);
 std::optional<ApiError> parse_error(const std::string& body);
+/// Heroku's error body as one text, "id: message" (or the message alone), for net::ApiErrors.
+std::optional<std::string> error_text(const std::string& body);
+/// What to check after a failed answer: the token on a 401, the account's access on a 403.
+std::string failure_hint(const net::Response& response);
 
 /// Whether `name` can be a Heroku app name (lower-case letters, digits and dashes, starting with
 /// a letter, at most 100 characters), so it is safe in a URL path.
@@ -66,4 +73,4 @@ bool valid_app_name(const std::string& name);
 /// Seconds since an ISO 8601 UTC time (`2026-11-24T10:00:00Z`) at `now_epoch`; nullopt if unreadable.
 std::optional<long long> age_seconds(const std::string& iso_time, long long now_epoch);
 
-}  // namespace shipgate::release
+}  // namespace shipgate::heroku

@@ -1,4 +1,4 @@
-#include "lint/expressions.hpp"
+#include "workflow/expressions.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -6,7 +6,7 @@
 
 #include "core/text.hpp"
 
-namespace shipgate::lint {
+namespace shipgate::workflow {
 
 Scope Scope::for_step(const Workflow& wf, const Job& job, const Step* step) {
   return Scope{wf.doc, wf.env, job.env, step ? step->env : nullptr, job.matrix, true, wf.binding.get()};
@@ -236,4 +236,77 @@ std::optional<std::vector<std::string>> env_value(std::string_view name, const S
   return env_depth(name, scope, 0);
 }
 
-}  // namespace shipgate::lint
+std::set<std::string> inputs_read(std::string_view text) {
+  std::set<std::string> names;
+  for (auto at = text.find("inputs."); at != std::string_view::npos; at = text.find("inputs.", at + 7)) {
+    if (at > 0 && (std::isalnum(static_cast<unsigned char>(text[at - 1])) != 0 || text[at - 1] == '_')) {
+      continue;  // `myinputs.x` is something else
+    }
+    auto end = at + 7;
+    while (end < text.size() &&
+           (std::isalnum(static_cast<unsigned char>(text[end])) != 0 || text[end] == '_' || text[end] == '-')) {
+      ++end;
+    }
+    if (end > at + 7) {
+      names.insert(text::to_lower(text.substr(at + 7, end - at - 7)));
+    }
+  }
+  return names;
+}
+
+std::optional<std::string> secret_reference(std::string_view text) {
+  text = text::trim(text);
+  if (text.size() < 6 || text.substr(0, 3) != "${{" || text.substr(text.size() - 2) != "}}") {
+    return std::nullopt;
+  }
+  auto inner = text::trim(text.substr(3, text.size() - 5));
+  std::string context;
+  for (const char* prefix : {"secrets.", "vars."}) {
+    if (inner.rfind(prefix, 0) == 0) {
+      context = prefix;
+    }
+  }
+  const auto name = inner.substr(std::min(context.size(), inner.size()));
+  if (context.empty() || name.empty() ||
+      name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") !=
+          std::string_view::npos) {
+    return std::nullopt;
+  }
+  std::string upper(name);
+  for (char& c : upper) {
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return "${{ " + context + upper + " }}";
+}
+
+std::optional<std::pair<std::string, std::string>> lookup_reference(const std::string& text, const Binding* binding,
+                                                                    const std::optional<std::string>& own_scope) {
+  const auto trimmed = text::trim(text);
+  if (binding != nullptr && trimmed.rfind("${{", 0) == 0 && trimmed.ends_with("}}")) {
+    const auto body = text::trim(trimmed.substr(3, trimmed.size() - 5));
+    if (body.rfind("inputs.", 0) == 0) {
+      const auto it = binding->inputs.find(text::to_lower(body.substr(7)));
+      if (it != binding->inputs.end() && it->second.reference) {
+        return std::pair{*it->second.reference, it->second.scope};
+      }
+      return std::nullopt;
+    }
+  }
+  auto ref = secret_reference(text);
+  if (!ref) {
+    return std::nullopt;
+  }
+  if (binding != nullptr && binding->secrets && ref->rfind("${{ secrets.", 0) == 0) {
+    if (!binding->secrets->inherit) {
+      // Only what the caller hands over exists; its own secrets are the repository's (a job that
+      // calls a reusable workflow has no environment).
+      const auto name = ref->substr(12, ref->size() - 15);
+      const auto it = binding->secrets->named.find(name);
+      auto passed = it != binding->secrets->named.end() ? secret_reference(it->second) : std::nullopt;
+      return passed ? std::optional(std::pair{*passed, std::string()}) : std::nullopt;
+    }
+  }
+  return own_scope ? std::optional(std::pair{*ref, *own_scope}) : std::nullopt;
+}
+
+}  // namespace shipgate::workflow
