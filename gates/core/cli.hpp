@@ -10,7 +10,6 @@
 #include "core/config.hpp"
 #include "core/invocation.hpp"
 #include "core/result.hpp"
-#include "core/units.hpp"
 
 namespace shipgate::cli {
 
@@ -25,29 +24,6 @@ std::optional<ExitCode> parse(CLI::App& app, const Invocation& inv, std::string&
 
 /// Whether the flag was given on the command line (flags override the config file).
 bool given(const CLI::App& app, const std::string& flag);
-
-/// The flag errors of a gate's prepare(), each "FLAG: message", gathered so that all are
-/// reported at once.
-class FlagErrors {
-public:
-  explicit FlagErrors(std::vector<Error>& errors) : m_errors(errors) {}
-  void fail(const std::string& flag, const std::string& message) const {
-    m_errors.push_back({flag + ": " + message, {}, {}});
-  }
-  /// Parses a duration flag ("90s", "1h30m") into `into` (a duration or an optional one), or
-  /// records why it could not.
-  template <class Into>
-  void duration(const std::string& flag, const std::string& text, Into& into) const {
-    if (auto d = units::parse_duration(text)) {
-      into = *d;
-    } else {
-      fail(flag, d.error().message);
-    }
-  }
-
-private:
-  std::vector<Error>& m_errors;
-};
 
 /// Every long flag the app knows ("--format", ...), for "did you mean".
 std::vector<std::string> long_flags(const CLI::App& app);
