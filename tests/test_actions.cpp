@@ -662,7 +662,8 @@ TEST_CASE("run: inputs become the gate's flags as whole words, secrets only in i
   SECTION("a boolean input is said outright, so false overrides the config; the gate judges its value") {
     env["SHIPGATE_BOOL_insecure"] = "yes";
     run_script(k_run, env, dir.path().string(), dir);
-    CHECK_THAT(test::read_file((dir.path() / "args").string()), Catch::StartsWith("--fail-idle=false\n--insecure=yes\n"));
+    CHECK_THAT(test::read_file((dir.path() / "args").string()),
+               Catch::StartsWith("--fail-idle=false\n--insecure=yes\n"));
   }
   SECTION("output-file cannot go with format github") {
     env["SHIPGATE_OPT_format"] = "github";

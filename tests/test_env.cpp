@@ -388,8 +388,7 @@ TEST_CASE("env: a repository the token cannot see is not a missing environment",
   CHECK(e->reviewers == 0);
 }
 
-TEST_CASE("env: a policy per environment from the config, all in one run; a missing name gets a guess",
-          "[env]") {
+TEST_CASE("env: a policy per environment from the config, all in one run; a missing name gets a guess", "[env]") {
   FakeGitHub api;
   api.add(environment("staging", 0, false, false));
   api.add(environment("production", 1, false, true));
@@ -417,8 +416,9 @@ TEST_CASE("env: a policy per environment from the config, all in one run; a miss
   CHECK(checks[2]["verdict"] == "pass");  // staging: must exist, no reviewers asked for
 
   SECTION("a policy key is checked as its flag is, with its place") {
-    dir.write(".github/shipgate.yml", "env:\n  policies:\n    production:\n      forbid-self-review: yes\n"
-                                      "      require-reviewer: 2\n");
+    dir.write(".github/shipgate.yml",
+              "env:\n  policies:\n    production:\n      forbid-self-review: yes\n"
+              "      require-reviewer: 2\n");
     r = run_env(api, {}, {}, dir.path().string());
     CHECK(r.code == 2);
     CHECK_THAT(r.err, Catch::Contains(".github/shipgate.yml:4:27: expected true or false, got 'yes' "

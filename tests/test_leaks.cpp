@@ -31,9 +31,9 @@ const std::string k_password = "p4ssw0rd-with-forty-plus-characters-in-it-012345
 std::string echo(const std::vector<std::string>& secrets) {
   std::string out;
   for (const auto& s : secrets) {
-    out += "whole=" + s + " prefix=" + s.substr(0, 45) + " suffix=" + s.substr(s.size() - 45) + " long=" +
-           std::string(1500, 'x') + s + std::string(1500, 'y') + "\nsplit=" + s.substr(0, 20) + "\n" + s.substr(20) +
-           " ";
+    out += "whole=" + s + " prefix=" + s.substr(0, 45) + " suffix=" + s.substr(s.size() - 45) +
+           " long=" + std::string(1500, 'x') + s + std::string(1500, 'y') + "\nsplit=" + s.substr(0, 20) + "\n" +
+           s.substr(20) + " ";
   }
   return out;
 }
@@ -102,10 +102,11 @@ TEST_CASE("leaks: release, against a Platform API that echoes its token everywhe
         return {200, {{"Content-Type", "application/json"}}, app.dump()};
       }
       if (req.path == "/apps/raxx-api-prod/releases") {
-        const json release = {{"version", 3},          {"status", variant == 2 ? "failed" : "succeeded"},
+        const json release = {{"version", 3},        {"status", variant == 2 ? "failed" : "succeeded"},
                               {"description", body}, {"current", true},
-                              {"slug", nullptr},       {"created_at", "2026-12-01T00:00:00Z"}};
-        return {variant == 3 ? 500 : 200, {{"Content-Type", "application/json"}},
+                              {"slug", nullptr},     {"created_at", "2026-12-01T00:00:00Z"}};
+        return {variant == 3 ? 500 : 200,
+                {{"Content-Type", "application/json"}},
                 variant == 3 ? json{{"id", "x"}, {"message", body}}.dump() : json::array({release}).dump()};
       }
       return {200, {{"Content-Type", "application/json"}}, "[]"};
@@ -129,7 +130,8 @@ TEST_CASE("leaks: env, against a REST API that echoes its token everywhere", "[l
       if (variant == 1) {
         return {200, {{"Content-Type", "application/json"}}, "not json: " + body};
       }
-      return {200, {{"Content-Type", "application/json"}},
+      return {200,
+              {{"Content-Type", "application/json"}},
               json{{"name", body}, {"protection_rules", json::array()}, {"deployment_branch_policy", nullptr}}.dump()};
     });
     check_no_leak(&env::make_gate, {"--environment", "production", "--list", "envs.json"},
@@ -170,11 +172,11 @@ TEST_CASE("leaks: smoke, against a service that echoes its credentials everywher
     });
     auto url = server.base() + "/health";
     url.insert(url.find("://") + 3, "deploy-bot:" + k_password + "@");
-    check_no_leak(&smoke::make_gate,
-                  {"--url", url, "--header", "Authorization: Bearer " + k_bearer, "--header-from-env",
-                   "X-Basic: BASIC_AUTH", "--expect-json", "/ready == true", "--warmup", "0s", "--deadline", "10s",
-                   "--interval", "1s"},
-                  {{"BASIC_AUTH", "Basic " + basic}}, {k_bearer, basic, basic_pair, k_password}, k_formats);
+    check_no_leak(
+        &smoke::make_gate,
+        {"--url", url, "--header", "Authorization: Bearer " + k_bearer, "--header-from-env", "X-Basic: BASIC_AUTH",
+         "--expect-json", "/ready == true", "--warmup", "0s", "--deadline", "10s", "--interval", "1s"},
+        {{"BASIC_AUTH", "Basic " + basic}}, {k_bearer, basic, basic_pair, k_password}, k_formats);
   }
 }
 
@@ -183,8 +185,7 @@ TEST_CASE("leaks: the parts of a secret that are secrets of their own", "[leaks]
   s.add("Bearer abc123");
   s.add("Basic ZGVwbG95Omh1bnRlcjI=");  // deploy:hunter2
   s.add_url("https://ci:pa%40ss@example.com/health");
-  CHECK(s.scrub("token abc123 and deploy:hunter2, hunter2, pa@ss, pa%40ss") ==
-        "token *** and ***, ***, ***, ***");
+  CHECK(s.scrub("token abc123 and deploy:hunter2, hunter2, pa@ss, pa%40ss") == "token *** and ***, ***, ***, ***");
   // A part of a long secret, cut anywhere, is hidden; text around it is kept.
   s.add("0123456789abcdefghijklmnopqrstuvwxyz");
   CHECK(s.scrub("see 3456789abcdefghijklm here") == "see *** here");

@@ -63,12 +63,12 @@ TEST_CASE("options: each type refuses what it does not mean, with the same words
         INFO("gate " << entry.section << ", option " << o.name << ", value " << bad);
         test::TempDir dir;
         dir.write(".github/shipgate.yml", std::string(entry.section) + ":\n  " + o.name + ": " + bad + "\n");
-        const auto in_config =
-            test::capture([&](const Invocation& inv) { return run_gate(*entry.make(), inv); }, {}, {}, dir.path().string());
+        const auto in_config = test::capture([&](const Invocation& inv) { return run_gate(*entry.make(), inv); }, {},
+                                             {}, dir.path().string());
         CHECK(in_config.code == 2);
         const auto place = ".github/shipgate.yml:2:" + std::to_string(5 + o.name.size()) + ": ";
-        CHECK_THAT(in_config.err, Catch::Contains(place) && Catch::Contains("[" + std::string(entry.section) + "." +
-                                                                              o.name + "]"));
+        CHECK_THAT(in_config.err,
+                   Catch::Contains(place) && Catch::Contains("[" + std::string(entry.section) + "." + o.name + "]"));
         // The same value as a flag (YAML quotes taken off, as a shell would).
         auto raw = bad;
         if (raw.size() >= 2 && raw.front() == '"') {
@@ -110,21 +110,19 @@ TEST_CASE("options: the values each type accepts", "[options]") {
   CHECK_THAT(*wrong, !Catch::Contains("hunter2"));
 }
 
-TEST_CASE("options: a list key takes one value or a list; a flag repeated takes every value or the last",
-          "[options]") {
+TEST_CASE("options: a list key takes one value or a list; a flag repeated takes every value or the last", "[options]") {
   test::TempDir dir;
   dir.write(".github/shipgate.yml", "toy:\n  files: a.txt\n");
   dir.write("a.txt", "12345");
-  auto r = test::capture([](const Invocation& inv) { return run_gate(*toy().make(), inv); }, {},
-                         {}, dir.path().string());
+  auto r =
+      test::capture([](const Invocation& inv) { return run_gate(*toy().make(), inv); }, {}, {}, dir.path().string());
   INFO(r.err);
   CHECK(r.code == 0);
   r = test::capture([](const Invocation& inv) { return run_gate(*toy().make(), inv); },
                     {"--max-bytes", "1", "--max-bytes", "10", "a.txt"}, {}, dir.path().string());
   CHECK(r.code == 0);
   dir.write(".github/shipgate.yml", "toy:\n  files: [a.txt, {x: 1}]\n");
-  r = test::capture([](const Invocation& inv) { return run_gate(*toy().make(), inv); }, {}, {},
-                    dir.path().string());
+  r = test::capture([](const Invocation& inv) { return run_gate(*toy().make(), inv); }, {}, {}, dir.path().string());
   CHECK(r.code == 2);
   CHECK_THAT(r.err, Catch::Contains("expected a list of single values [toy.files]"));
 }

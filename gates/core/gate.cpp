@@ -255,7 +255,8 @@ void Driver::keep_secret(const std::string& value) {
 }
 
 int Driver::stop_on_settings(std::vector<Error> errors) {
-  const auto in_file = std::count_if(errors.begin(), errors.end(), [](const Error& e) { return !e.where.file.empty(); });
+  const auto in_file =
+      std::count_if(errors.begin(), errors.end(), [](const Error& e) { return !e.where.file.empty(); });
   if (in_file == static_cast<std::ptrdiff_t>(errors.size())) {
     return stop(ExitCode::usage, std::move(errors), "config: ", "The gate did not run: fix the config file");
   }
@@ -325,7 +326,8 @@ int Driver::run() {
   auto outcome = m_gate.evaluate(m_inv, log);
   const auto outputs = m_gate.outputs();
   for (const auto& output : outcome.outputs) {
-    if (std::none_of(outputs.begin(), outputs.end(), [&](const options::Output& o) { return o.name == output.first; })) {
+    if (std::none_of(outputs.begin(), outputs.end(),
+                     [&](const options::Output& o) { return o.name == output.first; })) {
       throw std::logic_error("output '" + output.first + "' is not declared by the gate");
     }
   }
@@ -474,4 +476,3 @@ int run_gate(Gate& gate, const Invocation& inv) {
 }
 
 }  // namespace shipgate
-

@@ -127,8 +127,8 @@ std::vector<std::string> split_default(const Option& o) {
 }
 
 /// The scalar texts of a config value: one scalar, or a list of scalars when repeatable.
-std::optional<std::vector<std::string>> config_texts(const Option& o, const yaml::Document& doc,
-                                                     const yaml::Node& node, std::string& why) {
+std::optional<std::vector<std::string>> config_texts(const Option& o, const yaml::Document& doc, const yaml::Node& node,
+                                                     std::string& why) {
   if (node.is_scalar()) {
     return std::vector<std::string>{node.value};
   }
@@ -196,6 +196,22 @@ void from_config(Values::Entry& e, const Option& o, config::Section& section, st
 }
 
 }  // namespace
+
+Option request_timeout(std::string default_value) {
+  return {.name = "timeout",
+          .type = Type::duration,
+          .help = "Per request",
+          .default_value = std::move(default_value),
+          .min_duration = units::Duration(1)};
+}
+
+Option run_deadline(std::string default_value) {
+  return {.name = "deadline",
+          .type = Type::duration,
+          .help = "Whole run",
+          .default_value = std::move(default_value),
+          .min_duration = units::Duration(1)};
+}
 
 std::optional<bool> parse_boolean(std::string_view text) {
   if (text == "true" || text == "True" || text == "TRUE") {
@@ -276,29 +292,27 @@ void add_to_cli(CLI::App& app, const std::vector<Option>& declared, RawFlags& ra
       // `--flag` alone is true; `--flag=false` and `--flag=true` say it outright (the actions'
       // inputs do, so an input of false overrides a config of true).
       app.add_flag(names, into, help_line(o))
-          ->check(CLI::Validator([&o](std::string& value) { return check(o, value).value_or(std::string()); }, "",
-                                 ""));
+          ->check(CLI::Validator([&o](std::string& value) { return check(o, value).value_or(std::string()); }, "", ""));
       continue;
     }
     // One value per flag (a later word is the next argument, not a second value); repeated, a
     // repeatable option takes every value and any other the last.
-    auto* option = app.add_option(names, into, help_line(o))
-                       ->option_text(placeholder(o))
-                       ->expected(1)
-                       ->allow_extra_args(false)
-                       ->multi_option_policy(o.repeatable ? CLI::MultiOptionPolicy::TakeAll
-                                                          : CLI::MultiOptionPolicy::TakeLast);
+    auto* option =
+        app.add_option(names, into, help_line(o))
+            ->option_text(placeholder(o))
+            ->expected(1)
+            ->allow_extra_args(false)
+            ->multi_option_policy(o.repeatable ? CLI::MultiOptionPolicy::TakeAll : CLI::MultiOptionPolicy::TakeLast);
     if (o.delimiter != 0) {
       option->delimiter(o.delimiter);
     }
     // Checked while parsing too, so a bad value beside --version is still a usage error.
-    option->check(CLI::Validator(
-        [&o](std::string& value) { return check(o, value).value_or(std::string()); }, "", ""));
+    option->check(CLI::Validator([&o](std::string& value) { return check(o, value).value_or(std::string()); }, "", ""));
   }
 }
 
-Values resolve(const std::vector<Option>& declared, const RawFlags& raw, const CLI::App& app,
-               config::Section& section, const Invocation& inv, std::vector<Error>& errors) {
+Values resolve(const std::vector<Option>& declared, const RawFlags& raw, const CLI::App& app, config::Section& section,
+               const Invocation& inv, std::vector<Error>& errors) {
   Values values;
   for (const auto& o : declared) {
     auto& e = values.entries()[o.name];

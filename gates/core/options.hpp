@@ -127,8 +127,13 @@ std::optional<std::string> check(const Option& option, std::string_view text);
 /// The values of `declared`: the flags given (`app`, `raw`), else the config section's keys,
 /// else the environment, else the defaults; every value checked by its type. Errors name the
 /// flag, or the config file, line, column and key; all are returned at once.
-Values resolve(const std::vector<Option>& declared, const RawFlags& raw, const CLI::App& app,
-               config::Section& section, const Invocation& inv, std::vector<Error>& errors);
+Values resolve(const std::vector<Option>& declared, const RawFlags& raw, const CLI::App& app, config::Section& section,
+               const Invocation& inv, std::vector<Error>& errors);
+
+/// The per-request `timeout` every network gate declares, the same way in each.
+Option request_timeout(std::string default_value);
+/// The whole-run `deadline` every network gate declares, the same way in each.
+Option run_deadline(std::string default_value);
 
 /// "true"/"false" for a boolean text (either case of YAML's core forms), else nullopt.
 std::optional<bool> parse_boolean(std::string_view text);

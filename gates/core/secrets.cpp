@@ -14,9 +14,9 @@ namespace {
 thread_local const Secrets* t_active = nullptr;
 
 /// Words that start an Authorization (or similar) header value and are followed by the credential.
-constexpr std::array<std::string_view, 12> k_schemes = {"bearer", "basic",     "token",     "digest",
-                                                        "bot",    "apikey",    "api-key",   "key",
-                                                        "negotiate", "ntlm",   "sso-key",   "aws4-hmac-sha256"};
+constexpr std::array<std::string_view, 12> k_schemes = {"bearer",    "basic",  "token",   "digest",
+                                                        "bot",       "apikey", "api-key", "key",
+                                                        "negotiate", "ntlm",   "sso-key", "aws4-hmac-sha256"};
 
 /// Standard or URL-safe base64, padding optional; nullopt when `s` is not base64.
 std::optional<std::string> base64_decode(std::string_view s) {

@@ -280,8 +280,7 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
 
 /// `s` with the running gate's secrets taken out (ActiveSecrets), before it is cut or escaped.
 template <class Transform>
-static
-std::string clean(std::string_view s, Transform transform) {
+static std::string clean(std::string_view s, Transform transform) {
   const auto* secrets = ActiveSecrets::current();
   if (secrets == nullptr || secrets->values().empty()) {
     return transform(s);

@@ -50,26 +50,40 @@ const std::vector<std::string>& policy_keys() {
 const std::vector<options::Option>& declared() {
   using options::Type;
   static const std::vector<options::Option> k_options = {
-      {.name = "environment", .help = "Environment to check (repeatable)", .placeholder = "NAME",
-       .repeatable = true, .aliases = {"environments"}},
+      {.name = "environment",
+       .help = "Environment to check (repeatable)",
+       .placeholder = "NAME",
+       .repeatable = true,
+       .aliases = {"environments"}},
       {.name = "repo", .help = "Repository", .placeholder = "OWNER/REPO", .env = {"GITHUB_REPOSITORY"}},
-      {.name = "require-reviewers", .type = Type::integer, .help = "Required reviewers needed; 0 for none",
-       .default_value = "1", .min = 0, .max = 6},
-      {.name = "forbid-self-review", .type = Type::boolean, .help = "Fail unless the one who deploys cannot approve",
+      {.name = "require-reviewers",
+       .type = Type::integer,
+       .help = "Required reviewers needed; 0 for none",
+       .default_value = "1",
+       .min = 0,
+       .max = 6},
+      {.name = "forbid-self-review",
+       .type = Type::boolean,
+       .help = "Fail unless the one who deploys cannot approve",
        .default_value = "false"},
-      {.name = "require-branch-policy", .type = Type::boolean,
-       .help = "Fail unless only protected or named branches may deploy", .default_value = "false"},
+      {.name = "require-branch-policy",
+       .type = Type::boolean,
+       .help = "Fail unless only protected or named branches may deploy",
+       .default_value = "false"},
       {.name = "min-wait-timer", .type = Type::duration, .help = "Shortest wait timer allowed"},
       {.name = "max-wait-timer", .type = Type::duration, .help = "Longest wait timer allowed"},
-      {.name = "list", .type = Type::path,
+      {.name = "list",
+       .type = Type::path,
        .help = "Write the repository's environments to FILE, as shipgate-lint --environments reads"},
-      {.name = "all-deploying", .type = Type::boolean,
-       .help = "Check every environment the workflows in .github/workflows name", .default_value = "false"},
-      {.name = "timeout", .type = Type::duration, .help = "Per request", .default_value = "30s",
-       .min_duration = milliseconds(1)},
-      {.name = "deadline", .type = Type::duration, .help = "Whole run", .default_value = "2m",
-       .min_duration = milliseconds(1)},
-      {.name = "token", .type = Type::secret, .help = "GitHub token with `actions: read`",
+      {.name = "all-deploying",
+       .type = Type::boolean,
+       .help = "Check every environment the workflows in .github/workflows name",
+       .default_value = "false"},
+      options::request_timeout("30s"),
+      options::run_deadline("2m"),
+      {.name = "token",
+       .type = Type::secret,
+       .help = "GitHub token with `actions: read`",
        .env = {"GITHUB_TOKEN", "GH_TOKEN"}},
   };
   return k_options;
@@ -141,9 +155,9 @@ private:
   std::string m_token;
   std::string m_list;
   bool m_all_deploying = false;
-  Policy m_policy;                                                         // every environment's
+  Policy m_policy;                                                                      // every environment's
   std::map<std::string, std::vector<std::pair<std::string, std::string>>> m_overrides;  // name -> key, value
-  std::map<std::string, Policy> m_policies;                                // lower-case name -> its own
+  std::map<std::string, Policy> m_policies;                                             // lower-case name -> its own
   Secrets m_secrets;  // the token, to take out of API messages before they are cut
   std::string m_base;
   std::string m_repo;
@@ -239,7 +253,8 @@ void EnvGate::read_config(config::Section& section, const Invocation&) {
       if (std::find(policy_keys().begin(), policy_keys().end(), k) == policy_keys().end()) {
         continue;
       }
-      const auto wrong = v.is_scalar() ? options::check(option(k), v.value) : std::optional<std::string>("expected one value");
+      const auto wrong =
+          v.is_scalar() ? options::check(option(k), v.value) : std::optional<std::string>("expected one value");
       if (wrong) {
         section.error(v, key + "." + k, *wrong);
       } else {
@@ -264,8 +279,8 @@ std::vector<Error> EnvGate::configure(const options::Values& values, const Invoc
           std::string::npos ||
       m_repo.find('/', slash + 1) != std::string::npos || m_repo.find("..") != std::string::npos ||
       m_repo.front() == '.' || m_repo[slash + 1] == '.') {
-    errors.push_back(values.error("repo", "expected OWNER/REPO (or GITHUB_REPOSITORY), got '" +
-                                              text::shorten(text::one_line(m_repo), 60) + "'"));
+    errors.push_back(values.error(
+        "repo", "expected OWNER/REPO (or GITHUB_REPOSITORY), got '" + text::shorten(text::one_line(m_repo), 60) + "'"));
   }
   for (const auto& key : policy_keys()) {
     if (!values.text(key).empty()) {
@@ -304,8 +319,8 @@ std::vector<Error> EnvGate::configure(const options::Values& values, const Invoc
     errors.push_back({"GITHUB_API_URL: " + base.error().message, {}, {}});
   }
   if (m_token.empty()) {
-    errors.push_back({"GITHUB_TOKEN: not set (nor GH_TOKEN): reading environments needs a token with `actions: read`",
-                      {}, {}});
+    errors.push_back(
+        {"GITHUB_TOKEN: not set (nor GH_TOKEN): reading environments needs a token with `actions: read`", {}, {}});
   }
   if (!net::global_init()) {
     throw std::runtime_error("libcurl could not be initialised");
@@ -313,8 +328,7 @@ std::vector<Error> EnvGate::configure(const options::Values& values, const Invoc
   return errors;
 }
 
-void EnvGate::judge(const Looked& l, bool private_repo, const std::vector<std::string>& existing,
-                    Check& check) const {
+void EnvGate::judge(const Looked& l, bool private_repo, const std::vector<std::string>& existing, Check& check) const {
   const auto& f = policy(l.name);
   std::vector<std::string> problems;
   if (l.missing) {
@@ -499,8 +513,8 @@ Outcome EnvGate::evaluate(const Invocation& inv, Log& log) {
       out << records.dump(2) << '\n';
       out.flush();
       check.verdict = out ? Verdict::pass : Verdict::error;
-      check.message = out ? "wrote " + text::plural(listed.size(), "environment") + " to " + m_list
-                          : "cannot write " + m_list;
+      check.message =
+          out ? "wrote " + text::plural(listed.size(), "environment") + " to " + m_list : "cannot write " + m_list;
     }
     outcome.checks.push_back(std::move(check));
   }

@@ -80,12 +80,22 @@ void read_ignore(config::Section& section, Options& options) {
 const std::vector<options::Option>& declared() {
   using options::Type;
   static const std::vector<options::Option> k_options = {
-      {.name = "paths", .type = Type::path, .help = "Workflow files or directories", .default_value = ".github/workflows",
-       .placeholder = "PATH", .repeatable = true, .positional = true},
-      {.name = "environments", .type = Type::path,
+      {.name = "paths",
+       .type = Type::path,
+       .help = "Workflow files or directories",
+       .default_value = ".github/workflows",
+       .placeholder = "PATH",
+       .repeatable = true,
+       .positional = true},
+      {.name = "environments",
+       .type = Type::path,
        .help = "The repository's environments: GitHub's environments JSON, or a YAML list of names"},
-      {.name = "fail-level", .type = Type::choice, .help = "Lowest severity that fails the run",
-       .default_value = "error", .placeholder = "LEVEL", .choices = k_severity_names.names()},
+      {.name = "fail-level",
+       .type = Type::choice,
+       .help = "Lowest severity that fails the run",
+       .default_value = "error",
+       .placeholder = "LEVEL",
+       .choices = k_severity_names.names()},
   };
   return k_options;
 }

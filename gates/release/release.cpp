@@ -27,8 +27,8 @@ using std::chrono::milliseconds;
 
 /// nullopt for a commit SHA (7 to 64 hex digits) or 'none', else what is wrong.
 std::optional<std::string> check_sha(std::string_view sha) {
-  if (sha == "none" ||
-      (sha.size() >= 7 && sha.size() <= 64 && sha.find_first_not_of("0123456789abcdefABCDEF") == std::string_view::npos)) {
+  if (sha == "none" || (sha.size() >= 7 && sha.size() <= 64 &&
+                        sha.find_first_not_of("0123456789abcdefABCDEF") == std::string_view::npos)) {
     return std::nullopt;
   }
   return std::string("expected a commit SHA (7 to 40 hex digits), or 'none'");
@@ -37,27 +37,41 @@ std::optional<std::string> check_sha(std::string_view sha) {
 const std::vector<options::Option>& declared() {
   using options::Type;
   static const std::vector<options::Option> k_options = {
-      {.name = "app", .help = "App to check (repeatable, or a,b,c); checked at once", .placeholder = "APP",
-       .repeatable = true, .delimiter = ',', .aliases = {"apps"}},
+      {.name = "app",
+       .help = "App to check (repeatable, or a,b,c); checked at once",
+       .placeholder = "APP",
+       .repeatable = true,
+       .delimiter = ',',
+       .aliases = {"apps"}},
       {.name = "apps-file", .type = Type::path, .help = "File with one app per line (# comments)"},
       {.name = "expect-commit",
        .help = "Commit the latest release must run (default: GITHUB_SHA, for one app; 'none' to skip)",
-       .placeholder = "SHA", .validate = check_sha},
-      {.name = "pending-grace", .type = Type::duration, .help = "How long a pending release is waited for",
+       .placeholder = "SHA",
+       .validate = check_sha},
+      {.name = "pending-grace",
+       .type = Type::duration,
+       .help = "How long a pending release is waited for",
        .default_value = "5m"},
-      {.name = "min-dynos", .type = Type::integer, .help = "Web dynos that must be up; 0 skips the dyno checks",
-       .default_value = "1", .min = 0, .max = 1000},
-      {.name = "grace", .type = Type::duration, .help = "How long web dynos may stay 'starting'",
+      {.name = "min-dynos",
+       .type = Type::integer,
+       .help = "Web dynos that must be up; 0 skips the dyno checks",
+       .default_value = "1",
+       .min = 0,
+       .max = 1000},
+      {.name = "grace",
+       .type = Type::duration,
+       .help = "How long web dynos may stay 'starting'",
        .default_value = "2m"},
-      {.name = "fail-idle", .type = Type::boolean,
-       .help = "Fail on idle (sleeping eco) web dynos instead of reporting them", .default_value = "false"},
+      {.name = "fail-idle",
+       .type = Type::boolean,
+       .help = "Fail on idle (sleeping eco) web dynos instead of reporting them",
+       .default_value = "false"},
       {.name = "max-slug-size", .type = Type::size, .help = "Largest slug allowed, e.g. 500MB"},
-      {.name = "app-pattern", .help = "Naming convention apps must follow: raxx-{surface}-{env}",
+      {.name = "app-pattern",
+       .help = "Naming convention apps must follow: raxx-{surface}-{env}",
        .placeholder = "PATTERN"},
-      {.name = "timeout", .type = Type::duration, .help = "Per request", .default_value = "30s",
-       .min_duration = milliseconds(1)},
-      {.name = "deadline", .type = Type::duration, .help = "Whole run", .default_value = "5m",
-       .min_duration = milliseconds(1)},
+      options::request_timeout("30s"),
+      options::run_deadline("5m"),
       {.name = "heroku-api-key", .type = Type::secret, .help = "Heroku API key", .env = {"HEROKU_API_KEY"}},
   };
   return k_options;
@@ -463,7 +477,8 @@ std::vector<Error> ReleaseGate::configure(const options::Values& values, const I
   }
   for (const auto& app : s.apps) {
     if (!heroku::valid_app_name(app)) {
-      errors.push_back(values.error("app", "'" + text::shorten(text::one_line(app), 40) + "' is not a Heroku app name"));
+      errors.push_back(
+          values.error("app", "'" + text::shorten(text::one_line(app), 40) + "' is not a Heroku app name"));
     }
   }
   if (s.apps.size() > 1000) {
@@ -503,7 +518,8 @@ std::vector<Error> ReleaseGate::configure(const options::Values& values, const I
     errors.push_back({"HEROKU_API_URL: " + base.error().message, {}, {}});
   }
   if (s.token.empty()) {
-    errors.push_back({"HEROKU_API_KEY: not set: the Platform API needs a token (heroku authorizations:create)", {}, {}});
+    errors.push_back(
+        {"HEROKU_API_KEY: not set: the Platform API needs a token (heroku authorizations:create)", {}, {}});
   }
   if (!net::global_init()) {
     throw std::runtime_error("libcurl could not be initialised");

@@ -28,44 +28,84 @@ options::Validator by(Result<Parsed> (*parse)(std::string_view)) {
 const std::vector<options::Option>& declared() {
   using options::Type;
   static const std::vector<options::Option> k_options = {
-      {.name = "url", .type = Type::url, .help = "URL to poll (repeatable; polled at once)", .repeatable = true,
+      {.name = "url",
+       .type = Type::url,
+       .help = "URL to poll (repeatable; polled at once)",
+       .repeatable = true,
        .aliases = {"urls"}},
-      {.name = "expect-status", .help = "Healthy statuses: 200, 200-299, 2xx,301", .default_value = "200",
-       .placeholder = "LIST", .validate = by(&StatusList::parse)},
-      {.name = "expect-json", .help = "JSON check on a healthy answer (repeatable): '/ready == true'",
-       .placeholder = "'PTR OP VALUE'", .repeatable = true, .validate = by(&JsonExpectation::parse)},
+      {.name = "expect-status",
+       .help = "Healthy statuses: 200, 200-299, 2xx,301",
+       .default_value = "200",
+       .placeholder = "LIST",
+       .validate = by(&StatusList::parse)},
+      {.name = "expect-json",
+       .help = "JSON check on a healthy answer (repeatable): '/ready == true'",
+       .placeholder = "'PTR OP VALUE'",
+       .repeatable = true,
+       .validate = by(&JsonExpectation::parse)},
       {.name = "expect-body", .type = Type::regex, .help = "Regular expression (re2) a healthy body matches"},
-      {.name = "warmup", .type = Type::duration, .help = "How long 'not ready yet' is tolerated",
+      {.name = "warmup",
+       .type = Type::duration,
+       .help = "How long 'not ready yet' is tolerated",
        .default_value = "60s"},
-      {.name = "warming-status", .help = "Statuses of the app's warming answer", .default_value = "503",
-       .placeholder = "LIST", .validate = by(&StatusList::parse)},
-      {.name = "warming-json", .help = "JSON check that recognises the warming answer (repeatable)",
-       .placeholder = "'PTR OP VALUE'", .repeatable = true, .validate = by(&JsonExpectation::parse)},
+      {.name = "warming-status",
+       .help = "Statuses of the app's warming answer",
+       .default_value = "503",
+       .placeholder = "LIST",
+       .validate = by(&StatusList::parse)},
+      {.name = "warming-json",
+       .help = "JSON check that recognises the warming answer (repeatable)",
+       .placeholder = "'PTR OP VALUE'",
+       .repeatable = true,
+       .validate = by(&JsonExpectation::parse)},
       {.name = "warming-body", .type = Type::regex, .help = "Regular expression the warming answer matches"},
-      {.name = "interval", .type = Type::duration, .help = "Time between attempts on one URL", .default_value = "5s",
+      {.name = "interval",
+       .type = Type::duration,
+       .help = "Time between attempts on one URL",
+       .default_value = "5s",
        .min_duration = Millis(100)},
-      {.name = "timeout", .type = Type::duration, .help = "Per request", .default_value = "30s",
-       .min_duration = Millis(1)},
-      {.name = "deadline", .type = Type::duration, .help = "Whole run", .default_value = "5m",
-       .min_duration = Millis(1)},
-      {.name = "successes", .type = Type::integer, .help = "Healthy answers in a row needed", .default_value = "1",
-       .min = 1, .max = 1000},
-      {.name = "header", .type = Type::header, .help = "Request header (repeatable)", .repeatable = true,
+      options::request_timeout("30s"),
+      options::run_deadline("5m"),
+      {.name = "successes",
+       .type = Type::integer,
+       .help = "Healthy answers in a row needed",
+       .default_value = "1",
+       .min = 1,
+       .max = 1000},
+      {.name = "header",
+       .type = Type::header,
+       .help = "Request header (repeatable)",
+       .repeatable = true,
        .aliases = {"headers"}},
-      {.name = "header-from-env", .type = Type::header,
-       .help = "Secret header from an environment variable (repeatable; masked)", .placeholder = "'NAME: ENVVAR'",
+      {.name = "header-from-env",
+       .type = Type::header,
+       .help = "Secret header from an environment variable (repeatable; masked)",
+       .placeholder = "'NAME: ENVVAR'",
        .repeatable = true},
-      {.name = "method", .type = Type::choice, .help = "HTTP method", .default_value = "GET", .placeholder = "METHOD",
+      {.name = "method",
+       .type = Type::choice,
+       .help = "HTTP method",
+       .default_value = "GET",
+       .placeholder = "METHOD",
        .choices = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}},
-      {.name = "max-body", .type = Type::size, .help = "Largest body read; a longer one is not healthy",
+      {.name = "max-body",
+       .type = Type::size,
+       .help = "Largest body read; a longer one is not healthy",
        .default_value = "1MiB"},
-      {.name = "max-redirects", .type = Type::integer,
-       .help = "Redirects followed; secret headers never go to another host", .default_value = "0", .min = 0,
+      {.name = "max-redirects",
+       .type = Type::integer,
+       .help = "Redirects followed; secret headers never go to another host",
+       .default_value = "0",
+       .min = 0,
        .max = 20},
       {.name = "max-latency",
        .help = "Latency budget over healthy answers after the first: p95<800ms (repeatable)",
-       .placeholder = "BUDGET", .repeatable = true, .validate = by(&LatencyBudget::parse)},
-      {.name = "insecure", .type = Type::boolean, .help = "Do not verify TLS certificates (shown in the summary)",
+       .placeholder = "BUDGET",
+       .repeatable = true,
+       .validate = by(&LatencyBudget::parse)},
+      {.name = "insecure",
+       .type = Type::boolean,
+       .help = "Do not verify TLS certificates (shown in the summary)",
        .default_value = "false"},
       {.name = "cacert", .type = Type::path, .help = "CA bundle for TLS (else the system's)", .env = {"SSL_CERT_FILE"}},
   };
@@ -73,7 +113,9 @@ const std::vector<options::Option>& declared() {
 }
 
 /// The URL as shown: without credentials (user:password@), shortened.
-std::string shown_url(const std::string& url) { return text::shorten(text::one_line(text::without_userinfo(url)), 120); }
+std::string shown_url(const std::string& url) {
+  return text::shorten(text::one_line(text::without_userinfo(url)), 120);
+}
 
 std::string seconds(Millis ms) {
   char buf[32];
@@ -103,8 +145,7 @@ public:
   }
 
 private:
-  void read_headers(const options::Values& values, const Invocation& inv, Secrets& secrets,
-                    std::vector<Error>& errors);
+  void read_headers(const options::Values& values, const Invocation& inv, Secrets& secrets, std::vector<Error>& errors);
 
   Settings m_settings;
   Secrets m_secrets;  // to take out of the last body before it is cut
@@ -168,7 +209,8 @@ std::vector<Error> SmokeGate::configure(const options::Values& values, const Inv
   s.successes = static_cast<int>(values.integer("successes"));
   s.healthy.statuses = *StatusList::parse(values.text("expect-status"));
   s.warming.statuses = *StatusList::parse(values.text("warming-status"));
-  for (const auto& [name, into] : {std::pair{"expect-json", &s.healthy.json}, std::pair{"warming-json", &s.warming.json}}) {
+  for (const auto& [name, into] :
+       {std::pair{"expect-json", &s.healthy.json}, std::pair{"warming-json", &s.warming.json}}) {
     for (const auto& text : values.list(name)) {
       into->push_back(*JsonExpectation::parse(text));
     }
@@ -181,7 +223,8 @@ std::vector<Error> SmokeGate::configure(const options::Values& values, const Inv
   for (const auto& text : values.list("max-latency")) {
     s.latency.push_back(*LatencyBudget::parse(text));
   }
-  s.request.max_body = static_cast<std::size_t>(std::min<std::uint64_t>(*values.size("max-body"), std::uint64_t{256} << 20));
+  s.request.max_body =
+      static_cast<std::size_t>(std::min<std::uint64_t>(*values.size("max-body"), std::uint64_t{256} << 20));
   s.request.method = values.text("method");
   s.request.max_redirects = static_cast<int>(values.integer("max-redirects"));
   s.request.insecure = values.boolean("insecure");
@@ -190,7 +233,8 @@ std::vector<Error> SmokeGate::configure(const options::Values& values, const Inv
     // A CA bundle that cannot be read is the step's mistake (exit 2), never the service's.
     std::ifstream file(s.request.cacert);
     if (!file || std::filesystem::is_directory(s.request.cacert)) {
-      errors.push_back(values.error("cacert", "cannot read the CA bundle '" + text::shorten(values.text("cacert"), 120) + "'"));
+      errors.push_back(
+          values.error("cacert", "cannot read the CA bundle '" + text::shorten(values.text("cacert"), 120) + "'"));
     }
   }
   if (!net::global_init()) {
@@ -248,10 +292,8 @@ Outcome SmokeGate::evaluate(const Invocation& inv, Log& log) {
                           {"verdict", to_string(a.verdict)},
                           {"reason", a.reason}});
     }
-    check.details = {{"url", shown_url(r.url)},
-                     {"healthy", r.healthy},
-                     {"attempts", timeline},
-                     {"attempt_count", r.attempt_count}};
+    check.details = {
+        {"url", shown_url(r.url)}, {"healthy", r.healthy}, {"attempts", timeline}, {"attempt_count", r.attempt_count}};
     if (r.time_to_healthy) {
       check.details["time_to_healthy_ms"] = r.time_to_healthy->count();
     }

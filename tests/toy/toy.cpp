@@ -15,10 +15,18 @@ public:
 
   const std::vector<options::Option>& options() const override {
     static const std::vector<options::Option> k_options = {
-        {.name = "files", .type = options::Type::path, .help = "Files to measure", .placeholder = "FILE",
-         .repeatable = true, .positional = true},
-        {.name = "max-bytes", .type = options::Type::integer, .help = "Largest allowed size in bytes",
-         .default_value = "100", .min = 0, .max = 1'000'000'000},
+        {.name = "files",
+         .type = options::Type::path,
+         .help = "Files to measure",
+         .placeholder = "FILE",
+         .repeatable = true,
+         .positional = true},
+        {.name = "max-bytes",
+         .type = options::Type::integer,
+         .help = "Largest allowed size in bytes",
+         .default_value = "100",
+         .min = 0,
+         .max = 1'000'000'000},
         {.name = "toy-token", .type = options::Type::secret, .help = "A token the toy shows", .env = {"TOY_TOKEN"}},
     };
     return k_options;
