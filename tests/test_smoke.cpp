@@ -409,7 +409,7 @@ TEST_CASE("smoke: outputs and step summary inside Actions, and the config sectio
 TEST_CASE("smoke: a body past --max-body is never healthy, even without a body expectation", "[smoke]") {
   test::HttpServer server;
   server.server().Get("/big", [](const httplib::Request&, httplib::Response& res) {
-    res.set_content(std::string(64 * 1024, 'o'), "text/plain");
+    res.set_content(std::string(std::size_t{64} * 1024, 'o'), "text/plain");
   });
   auto r = run_smoke({"--url", server.url("/big"), "--max-body", "1KiB", "--deadline", "20s", "--warmup", "0s"});
   CHECK(r.code == 1);
