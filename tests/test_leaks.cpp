@@ -55,7 +55,7 @@ bool window_in(const std::string& text, const std::string& secret) {
 }
 
 /// Runs a gate inside Actions against `server` and checks every output for every secret.
-void check_no_leak(std::unique_ptr<Gate> (*make)(), std::vector<std::string> args, Environment env,
+void check_no_leak(std::unique_ptr<Gate> (*make)(), const std::vector<std::string>& args, const Environment& env,
                    const std::vector<std::string>& secrets, const std::vector<std::string>& formats) {
   for (const auto& format : formats) {
     INFO("format " << format);
