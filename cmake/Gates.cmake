@@ -1,14 +1,27 @@
-# shipgate_add_gate(NAME SOURCES src... [NETWORK] [TEST_ONLY] [FIXTURES dir] [ACTION file] [DOC file])
+# A gate is its folder. `shipgate_add_gates(ROOT)` adds every ROOT/gates/NAME/ that holds a
+# main.cpp (the shared libraries beside core have none), so a new gate needs no line here or in
+# any other list. The gate's own CMakeLists.txt makes one call:
 #
-# One call per gate, in its own folder's CMakeLists.txt: builds the gate's code as
-# shipgate_NAME_lib, its tiny main.cpp as the executable shipgate-NAME (in bin/ of the build
-# tree; fully static with SHIPGATE_STATIC), installs it to bin/, and records the gate for the
-# tests: its fixtures (default fixtures/NAME), its composite action (default
-# actions/NAME/action.yml) and the document that must carry its --help (default README.md).
-# The gate's code provides `std::unique_ptr<shipgate::Gate> shipgate::NAME::make_gate()` in
-# NAME/NAME.hpp. TEST_ONLY gates are built for the tests and never installed.
+# shipgate_add_gate(NAME SOURCES src... [NETWORK] [TEST_ONLY])
+#
+# It builds the gate's code as shipgate_NAME_lib, its tiny main.cpp as the executable
+# shipgate-NAME (in bin/ of the build tree; fully static with SHIPGATE_STATIC), installs it to
+# bin/, and records the gate for the tests: its fixtures (ROOT/fixtures/NAME), its composite action
+# (ROOT/actions/NAME/action.yml) and its page (ROOT/docs/NAME.md), ROOT being the folder that holds
+# gates/NAME. The gate's code provides `std::unique_ptr<shipgate::Gate> shipgate::NAME::make_gate()`
+# in NAME/NAME.hpp. TEST_ONLY gates are built for the tests and never installed or released.
+#
+# Every other list follows from the folders: the config sections core accepts (generated below),
+# scripts/lib/gates for the scripts (release, its per-gate release-check), the fuzz targets in
+# gates/*/fuzz/ (tests/fuzz/CMakeLists.txt) and the actions' install script.
 function(shipgate_add_gate name)
-  cmake_parse_arguments(ARG "NETWORK;TEST_ONLY" "FIXTURES;ACTION;DOC" "SOURCES" ${ARGN})
+  cmake_parse_arguments(ARG "NETWORK;TEST_ONLY" "" "SOURCES" ${ARGN})
+  get_filename_component(_folder "${CMAKE_CURRENT_SOURCE_DIR}" NAME)
+  if(NOT _folder STREQUAL name)
+    message(FATAL_ERROR "gate '${name}' must live in a folder named '${name}', not '${_folder}'")
+  endif()
+  get_filename_component(_root "${CMAKE_CURRENT_SOURCE_DIR}/../.." ABSOLUTE)
+
   set(_lib shipgate_${name}_lib)
   add_library(${_lib} STATIC ${ARG_SOURCES})
   if(ARG_NETWORK)
@@ -17,6 +30,8 @@ function(shipgate_add_gate name)
     target_link_libraries(${_lib} PUBLIC shipgate_core)
   endif()
   target_link_libraries(${_lib} PRIVATE shipgate_warnings)
+  # "NAME/NAME.hpp" from the folder that holds the gate (gates/ for shipped gates).
+  target_include_directories(${_lib} PUBLIC "${_root}/gates")
 
   set(_exe shipgate-${name})
   add_executable(${_exe} main.cpp)
@@ -25,20 +40,48 @@ function(shipgate_add_gate name)
   shipgate_static_gate(${_exe})
   if(NOT ARG_TEST_ONLY)
     install(TARGETS ${_exe} RUNTIME DESTINATION bin)
-    set_property(GLOBAL APPEND PROPERTY SHIPGATE_SHIPPED_GATES ${_exe})
+    set_property(GLOBAL APPEND PROPERTY SHIPGATE_SHIPPED_GATES ${name})
   endif()
 
-  if(NOT ARG_FIXTURES)
-    set(ARG_FIXTURES "${PROJECT_SOURCE_DIR}/fixtures/${name}")
-  endif()
-  if(NOT ARG_ACTION)
-    set(ARG_ACTION "${PROJECT_SOURCE_DIR}/actions/${name}/action.yml")
-  endif()
-  if(NOT ARG_DOC)
-    set(ARG_DOC "${PROJECT_SOURCE_DIR}/README.md")
-  endif()
   set_property(GLOBAL APPEND PROPERTY SHIPGATE_GATES ${name})
-  set_property(GLOBAL PROPERTY SHIPGATE_GATE_${name}_FIXTURES "${ARG_FIXTURES}")
-  set_property(GLOBAL PROPERTY SHIPGATE_GATE_${name}_ACTION "${ARG_ACTION}")
-  set_property(GLOBAL PROPERTY SHIPGATE_GATE_${name}_DOC "${ARG_DOC}")
+  set_property(GLOBAL PROPERTY SHIPGATE_GATE_${name}_FIXTURES "${_root}/fixtures/${name}")
+  set_property(GLOBAL PROPERTY SHIPGATE_GATE_${name}_ACTION "${_root}/actions/${name}/action.yml")
+  set_property(GLOBAL PROPERTY SHIPGATE_GATE_${name}_DOC "${_root}/docs/${name}.md")
+endfunction()
+
+# Every gate folder under ROOT/gates, in name order.
+function(shipgate_add_gates root)
+  file(GLOB _mains CONFIGURE_DEPENDS "${root}/gates/*/main.cpp")
+  list(SORT _mains)
+  foreach(_main IN LISTS _mains)
+    get_filename_component(_dir "${_main}" DIRECTORY)
+    get_filename_component(_name "${_dir}" NAME)
+    add_subdirectory("${_dir}" "${CMAKE_CURRENT_BINARY_DIR}/${_name}")
+  endforeach()
+endfunction()
+
+# The config sections every gate accepts (one per shipped gate), compiled into core, so a
+# shipgate.yml with sections for all gates is valid for each and a typo'd section is not.
+function(shipgate_write_gate_sections target)
+  get_property(_shipped GLOBAL PROPERTY SHIPGATE_SHIPPED_GATES)
+  list(SORT _shipped)
+  set(_names "")
+  foreach(_gate IN LISTS _shipped)
+    string(APPEND _names "      \"${_gate}\",\n")
+  endforeach()
+  set(_file "${PROJECT_BINARY_DIR}/generated/gate_sections.cpp")
+  file(CONFIGURE OUTPUT "${_file}" CONTENT "// Generated by cmake/Gates.cmake from the gate folders; do not edit.
+#include \"core/config.hpp\"
+
+namespace shipgate::config {
+
+const std::vector<std::string>& gate_sections() {
+  static const std::vector<std::string> k_sections = {
+${_names}  };
+  return k_sections;
+}
+
+}  // namespace shipgate::config
+" @ONLY)
+  target_sources(${target} PRIVATE "${_file}")
 endfunction()

@@ -80,12 +80,12 @@ check "unknown flag exits 2" test "$rc" = 2
 
 # Config errors: every one reported with file, line and key, then exit 2.
 mkdir -p "$tmp/badcfg/.github"
-printf 'lint:\n  fail-levl: warning\n  rules:\n    heroku-autocreat: off\nfreze: {}\n' >"$tmp/badcfg/.github/shipgate.yml"
+printf 'lint:\n  fail-levl: warning\n  rules:\n    heroku-autocreat: off\nsmok: {}\n' >"$tmp/badcfg/.github/shipgate.yml"
 run "$tmp/badcfg"
 check "config exits 2" test "$rc" = 2
 check "config: did you mean key" grep -q "shipgate.yml:2:3: unknown key 'fail-levl' in section 'lint'; did you mean 'fail-level'?" <<<"$err"
 check "config: did you mean rule" grep -q "did you mean 'heroku-autocreate'" <<<"$err"
-check "config: did you mean section" grep -q "shipgate.yml:5:1: unknown section 'freze'; did you mean 'freeze'?" <<<"$err"
+check "config: did you mean section" grep -q "shipgate.yml:5:1: unknown section 'smok'; did you mean 'smoke'?" <<<"$err"
 
 # --help, --version, --list-rules.
 run "$tmp" --version

@@ -210,13 +210,10 @@ std::set<std::string> inputs_used(const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("actions: each shipped gate's action maps its inputs to flags the gate accepts", "[actions]") {
+TEST_CASE("actions: each gate's action maps its inputs to flags the gate accepts", "[actions]") {
   int checked = 0;
   for (const auto& entry : test::all_gates()) {
     const std::string path(entry.action);
-    if (path.rfind(k_source + "/actions/", 0) != 0) {
-      continue;  // a test-only gate
-    }
     ++checked;
     INFO("action " << path);
     const auto text = read_text_file(path);
@@ -363,7 +360,7 @@ TEST_CASE("actions: each shipped gate's action maps its inputs to flags the gate
     }
     CHECK(action_outputs == gate_outputs);
   }
-  CHECK(checked >= 4);
+  CHECK(checked >= 5);  // the shipped gates and the toy
 }
 
 // --- actions/lib/install.sh --------------------------------------------------------------------
@@ -463,6 +460,8 @@ TEST_CASE("install: without download-url, the release of the repository the acti
   fs::create_directories(action / "actions");
   fs::copy(k_source + "/actions/lib", action / "actions" / "lib");
   fs::copy(k_source + "/VERSION", action / "VERSION");
+  fs::create_directories(action / "gates" / "lint");  // the gate's folder, which names it a gate
+  fs::copy(k_source + "/gates/lint/main.cpp", action / "gates" / "lint" / "main.cpp");
   env["GITHUB_SERVER_URL"] = release.server->url("");
   env["SHIPGATE_ACTION_REPOSITORY"] = "nested/wrong";  // what a nested composite action may see
   const auto r = run_script((action / "actions" / "lib" / "install.sh").string(), env, dir.path().string(), dir);
@@ -843,10 +842,13 @@ TEST_CASE("run: on pull requests the config comes from the base branch, and a ch
     env["SHIPGATE"] = recording_gate(dir);
     env["SHIPGATE_TOKEN"] = "ghs_secret";
     env["SHIPGATE_SECRET_LD_PRELOAD"] = "/tmp/evil.so";
+    env["SHIPGATE_SECRET_BASH_ENV"] = "/tmp/evil.sh";
+    env["SHIPGATE_SECRET_TOY_TOKEN"] = "toy-secret";  // a new gate's credential needs no list entry
     dir.write("fake-gate", "#!/bin/sh\nenv > \"$(dirname \"$0\")/env\"\n");
     run_script(k_run, env, clone, dir);
     const auto seen = test::read_file((dir.path() / "env").string());
-    CHECK_THAT(seen, !Catch::Contains("ghs_secret") && !Catch::Contains("LD_PRELOAD"));
+    CHECK_THAT(seen, !Catch::Contains("ghs_secret") && !Catch::Contains("LD_PRELOAD") && !Catch::Contains("BASH_ENV"));
+    CHECK_THAT(seen, Catch::Contains("\nTOY_TOKEN=toy-secret\n") && !Catch::Contains("SHIPGATE_SECRET_"));
     CHECK_THAT(seen, Catch::Contains("GITHUB_EVENT_NAME=pull_request"));
   }
   SECTION("a base branch that cannot be fetched is exit 3, not the head's config") {

@@ -7,14 +7,14 @@ using namespace shipgate;
 
 TEST_CASE("config sections report every unknown key with file, line and a guess", "[config]") {
   test::TempDir dir;
-  const auto path = dir.write("shipgate.yml", "lint:\n  fail-levl: warning\n  environment: envs.json\nslugg: {}\n");
+  const auto path = dir.write("shipgate.yml", "lint:\n  fail-levl: warning\n  environment: envs.json\nsmok: {}\n");
   auto loaded = config::load(path, dir.path().string());
   REQUIRE(loaded.ok());
   REQUIRE(loaded->has_value());
   const auto& file = **loaded;
   const auto top = config::check_sections(file);
   REQUIRE(top.size() == 1);
-  CHECK(top[0].to_string() == path + ":4:1: unknown section 'slugg'; did you mean 'slug'?");
+  CHECK(top[0].to_string() == path + ":4:1: unknown section 'smok'; did you mean 'smoke'?");
 
   config::Section section(&file, "lint");
   section.take("fail-level");

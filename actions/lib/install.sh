@@ -9,7 +9,7 @@
 # tried after a bad download.
 #
 # Read from the environment (the action's step `env:`):
-#   SHIPGATE_GATE               gate name: lint, smoke, release or env (required)
+#   SHIPGATE_GATE               gate name, a folder of gates/: lint, smoke, ... (required)
 #   SHIPGATE_BINARY             a path to use as the gate (input `binary`)
 #   SHIPGATE_VERSION            wanted version, e.g. 0.2.0 (input `version`; default: the version
 #                               of the action's own source, its VERSION file)
@@ -43,10 +43,10 @@ say() {  # one line on stderr, whatever a path holds
   echo "$name: $(one_line "$*")" >&2
 }
 
-case "$gate" in
-  lint | smoke | release | env | freeze | slug) ;;
-  *) fail 2 "unknown gate '${gate}': the action must set SHIPGATE_GATE" ;;
-esac
+# A gate is its folder in the action's own source (gates/NAME/main.cpp), as for the build.
+if ! [[ $gate =~ ^[a-z][a-z0-9-]{0,30}$ ]] || [ ! -f "$src/gates/$gate/main.cpp" ]; then
+  fail 2 "unknown gate '${gate}': the action must set SHIPGATE_GATE to a folder of gates/"
+fi
 
 output() {  # name, value
   if [ -n "${GITHUB_OUTPUT:-}" ]; then

@@ -11,7 +11,8 @@
 #   SHIPGATE_OPT_<flag>   `--flag VALUE` when VALUE is not empty (`_` in <flag> stands for `-`)
 #   SHIPGATE_LIST_<flag>  `--flag LINE` for each line that is not blank (surrounding blanks dropped)
 #   SHIPGATE_BOOL_<flag>  `--flag=VALUE` when VALUE is not empty (the gate takes true or false)
-#   SHIPGATE_SECRET_<VAR> exported to the gate as VAR when not empty (a secret: never on argv)
+#   SHIPGATE_SECRET_<VAR> exported to the gate as VAR when not empty (a secret: never on argv);
+#                         VAR must end in _TOKEN, _KEY, _SECRET or _PASSWORD
 #   SHIPGATE_PATHS        arguments after `--`, one per line
 #   SHIPGATE_CONFIG       the `config` input (default: .github/shipgate.yml, found upwards)
 #   SHIPGATE_OUTPUT_FILE  write the results there instead of the log
@@ -103,11 +104,15 @@ while IFS= read -r var; do
       flag="--${var#SHIPGATE_LIST_}"
       values "${flag//_/-}" "$value"
       ;;
-    SHIPGATE_SECRET_HEROKU_API_KEY | SHIPGATE_SECRET_GITHUB_TOKEN)
-      if [ -n "$value" ]; then export "${var#SHIPGATE_SECRET_}=$value"; fi
+    SHIPGATE_SECRET_*)
+      # Only a credential's name (..._TOKEN, _KEY, _SECRET, _PASSWORD) is exported, so no
+      # variable the shell or loader reads (PATH, LD_PRELOAD, BASH_ENV) can be set this way.
+      secret=${var#SHIPGATE_SECRET_}
+      if [ -n "$value" ] && [[ $secret =~ ^[A-Z][A-Z0-9_]*_(TOKEN|KEY|SECRET|PASSWORD)$ ]]; then
+        export "$secret=$value"
+      fi
       unset "$var"
       ;;
-    SHIPGATE_SECRET_*) unset "$var" ;;  # only the gates' own secret variables
     SHIPGATE_BOOL_*)
       flag="--${var#SHIPGATE_BOOL_}"
       flag=${flag//_/-}

@@ -11,11 +11,6 @@ namespace shipgate::config {
 
 namespace fs = std::filesystem;
 
-const std::vector<std::string>& gate_sections() {
-  static const std::vector<std::string> k_sections = {"env", "freeze", "lint", "release", "slug", "smoke"};
-  return k_sections;
-}
-
 namespace {
 
 /// The absolute path of the nearest .github/shipgate.yml from `cwd` upwards.

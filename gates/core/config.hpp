@@ -14,7 +14,8 @@ namespace shipgate::config {
 inline constexpr std::string_view k_default_path = ".github/shipgate.yml";
 
 /// Every shipped gate's section name; any other top-level key is an error (a user's config may
-/// hold sections for gates other than the one running).
+/// hold sections for gates other than the one running). Generated from the gate folders
+/// (cmake/Gates.cmake), so a new gate's section needs no line here.
 const std::vector<std::string>& gate_sections();
 
 struct File {
