@@ -67,7 +67,7 @@ TEST_CASE("gate folders: each folder with a main.cpp is a registered gate with i
         INFO("file " << file.string());
         CHECK(fs::is_regular_file(file));
       }
-      if (root == k_source) {  // the one shared line: the README's row, with its uses: line and page
+      if (root == k_source) {  // the two shared lines: the README's uses: line and row
         CHECK_THAT(readme, Catch::Contains("/actions/" + name + "@") && Catch::Contains("(docs/" + name + ".md)"));
       }
     }
