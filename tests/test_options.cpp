@@ -126,3 +126,33 @@ TEST_CASE("options: a list key takes one value or a list; a flag repeated takes 
   CHECK(r.code == 2);
   CHECK_THAT(r.err, Catch::Contains("expected a list of single values [toy.files]"));
 }
+
+TEST_CASE("options: an empty list for a list key is an error with its place, never a list of nothing", "[options]") {
+  for (const auto& entry : test::all_gates()) {
+    for (const auto& o : entry.make()->options()) {
+      if (!o.repeatable || o.flag_only || o.type == Type::secret) {
+        continue;
+      }
+      INFO("gate " << entry.section << ", option " << o.name);
+      test::TempDir dir;
+      dir.write(".github/shipgate.yml", std::string(entry.section) + ":\n  " + o.name + ": []\n");
+      const auto r = test::capture([&](const Invocation& inv) { return run_gate(*entry.make(), inv); }, {}, {},
+                                   dir.path().string());
+      CHECK(r.code == 2);
+      CHECK_THAT(r.err, Catch::Contains(".github/shipgate.yml:2:" + std::to_string(5 + o.name.size()) + ": ") &&
+                            Catch::Contains("empty list") &&
+                            Catch::Contains("[" + std::string(entry.section) + "." + o.name + "]"));
+    }
+  }
+}
+
+TEST_CASE("options: lint with paths: [] in the config is an error, not a run that lints no file", "[options]") {
+  test::TempDir dir;
+  dir.write(".github/workflows/d.yml",
+            "on: push\njobs:\n  d:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo hi\n");
+  dir.write(".github/shipgate.yml", "lint:\n  paths: []\n");
+  const auto r = test::capture([](const Invocation& inv) { return run_gate(*test::find_gate("lint")->make(), inv); },
+                               {}, {}, dir.path().string());
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains(".github/shipgate.yml:2:10: ") && Catch::Contains("[lint.paths]"));
+}

@@ -133,6 +133,11 @@ std::optional<std::vector<std::string>> config_texts(const Option& o, const yaml
     return std::vector<std::string>{node.value};
   }
   if (node.is_sequence() && o.repeatable) {
+    if (node.items.empty()) {
+      // An empty list would silently check nothing (lint linting no file): never a default.
+      why = "expected at least one value, got an empty list (leave the key out for the default)";
+      return std::nullopt;
+    }
     std::vector<std::string> out;
     for (const auto id : node.items) {
       const auto& item = doc.at(id);
