@@ -156,3 +156,30 @@ TEST_CASE("options: lint with paths: [] in the config is an error, not a run tha
   CHECK(r.code == 2);
   CHECK_THAT(r.err, Catch::Contains(".github/shipgate.yml:2:10: ") && Catch::Contains("[lint.paths]"));
 }
+
+TEST_CASE("options: a boolean flag takes true or false as written, never an empty or default value", "[options]") {
+  for (const auto& entry : test::all_gates()) {
+    for (const auto& o : entry.make()->options()) {
+      if (o.type != Type::boolean) {
+        continue;
+      }
+      for (const auto* value : {"", "{}", "yes", "1", " true"}) {
+        INFO("gate " << entry.section << ", --" << o.name << "=" << value);
+        test::TempDir dir;
+        const auto r = test::capture([&](const Invocation& inv) { return run_gate(*entry.make(), inv); },
+                                     {"--" + o.name + "=" + value}, {}, dir.path().string());
+        CHECK(r.code == 2);
+        CHECK_THAT(r.err, Catch::Contains("--" + o.name + ": expected true or false, got '"));
+      }
+    }
+  }
+  // Alone, or said outright, the flag is no usage error.
+  for (const auto* arg : {"--list-rules", "--list-rules=true", "--list-rules=false"}) {
+    INFO(arg);
+    test::TempDir dir;
+    const auto r = test::capture([](const Invocation& inv) { return run_gate(*test::find_gate("lint")->make(), inv); },
+                                 {arg, "--", "none.yml"}, {}, dir.path().string());
+    CHECK(r.code == (std::string(arg) == "--list-rules=false" ? 2 : 0));  // false lints none.yml, which is missing
+    CHECK_THAT(r.err, !Catch::Contains("expected true or false"));
+  }
+}

@@ -280,6 +280,10 @@ int Driver::run() {
   const ActiveSecrets active(m_secrets);
   options::RawFlags raw;
   auto app = make_cli(m_info, declared, raw);
+  if (auto wrong = options::check_boolean_flags(declared, m_inv.args); !wrong.empty()) {
+    return stop(ExitCode::usage, std::move(wrong), "", "The gate did not run: fix the step's arguments",
+                "Run '" + m_info.name + " --help' for usage.");
+  }
   std::string usage_error;
   if (const auto early = cli::parse(*app, m_inv, usage_error)) {
     if (*early == ExitCode::pass) {  // --help or --version, already printed

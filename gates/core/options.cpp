@@ -1,5 +1,6 @@
 #include "core/options.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include <re2/re2.h>
@@ -314,6 +315,30 @@ void add_to_cli(CLI::App& app, const std::vector<Option>& declared, RawFlags& ra
     // Checked while parsing too, so a bad value beside --version is still a usage error.
     option->check(CLI::Validator([&o](std::string& value) { return check(o, value).value_or(std::string()); }, "", ""));
   }
+}
+
+std::vector<Error> check_boolean_flags(const std::vector<Option>& declared, const std::vector<std::string>& args) {
+  std::vector<Error> errors;
+  for (const auto& arg : args) {
+    if (arg == "--") {
+      break;
+    }
+    const auto eq = arg.find('=');
+    if (arg.rfind("--", 0) != 0 || eq == std::string::npos) {
+      continue;
+    }
+    const auto name = std::string_view(arg).substr(2, eq - 2);
+    for (const auto& o : declared) {
+      const bool named = o.name == name || std::find(o.aliases.begin(), o.aliases.end(), name) != o.aliases.end();
+      if (o.type != Type::boolean || !named) {
+        continue;
+      }
+      if (auto wrong = check(o, std::string_view(arg).substr(eq + 1))) {
+        errors.push_back({"--" + std::string(name) + ": " + *wrong, {}, {}});
+      }
+    }
+  }
+  return errors;
 }
 
 Values resolve(const std::vector<Option>& declared, const RawFlags& raw, const CLI::App& app, config::Section& section,
