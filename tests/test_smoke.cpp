@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/secrets.hpp"
 #include "core/text.hpp"
 #include "helpers.hpp"
 #include "http_server.hpp"
@@ -461,4 +462,25 @@ TEST_CASE("smoke: latency budgets leave out the first healthy answer, the end of
   r = run_smoke({"--url", server.url("/always-slow"), "--max-latency", "max<300ms"});
   CHECK(r.code == 1);
   CHECK_THAT(message(r), Catch::Contains("over 1 answer after the first healthy one breaks max<300ms"));
+}
+
+TEST_CASE("smoke: a body of megabytes that echoes the credential shows its first lines, masked", "[smoke]") {
+  test::HttpServer server;
+  server.server().Get("/echo", [](const httplib::Request&, httplib::Response& res) {
+    std::string body;
+    for (int i = 0; body.size() < (std::size_t{6} << 20); ++i) {
+      body += "line " + std::to_string(i) + ": got " + std::string(k_token) + " and " +
+              std::string(k_token).substr(2, 16) + "\n";
+    }
+    res.status = 500;
+    res.set_content(body, "text/plain");
+  });
+  const auto r = run_smoke(
+      {"--url", server.url("/echo"), "--max-body", "8MiB", "--deadline", "10s", "--interval", "10s", "--warmup", "0s"});
+  CHECK(r.code == 1);
+  CHECK_THAT(r.err, Catch::Contains("  | line 0: got *** and ***"));
+  const std::string token = k_token;
+  for (std::size_t i = 0; i + Secrets::k_window <= token.size(); ++i) {
+    CHECK(r.err.find(token.substr(i, Secrets::k_window)) == std::string::npos);
+  }
 }

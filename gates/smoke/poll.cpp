@@ -162,7 +162,8 @@ std::vector<UrlResult> poll(const Settings& s, Clock& clock, net::Client& client
       st.last_reason = judgement.reason;
       st.next_due = std::max(st.attempt_started + s.interval, now);
       if (judgement.verdict != Health::healthy) {
-        st.result.last_body = response.body;
+        st.result.last_body.assign(response.body, 0, k_max_kept_body);
+        st.result.last_body_cut = response.truncated || response.body.size() > k_max_kept_body;
       }
       on_attempt(st.result, attempt);
       switch (judgement.verdict) {
