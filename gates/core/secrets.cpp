@@ -189,6 +189,29 @@ std::string Secrets::scrub_prefix(std::string_view text, std::size_t limit, bool
   return out;
 }
 
+bool secret_header_name(std::string_view name) {
+  const auto lower = text::to_lower(text::trim(name));
+  return lower == "authorization" || lower == "proxy-authorization" || lower == "cookie" ||
+         lower.find("token") != std::string::npos || lower.find("key") != std::string::npos ||
+         lower.find("secret") != std::string::npos;
+}
+
+Secrets argument_secrets(const std::vector<std::string>& args) {
+  Secrets found;
+  for (const auto& arg : args) {
+    found.add_url(arg);
+    // "--header=NAME: VALUE" as one word, or the value after "--header".
+    const std::string_view word = arg.rfind("--", 0) == 0 && arg.find('=') != std::string::npos
+                                      ? std::string_view(arg).substr(arg.find('=') + 1)
+                                      : std::string_view(arg);
+    const auto colon = word.find(':');
+    if (colon != std::string_view::npos && secret_header_name(word.substr(0, colon))) {
+      found.add(std::string(text::trim(word.substr(colon + 1))));
+    }
+  }
+  return found;
+}
+
 ActiveSecrets::ActiveSecrets(const Secrets& secrets) : m_previous(t_active) { t_active = &secrets; }
 
 ActiveSecrets::~ActiveSecrets() { t_active = m_previous; }

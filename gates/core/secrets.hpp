@@ -52,6 +52,14 @@ private:
   std::size_t m_longest = 0;
 };
 
+/// Whether a header of this name carries a credential, so its value is a secret.
+bool secret_header_name(std::string_view name);
+
+/// The secrets command-line arguments carry, found without parsing them: the password of any
+/// URL, and the value of any 'NAME: VALUE' whose name is a secret header's. For a usage error,
+/// which may quote any argument before the options are read.
+Secrets argument_secrets(const std::vector<std::string>& args);
+
 /// While it lives, text::shorten, text::one_line and text::markdown take `secrets` out of every
 /// text before they cut, escape or format it: the one place every gate's text passes through,
 /// so no part of a secret survives a cut. Runs nest; the innermost wins.

@@ -165,10 +165,7 @@ void SmokeGate::read_headers(const options::Values& values, const Invocation& in
   };
   for (const auto& h : values.list("header")) {
     auto [name, value] = split(h);
-    const auto lower = text::to_lower(name);
-    const bool secret = lower == "authorization" || lower == "proxy-authorization" || lower == "cookie" ||
-                        lower.find("token") != std::string::npos || lower.find("key") != std::string::npos ||
-                        lower.find("secret") != std::string::npos;
+    const bool secret = secret_header_name(name);
     if (secret) {
       secrets.add(value);
     }
