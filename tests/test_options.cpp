@@ -183,3 +183,32 @@ TEST_CASE("options: a boolean flag takes true or false as written, never an empt
     CHECK_THAT(r.err, !Catch::Contains("expected true or false"));
   }
 }
+
+TEST_CASE("options: a bad config value is an error with its place even when the flag gives the option", "[options]") {
+  test::TempDir dir;
+  dir.write(".github/shipgate.yml", "smoke:\n  timeout: 5x\n");
+  const auto r = test::capture([](const Invocation& inv) { return run_gate(*test::find_gate("smoke")->make(), inv); },
+                               {"--timeout", "10s", "--url", "http://127.0.0.1:9/"}, {}, dir.path().string());
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains(".github/shipgate.yml:2:12: ") && Catch::Contains("[smoke.timeout]"));
+  // Every gate, every option with a default: the default as a flag, a bad value in the file.
+  for (const auto& entry : test::all_gates()) {
+    for (const auto& o : entry.make()->options()) {
+      if (o.positional || o.flag_only || o.type == Type::secret || o.default_value.empty() || o.repeatable) {
+        continue;
+      }
+      for (const auto& bad : bad_values(o)) {
+        INFO("gate " << entry.section << ", option " << o.name << ", value " << bad);
+        test::TempDir gate_dir;
+        gate_dir.write(".github/shipgate.yml", std::string(entry.section) + ":\n  " + o.name + ": " + bad + "\n");
+        const auto args = o.type == Type::boolean ? std::vector<std::string>{"--" + o.name + "=" + o.default_value}
+                                                  : std::vector<std::string>{"--" + o.name, o.default_value};
+        const auto flagged = test::capture([&](const Invocation& inv) { return run_gate(*entry.make(), inv); }, args,
+                                           {}, gate_dir.path().string());
+        CHECK(flagged.code == 2);
+        CHECK_THAT(flagged.err, Catch::Contains(".github/shipgate.yml:2:" + std::to_string(5 + o.name.size()) + ": ") &&
+                                    Catch::Contains("[" + std::string(entry.section) + "." + o.name + "]"));
+      }
+    }
+  }
+}

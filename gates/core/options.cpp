@@ -357,6 +357,14 @@ Values resolve(const std::vector<Option>& declared, const RawFlags& raw, const C
       if (!flagged && from_file.origin == Origin::config) {
         e = std::move(from_file);
         e.option = &o;
+      } else if (from_file.origin == Origin::config) {
+        // The flag wins, but the file is still checked: its bad value would bite without the flag.
+        for (const auto& t : from_file.texts) {
+          if (auto wrong = check(o, t)) {
+            errors.push_back({*wrong, from_file.where, from_file.label});
+            break;
+          }
+        }
       }
     }
     if (flagged) {
