@@ -158,7 +158,8 @@ TEST_CASE("env: a protected environment passes; a missing one is the incident", 
                                          "waits 5m"));
   r = run_env(api, {"--environment", "prodution"});
   CHECK(r.code == 1);
-  CHECK_THAT(message(r), Catch::Contains("'prodution' does not exist: GitHub creates it unprotected on first use"));
+  CHECK_THAT(message(r), Catch::Contains("'prodution' does not exist (did you mean 'production'?): GitHub creates "
+                                         "it unprotected on first use"));
 }
 
 TEST_CASE("env: the policy: reviewers, self-review, branches, wait timers, plan limits", "[env]") {
