@@ -249,3 +249,24 @@ TEST_CASE("leaks: every URL in a text is shown without its user:password@", "[le
         "unexpected argument 'https://h/x' and http://c?d, mail me@x.example");
   CHECK(text::without_userinfo("see https://host and user@example") == "see https://host and user@example");
 }
+
+TEST_CASE("leaks: a header whose name holds a credential word is secret, whatever its case or prefix", "[leaks]") {
+  for (const auto* name : {"Authorization", "X-Authorization", "Proxy-Authorization", "x-api-key", "X-Auth-Token",
+                           "Cookie", "Set-Cookie", "X-Access-Token", "PRIVATE-TOKEN", "X-Session-Id", "X-Signature",
+                           "X-Amz-Credential", "X_Password", "ApiKey", "X-Client-Secret"}) {
+    INFO(name);
+    CHECK(secret_header_name(name));
+  }
+  for (const auto* name : {"Accept", "Content-Type", "User-Agent", "X-Request-Id", "Keep-Alive", "Cache-Control"}) {
+    INFO(name);
+    CHECK_FALSE(secret_header_name(name));
+  }
+  // The real binary masks such a header's value in a usage error.
+  test::TempDir dir;
+  const auto r = test::run_shell(test::shell_quote(std::string(SHIPGATE_BINARY_DIR) + "/shipgate-smoke") +
+                                     " --url https://h.example/ --header " +
+                                     test::shell_quote("X-Authorization: " + k_github) + " stray",
+                                 dir);
+  CHECK(r.code == 2);
+  CHECK_FALSE(window_in(r.out + r.err, k_github));
+}

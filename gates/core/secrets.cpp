@@ -190,10 +190,22 @@ std::string Secrets::scrub_prefix(std::string_view text, std::size_t limit, bool
 }
 
 bool secret_header_name(std::string_view name) {
+  static constexpr std::array<std::string_view, 10> k_words = {
+      "authorization", "auth", "token", "key", "secret", "password", "cookie", "session", "signature", "credential"};
   const auto lower = text::to_lower(text::trim(name));
-  return lower == "authorization" || lower == "proxy-authorization" || lower == "cookie" ||
-         lower.find("token") != std::string::npos || lower.find("key") != std::string::npos ||
-         lower.find("secret") != std::string::npos;
+  // Each part between '-', '_' or '.' ("x", "api", "key") holding one of the words, so
+  // X-Auth-Token, Private-Token, Set-Cookie and ApiKey all count.
+  std::size_t start = 0;
+  while (start <= lower.size()) {
+    const auto end = std::min(lower.find_first_of("-_. ", start), lower.size());
+    const auto part = std::string_view(lower).substr(start, end - start);
+    if (std::any_of(k_words.begin(), k_words.end(),
+                    [part](std::string_view w) { return part.find(w) != std::string_view::npos; })) {
+      return true;
+    }
+    start = end + 1;
+  }
+  return false;
 }
 
 Secrets argument_secrets(const std::vector<std::string>& args) {
