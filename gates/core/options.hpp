@@ -112,6 +112,7 @@ private:
 using RawFlags = std::map<std::string, std::vector<std::string>, std::less<>>;
 
 /// Adds every declared option (except secrets) to `app`, its help with the default, bound to `raw`.
+/// `app` keeps pointers to `declared` (its checks) and to `raw`: both must outlive `app`.
 void add_to_cli(CLI::App& app, const std::vector<Option>& declared, RawFlags& raw);
 
 /// Errors for boolean flags written with a value other than true or false (`--flag=`,
