@@ -658,11 +658,18 @@ TEST_CASE("run: inputs become the gate's flags as whole words, secrets only in i
     run_script(k_run, env, dir.path().string(), dir);
     CHECK(test::read_file((dir.path() / "args").string()) == "--\n.github/workflows\n-odd.yml\n");
   }
-  SECTION("a boolean input is said outright, so false overrides the config; the gate judges its value") {
-    env["SHIPGATE_BOOL_insecure"] = "yes";
-    run_script(k_run, env, dir.path().string(), dir);
-    CHECK_THAT(test::read_file((dir.path() / "args").string()),
-               Catch::StartsWith("--fail-idle=false\n--insecure=yes\n"));
+  SECTION("a boolean input other than true, false or empty stops the step with exit 2, the gate not run") {
+    for (const auto* value : {"yes", "True", "{}", " true", "true\n--insecure"}) {
+      INFO("value '" << value << "'");
+      env["SHIPGATE_BOOL_insecure"] = value;
+      fs::remove(dir.path() / "args");
+      const auto bad = run_script(k_run, env, dir.path().string(), dir);
+      CHECK(bad.code == 0);  // the step records; the verdict step fails
+      CHECK(outputs_in(env["GITHUB_OUTPUT"])["gate-exit"] == "2");
+      CHECK_THAT(bad.out, Catch::StartsWith("::error title=shipgate-smoke::input insecure: expected true or false"));
+      CHECK_FALSE(fs::exists(dir.path() / "args"));
+      dir.write("output", "");
+    }
   }
   SECTION("output-file cannot go with format github") {
     env["SHIPGATE_OPT_format"] = "github";

@@ -2,6 +2,7 @@
 // timeout on every unit test) in bounded time; bench/adversarial.sh measures the same shapes.
 #include <catch2/catch.hpp>
 
+#include "core/secrets.hpp"
 #include "core/source.hpp"
 #include "helpers.hpp"
 #include "lint/lint.hpp"
@@ -113,4 +114,54 @@ TEST_CASE("deeply parenthesised and very long if: conditions stay cheap", "[caps
   const auto r = run_lint(dir, {"wf.yml"});
   CHECK(r.code == 0);
   CHECK_THAT(r.out, Catch::Contains("race each other"));
+}
+
+TEST_CASE("scrubbing megabytes full of secrets is one pass, and no window of a secret survives", "[caps]") {
+  const std::string token = "ghs_Zq8Xw7Vu6Ts5Rq4Po3Nm2Lk1Jh0Gf9Ed8Cb7Az6Yx5Wv4";
+  Secrets secrets;
+  secrets.add("Bearer " + token);
+  secrets.add_url("https://user:hunter2@example.com/");
+  // 8 MiB of lines, each with the token whole, the short password four times, a part of the
+  // token at a moving offset and its end: about 70,000 lines (a replace per find was quadratic).
+  std::string text;
+  text.reserve(std::size_t{9} << 20);
+  for (std::size_t i = 0; text.size() < (std::size_t{8} << 20); ++i) {
+    text += "n=" + std::to_string(i) + " t=" + token + " p=hunter2 part=" + token.substr(i % 20, 20) +
+            " tail=" + token.substr(token.size() - Secrets::k_window) + " hunter2 hunter2 hunter2\n";
+  }
+  const auto out = secrets.scrub(text);
+  CHECK(out.rfind("n=0 t=*** p=*** part=*** tail=*** *** *** ***\nn=1 t=*** p=*** part=*** tail=*** *** *** ***\n",
+                  0) == 0);
+  bool window_left = false;
+  for (std::size_t i = 0; i + Secrets::k_window <= token.size(); ++i) {
+    window_left = window_left || out.find(token.substr(i, Secrets::k_window)) != std::string::npos;
+  }
+  CHECK_FALSE(window_left);
+  CHECK(out.find("hunter2") == std::string::npos);
+  // 16 MiB of nothing but the short password: two million of them, each replaced in one pass.
+  std::string passwords;
+  passwords.reserve(std::size_t{16} << 20);
+  while (passwords.size() < (std::size_t{16} << 20)) {
+    passwords += "hunter2 ";
+  }
+  const auto masked = secrets.scrub(passwords);
+  CHECK(masked.size() == passwords.size() / 2);
+  CHECK(masked.find("hunter2") == std::string::npos);
+  // A start of the text costs its start, and equals the start of the whole.
+  CHECK(secrets.scrub_prefix(text, 2000) == out.substr(0, 2000));
+}
+
+TEST_CASE("the start of a cut text never shows the part of a secret the cut left", "[caps]") {
+  const std::string token = "HRKU-AAb1c2d3e4f5g6h7i8j9k0l1m2n3o4p5q6r7s8t9u0v1w2x3y4z5";
+  Secrets secrets;
+  secrets.add(token);
+  secrets.add("hunter2");
+  // Cut inside the token, its first 12 characters left (under one window), and inside the password.
+  const auto text = std::string(100, 'x') + " " + token + " " + std::string(200, 'y') + " " + token.substr(0, 12);
+  CHECK(secrets.scrub_prefix(text, 2000).find(token.substr(0, 12)) != std::string::npos);  // not known as cut
+  const auto shown = secrets.scrub_prefix(text, 2000, true);
+  CHECK(shown.find(token.substr(0, 12)) == std::string::npos);
+  CHECK(shown.rfind(std::string(100, 'x') + " *** " + std::string(100, 'y'), 0) == 0);
+  CHECK(secrets.scrub_prefix("abc hunt", 2000, true).find("hunt") == std::string::npos);
+  CHECK(secrets.scrub_prefix("abc " + token, 2000, true) == "abc ***");
 }

@@ -158,7 +158,8 @@ TEST_CASE("env: a protected environment passes; a missing one is the incident", 
                                          "waits 5m"));
   r = run_env(api, {"--environment", "prodution"});
   CHECK(r.code == 1);
-  CHECK_THAT(message(r), Catch::Contains("'prodution' does not exist: GitHub creates it unprotected on first use"));
+  CHECK_THAT(message(r), Catch::Contains("'prodution' does not exist (did you mean 'production'?): GitHub creates "
+                                         "it unprotected on first use"));
 }
 
 TEST_CASE("env: the policy: reviewers, self-review, branches, wait timers, plan limits", "[env]") {
@@ -436,4 +437,57 @@ TEST_CASE("env: names that are dot segments never read the repository or the lis
     CHECK(r.code == 1);
     CHECK_THAT(message(r), Catch::Contains("does not exist"));
   }
+}
+
+TEST_CASE("env: a flag wins over a policy per environment in the config", "[env]") {
+  FakeGitHub api;
+  api.add(environment("production", 1, false, false));
+  test::TempDir dir;
+  dir.write(".github/shipgate.yml",
+            "env:\n  policies:\n    production:\n      require-reviewers: 3\n      forbid-self-review: true\n");
+  auto r = run_env(api, {}, {}, dir.path().string());
+  CHECK(r.code == 1);  // the config's bar: 3 reviewers, self-review forbidden
+  r = run_env(api, {"--require-reviewers", "1", "--forbid-self-review=false"}, {}, dir.path().string());
+  INFO(r.err);
+  CHECK(r.code == 0);
+  CHECK(json::parse(r.out)["checks"].at(0)["verdict"] == "pass");
+}
+
+TEST_CASE("env: two policies whose names differ only in case are a config error with the place", "[env]") {
+  FakeGitHub api;
+  api.add(environment("production", 1, false, false));
+  test::TempDir dir;
+  dir.write(".github/shipgate.yml",
+            "env:\n  policies:\n    Production:\n      require-reviewers: 0\n    production:\n"
+            "      require-reviewers: 3\n");
+  const auto r = run_env(api, {}, {}, dir.path().string());
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains(".github/shipgate.yml:5:5: 'Production' and 'production' name the same "
+                                    "environment") &&
+                        Catch::Contains("[env.policies.production]"));
+}
+
+TEST_CASE("env: a gate run twice starts fresh, with nothing of the first run", "[env]") {
+  FakeGitHub api;
+  api.add(environment("production", 1, false, false));
+  api.add(environment("staging", 0, false, false));
+  test::TempDir dir;
+  const auto gate = env::make_gate();
+  const auto run = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"--format", "json"});
+    return test::capture([&gate](const Invocation& inv) { return run_gate(*gate, inv); }, std::move(args),
+                         {{"GITHUB_TOKEN", k_token}, {"GITHUB_API_URL", api.base()}, {"GITHUB_REPOSITORY", "raxx/api"}},
+                         dir.path().string());
+  };
+  dir.write(".github/shipgate.yml", "env:\n  policies:\n    staging:\n      require-reviewers: 2\n");
+  auto r = run({"--environment", "production"});
+  CHECK(r.code == 1);  // staging has no reviewers, fewer than its 2
+  CHECK(json::parse(r.out)["checks"].size() == 2);
+  dir.write(".github/shipgate.yml", "env: {}\n");
+  r = run({"--environment", "production"});
+  INFO(r.out);
+  CHECK(r.code == 0);
+  const auto checks = json::parse(r.out)["checks"];
+  REQUIRE(checks.size() == 1);
+  CHECK_THAT(checks.at(0)["name"].get<std::string>(), Catch::Contains("production"));
 }

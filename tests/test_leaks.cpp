@@ -196,3 +196,77 @@ TEST_CASE("leaks: the parts of a secret that are secrets of their own", "[leaks]
   CHECK(text::one_line("a\nabc123") == "a\\n***");
   CHECK(text::without_userinfo("https://u:p@h.example:8443/x?y=1") == "https://h.example:8443/x?y=1");
 }
+
+TEST_CASE("leaks: a usage error of the real binaries never shows a URL password or a secret header", "[leaks]") {
+  const std::string bin = SHIPGATE_BINARY_DIR;
+  const auto url = "https://deploy:" + k_password + "@h.example/x";
+  const auto short_url = "https://deploy:hunter2@h.example/x";
+  const std::vector<std::vector<std::string>> runs = {
+      {"shipgate-smoke", "--url", url, "extra"},
+      {"shipgate-smoke", url},
+      {"shipgate-smoke", short_url, "--url"},
+      {"shipgate-smoke", "--url", "https://h.example/x", "--header", "Authorization: Bearer " + k_bearer, "--bogus"},
+      {"shipgate-smoke", "--url", "https://h.example/x", "--header=X-Api-Key: " + k_bearer, "stray"},
+      {"shipgate-smoke", "--header", "Cookie: session=" + k_bearer, "--insecure=maybe"},
+      {"shipgate-env", "--environment", "production", url, "--bogus"},
+      {"shipgate-release", "--app", "raxx", "--timeout", url},
+  };
+  test::TempDir dir;
+  for (const auto& run : runs) {
+    std::string command =
+        "env -i PATH=/usr/bin:/bin GITHUB_ACTIONS=true GITHUB_OUTPUT=" + test::shell_quote(dir.write("output", "")) +
+        " GITHUB_STEP_SUMMARY=" + test::shell_quote(dir.write("summary", "")) + " " +
+        test::shell_quote(bin + "/" + run.front());
+    for (std::size_t i = 1; i < run.size(); ++i) {
+      command += " " + test::shell_quote(run[i]);
+    }
+    INFO(command);
+    const auto r = test::run_shell(command, dir);
+    INFO(r.out << r.err);
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("--help' for usage"));
+    for (const auto& secret : {k_password, k_bearer}) {
+      for (std::size_t i = 0; i + Secrets::k_window <= secret.size(); ++i) {
+        const auto window = secret.substr(i, Secrets::k_window);
+        CHECK_FALSE(text::without_userinfo(r.out).find(window) != std::string::npos);
+        std::istringstream lines(r.err);
+        for (std::string line; std::getline(lines, line);) {
+          CHECK((line.rfind("::add-mask::", 0) == 0 || line.find(window) == std::string::npos));
+        }
+      }
+    }
+    CHECK(r.err.find(":hunter2@") == std::string::npos);
+    for (const auto* file : {"output", "summary"}) {
+      const auto written = test::read_file((dir.path() / file).string());
+      CHECK_FALSE(window_in(written, k_password.substr(0, 40)));
+      CHECK(written.find(k_bearer.substr(0, Secrets::k_window)) == std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("leaks: every URL in a text is shown without its user:password@", "[leaks]") {
+  CHECK(text::without_userinfo("unexpected argument 'https://u:pw@h/x' and http://a:b@c?d, mail me@x.example") ==
+        "unexpected argument 'https://h/x' and http://c?d, mail me@x.example");
+  CHECK(text::without_userinfo("see https://host and user@example") == "see https://host and user@example");
+}
+
+TEST_CASE("leaks: a header whose name holds a credential word is secret, whatever its case or prefix", "[leaks]") {
+  for (const auto* name : {"Authorization", "X-Authorization", "Proxy-Authorization", "x-api-key", "X-Auth-Token",
+                           "Cookie", "Set-Cookie", "X-Access-Token", "PRIVATE-TOKEN", "X-Session-Id", "X-Signature",
+                           "X-Amz-Credential", "X_Password", "ApiKey", "X-Client-Secret"}) {
+    INFO(name);
+    CHECK(secret_header_name(name));
+  }
+  for (const auto* name : {"Accept", "Content-Type", "User-Agent", "X-Request-Id", "Keep-Alive", "Cache-Control"}) {
+    INFO(name);
+    CHECK_FALSE(secret_header_name(name));
+  }
+  // The real binary masks such a header's value in a usage error.
+  test::TempDir dir;
+  const auto r = test::run_shell(test::shell_quote(std::string(SHIPGATE_BINARY_DIR) + "/shipgate-smoke") +
+                                     " --url https://h.example/ --header " +
+                                     test::shell_quote("X-Authorization: " + k_github) + " stray",
+                                 dir);
+  CHECK(r.code == 2);
+  CHECK_FALSE(window_in(r.out + r.err, k_github));
+}

@@ -336,3 +336,38 @@ TEST_CASE("deploys through local actions say where they are", "[lint][calls]") {
   r = lint_in(dir, {".github/workflows"});
   CHECK_THAT(r.out, Catch::Contains("job 'd' (./.github/actions/a) runs on push"));
 }
+
+TEST_CASE("lint without a path finds the repository root from a subproject and inside the workspace", "[lint]") {
+  test::TempDir dir;
+  std::filesystem::create_directories(dir.path() / ".git");
+  dir.write(".github/workflows/d.yml", k_unsafe);
+  dir.write("sub/.github/dependabot.yml", "version: 2\nupdates: []\n");  // a .github without workflows
+  std::filesystem::create_directories(dir.path() / "sub/src");
+  const auto from = [&dir](const std::string& sub, Environment env = {}) {
+    return test::capture([](const Invocation& inv) { return run_gate(*lint::make_gate(), inv); }, {}, std::move(env),
+                         (dir.path() / sub).string());
+  };
+  for (const auto* sub : {"sub", "sub/src", "sub/.github"}) {
+    INFO("from " << sub);
+    const auto r = from(sub);
+    CHECK(r.code == 1);
+    CHECK_THAT(r.out, Catch::StartsWith(".github/workflows/d.yml:6:9: error:"));
+  }
+  // A subproject with workflows of its own is its own root, outside Actions...
+  dir.write("sub/.github/workflows/s.yml",
+            "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+            "      - run: make\n");
+  auto r = from("sub/src");
+  CHECK(r.code == 0);
+  CHECK_THAT(r.err, Catch::Contains("in 1 file"));
+  // ...and inside Actions the workspace that holds the working directory is the root.
+  r = from("sub/src", {{"GITHUB_WORKSPACE", dir.path().string()}});
+  CHECK(r.code == 1);
+  CHECK_THAT(r.out, Catch::StartsWith(".github/workflows/d.yml:6:9: error:"));
+  // A workspace that does not hold the working directory is not its root.
+  test::TempDir elsewhere;
+  elsewhere.write(".github/workflows/d.yml", k_unsafe);
+  r = from("sub/src", {{"GITHUB_WORKSPACE", elsewhere.path().string() + "/"}});
+  CHECK(r.code == 0);
+  CHECK_THAT(r.err, Catch::Contains("in 1 file"));
+}

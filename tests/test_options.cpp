@@ -126,3 +126,89 @@ TEST_CASE("options: a list key takes one value or a list; a flag repeated takes 
   CHECK(r.code == 2);
   CHECK_THAT(r.err, Catch::Contains("expected a list of single values [toy.files]"));
 }
+
+TEST_CASE("options: an empty list for a list key is an error with its place, never a list of nothing", "[options]") {
+  for (const auto& entry : test::all_gates()) {
+    for (const auto& o : entry.make()->options()) {
+      if (!o.repeatable || o.flag_only || o.type == Type::secret) {
+        continue;
+      }
+      INFO("gate " << entry.section << ", option " << o.name);
+      test::TempDir dir;
+      dir.write(".github/shipgate.yml", std::string(entry.section) + ":\n  " + o.name + ": []\n");
+      const auto r = test::capture([&](const Invocation& inv) { return run_gate(*entry.make(), inv); }, {}, {},
+                                   dir.path().string());
+      CHECK(r.code == 2);
+      CHECK_THAT(r.err, Catch::Contains(".github/shipgate.yml:2:" + std::to_string(5 + o.name.size()) + ": ") &&
+                            Catch::Contains("empty list") &&
+                            Catch::Contains("[" + std::string(entry.section) + "." + o.name + "]"));
+    }
+  }
+}
+
+TEST_CASE("options: lint with paths: [] in the config is an error, not a run that lints no file", "[options]") {
+  test::TempDir dir;
+  dir.write(".github/workflows/d.yml",
+            "on: push\njobs:\n  d:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo hi\n");
+  dir.write(".github/shipgate.yml", "lint:\n  paths: []\n");
+  const auto r = test::capture([](const Invocation& inv) { return run_gate(*test::find_gate("lint")->make(), inv); },
+                               {}, {}, dir.path().string());
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains(".github/shipgate.yml:2:10: ") && Catch::Contains("[lint.paths]"));
+}
+
+TEST_CASE("options: a boolean flag takes true or false as written, never an empty or default value", "[options]") {
+  for (const auto& entry : test::all_gates()) {
+    for (const auto& o : entry.make()->options()) {
+      if (o.type != Type::boolean) {
+        continue;
+      }
+      for (const auto* value : {"", "{}", "yes", "1", " true"}) {
+        INFO("gate " << entry.section << ", --" << o.name << "=" << value);
+        test::TempDir dir;
+        const auto r = test::capture([&](const Invocation& inv) { return run_gate(*entry.make(), inv); },
+                                     {"--" + o.name + "=" + value}, {}, dir.path().string());
+        CHECK(r.code == 2);
+        CHECK_THAT(r.err, Catch::Contains("--" + o.name + ": expected true or false, got '"));
+      }
+    }
+  }
+  // Alone, or said outright, the flag is no usage error.
+  for (const auto* arg : {"--list-rules", "--list-rules=true", "--list-rules=false"}) {
+    INFO(arg);
+    test::TempDir dir;
+    const auto r = test::capture([](const Invocation& inv) { return run_gate(*test::find_gate("lint")->make(), inv); },
+                                 {arg, "--", "none.yml"}, {}, dir.path().string());
+    CHECK(r.code == (std::string(arg) == "--list-rules=false" ? 2 : 0));  // false lints none.yml, which is missing
+    CHECK_THAT(r.err, !Catch::Contains("expected true or false"));
+  }
+}
+
+TEST_CASE("options: a bad config value is an error with its place even when the flag gives the option", "[options]") {
+  test::TempDir dir;
+  dir.write(".github/shipgate.yml", "smoke:\n  timeout: 5x\n");
+  const auto r = test::capture([](const Invocation& inv) { return run_gate(*test::find_gate("smoke")->make(), inv); },
+                               {"--timeout", "10s", "--url", "http://127.0.0.1:9/"}, {}, dir.path().string());
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains(".github/shipgate.yml:2:12: ") && Catch::Contains("[smoke.timeout]"));
+  // Every gate, every option with a default: the default as a flag, a bad value in the file.
+  for (const auto& entry : test::all_gates()) {
+    for (const auto& o : entry.make()->options()) {
+      if (o.positional || o.flag_only || o.type == Type::secret || o.default_value.empty() || o.repeatable) {
+        continue;
+      }
+      for (const auto& bad : bad_values(o)) {
+        INFO("gate " << entry.section << ", option " << o.name << ", value " << bad);
+        test::TempDir gate_dir;
+        gate_dir.write(".github/shipgate.yml", std::string(entry.section) + ":\n  " + o.name + ": " + bad + "\n");
+        const auto args = o.type == Type::boolean ? std::vector<std::string>{"--" + o.name + "=" + o.default_value}
+                                                  : std::vector<std::string>{"--" + o.name, o.default_value};
+        const auto flagged = test::capture([&](const Invocation& inv) { return run_gate(*entry.make(), inv); }, args,
+                                           {}, gate_dir.path().string());
+        CHECK(flagged.code == 2);
+        CHECK_THAT(flagged.err, Catch::Contains(".github/shipgate.yml:2:" + std::to_string(5 + o.name.size()) + ": ") &&
+                                    Catch::Contains("[" + std::string(entry.section) + "." + o.name + "]"));
+      }
+    }
+  }
+}

@@ -470,7 +470,7 @@ TEST_CASE("release: HEROKU_API_URL is https, or plain http only to loopback", "[
   CHECK(r.code == 2);
   r = run("https://me:pa55word@api.heroku.com");
   CHECK(r.code == 2);
-  CHECK_THAT(r.err, Catch::Contains("'https://***@api.heroku.com' carries credentials"));
+  CHECK_THAT(r.err, Catch::Contains("'https://api.heroku.com' carries credentials (user:password@)"));
   CHECK(r.err.find("pa55word") == std::string::npos);
   CHECK(r.out.find("pa55word") == std::string::npos);
 }
@@ -498,4 +498,32 @@ TEST_CASE("release: a slug size or release status the API does not document is n
   r = run_release(api, {"--app", "raxx-api-prod"});
   CHECK(r.code == 3);
   CHECK_THAT(message(r), Catch::Contains("release v42 has status \"deleted\""));
+}
+
+TEST_CASE("release: --expect-commit takes a SHA-1, a SHA-256 or a prefix of 7+ hex digits, in either case",
+          "[release]") {
+  const std::string sha256 = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+  FakeHeroku api;
+  api.add("raxx-api-prod", healthy_app("raxx-api-prod", sha256));
+  const auto upper = [](std::string s) {
+    for (auto& c : s) {
+      c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    return s;
+  };
+  for (const auto& good : {sha256, upper(sha256), sha256.substr(0, 7), upper(sha256.substr(0, 40))}) {
+    INFO("--expect-commit " << good);
+    const auto r = run_release(api, {"--app", "raxx-api-prod", "--expect-commit", good});
+    CHECK(r.code == 0);
+  }
+  for (const auto& bad : {sha256.substr(0, 6), sha256.substr(0, 41), sha256.substr(0, 63), sha256 + "0",
+                          "g" + sha256.substr(1, 39), std::string("HEAD")}) {
+    INFO("--expect-commit " << bad);
+    auto r = run_release(api, {"--app", "raxx-api-prod", "--expect-commit", bad});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("--expect-commit: expected a commit SHA: 7 to 40 hex digits"));
+    r = run_release(api, {"--app", "raxx-api-prod"}, {{"GITHUB_SHA", bad}});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("GITHUB_SHA: expected a commit SHA"));
+  }
 }

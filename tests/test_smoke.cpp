@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/secrets.hpp"
 #include "core/text.hpp"
 #include "helpers.hpp"
 #include "http_server.hpp"
@@ -461,4 +462,71 @@ TEST_CASE("smoke: latency budgets leave out the first healthy answer, the end of
   r = run_smoke({"--url", server.url("/always-slow"), "--max-latency", "max<300ms"});
   CHECK(r.code == 1);
   CHECK_THAT(message(r), Catch::Contains("over 1 answer after the first healthy one breaks max<300ms"));
+}
+
+TEST_CASE("smoke: a body of megabytes that echoes the credential shows its first lines, masked", "[smoke]") {
+  test::HttpServer server;
+  server.server().Get("/echo", [](const httplib::Request&, httplib::Response& res) {
+    std::string body;
+    for (int i = 0; body.size() < (std::size_t{6} << 20); ++i) {
+      body += "line " + std::to_string(i) + ": got " + std::string(k_token) + " and " +
+              std::string(k_token).substr(2, 16) + "\n";
+    }
+    res.status = 500;
+    res.set_content(body, "text/plain");
+  });
+  const auto r = run_smoke(
+      {"--url", server.url("/echo"), "--max-body", "8MiB", "--deadline", "10s", "--interval", "10s", "--warmup", "0s"});
+  CHECK(r.code == 1);
+  CHECK_THAT(r.err, Catch::Contains("  | line 0: got *** and ***"));
+  const std::string token = k_token;
+  for (std::size_t i = 0; i + Secrets::k_window <= token.size(); ++i) {
+    CHECK(r.err.find(token.substr(i, Secrets::k_window)) == std::string::npos);
+  }
+}
+
+namespace {
+
+/// A clock the test server moves while it answers: an answer that takes 20 s, in no real time.
+class ServerMovedClock final : public Clock {
+public:
+  WallTime now() const override { return WallTime(std::chrono::seconds(1'790'000'000)) + milliseconds(m_ms.load()); }
+  Instant monotonic() const override { return Instant{} + milliseconds(m_ms.load()); }
+  void sleep_for(std::chrono::nanoseconds d) override { m_ms += std::chrono::duration_cast<milliseconds>(d).count(); }
+  void advance(milliseconds d) { m_ms += d.count(); }
+
+private:
+  std::atomic<long long> m_ms{0};
+};
+
+}  // namespace
+
+TEST_CASE("smoke: no latency sample is taken from an answer that came after the deadline", "[smoke]") {
+  test::HttpServer server;
+  ServerMovedClock clock;
+  std::atomic<int> hits{0};
+  server.server().Get("/", [&](const httplib::Request&, httplib::Response& res) {
+    if (++hits == 2) {
+      clock.advance(milliseconds(20'000));  // the sample's answer lands 10 s past the deadline
+    }
+    res.set_content("ok", "text/plain");
+  });
+  std::ostringstream out;
+  std::ostringstream err;
+  Invocation inv{{"--format", "json", "--url", server.url("/"), "--deadline", "10s", "--interval", "1s",
+                  "--max-latency", "max<30s"},
+                 {},
+                 out,
+                 err,
+                 false,
+                 false,
+                 std::filesystem::current_path().string(),
+                 &clock};
+  const auto code = run_gate(*smoke::make_gate(), inv);
+  INFO(out.str() << err.str());
+  CHECK(code == 1);
+  CHECK(hits.load() == 2);
+  const auto check = nlohmann::json::parse(out.str())["checks"].at(0);
+  CHECK_THAT(check["message"].get<std::string>(),
+             Catch::Contains("healthy, but no answer after the first healthy one came within the 10s deadline"));
 }

@@ -10,7 +10,7 @@
 #   SHIPGATE_GATE         gate name, for messages
 #   SHIPGATE_OPT_<flag>   `--flag VALUE` when VALUE is not empty (`_` in <flag> stands for `-`)
 #   SHIPGATE_LIST_<flag>  `--flag LINE` for each line that is not blank (surrounding blanks dropped)
-#   SHIPGATE_BOOL_<flag>  `--flag=VALUE` when VALUE is not empty (the gate takes true or false)
+#   SHIPGATE_BOOL_<flag>  `--flag=VALUE` when VALUE is true or false; nothing when empty; else exit 2
 #   SHIPGATE_SECRET_<VAR> exported to the gate as VAR when not empty (a secret: never on argv);
 #                         VAR must end in _TOKEN, _KEY, _SECRET or _PASSWORD
 #   SHIPGATE_PATHS        arguments after `--`, one per line
@@ -116,8 +116,13 @@ while IFS= read -r var; do
     SHIPGATE_BOOL_*)
       flag="--${var#SHIPGATE_BOOL_}"
       flag=${flag//_/-}
-      # Said outright, so an input of false overrides a config of true; the gate checks the value.
-      if [ -n "$value" ]; then args+=("$flag=$value"); fi
+      # Said outright, so an input of false overrides a config of true; nothing else is passed,
+      # so no other word can reach the gate as a switch.
+      case "$value" in
+        '') ;;
+        true | false) args+=("$flag=$value") ;;
+        *) error 2 "input ${flag#--}: expected true or false (or empty for the default), got '$(one_line "${value:0:40}")'" ;;
+      esac
       ;;
   esac
 done < <(compgen -e | LC_ALL=C sort)

@@ -142,6 +142,7 @@ void scrub(nlohmann::json& j, const Secrets& secrets) {
 void scrub(Location& where, const Secrets& secrets) { secrets.scrub_in_place(where.file); }
 
 void scrub(Error& e, const Secrets& secrets) {
+  e.message = text::without_userinfo(e.message);
   secrets.scrub_in_place(e.message);
   secrets.scrub_in_place(e.key);
   scrub(e.where, secrets);
@@ -280,6 +281,10 @@ int Driver::run() {
   const ActiveSecrets active(m_secrets);
   options::RawFlags raw;
   auto app = make_cli(m_info, declared, raw);
+  if (auto wrong = options::check_boolean_flags(declared, m_inv.args); !wrong.empty()) {
+    return stop(ExitCode::usage, std::move(wrong), "", "The gate did not run: fix the step's arguments",
+                "Run '" + m_info.name + " --help' for usage.");
+  }
   std::string usage_error;
   if (const auto early = cli::parse(*app, m_inv, usage_error)) {
     if (*early == ExitCode::pass) {  // --help or --version, already printed
@@ -346,6 +351,13 @@ ExitCode Driver::list_rules() const {
 /// code, and a step summary that leads with what to do.
 int Driver::stop(ExitCode code, std::vector<Error> errors, const std::string& prefix, const std::string& lead,
                  const std::string& hint) {
+  if (code == ExitCode::usage) {
+    // A usage error may quote any argument, before the options that say which are secret are read.
+    const auto quoted = argument_secrets(m_inv.args);
+    for (const auto& secret : quoted.values()) {
+      keep_secret(secret);
+    }
+  }
   for (auto& e : errors) {
     scrub(e, m_secrets);
   }

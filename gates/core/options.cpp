@@ -1,5 +1,6 @@
 #include "core/options.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include <re2/re2.h>
@@ -133,6 +134,11 @@ std::optional<std::vector<std::string>> config_texts(const Option& o, const yaml
     return std::vector<std::string>{node.value};
   }
   if (node.is_sequence() && o.repeatable) {
+    if (node.items.empty()) {
+      // An empty list would silently check nothing (lint linting no file): never a default.
+      why = "expected at least one value, got an empty list (leave the key out for the default)";
+      return std::nullopt;
+    }
     std::vector<std::string> out;
     for (const auto id : node.items) {
       const auto& item = doc.at(id);
@@ -311,6 +317,30 @@ void add_to_cli(CLI::App& app, const std::vector<Option>& declared, RawFlags& ra
   }
 }
 
+std::vector<Error> check_boolean_flags(const std::vector<Option>& declared, const std::vector<std::string>& args) {
+  std::vector<Error> errors;
+  for (const auto& arg : args) {
+    if (arg == "--") {
+      break;
+    }
+    const auto eq = arg.find('=');
+    if (arg.rfind("--", 0) != 0 || eq == std::string::npos) {
+      continue;
+    }
+    const auto name = std::string_view(arg).substr(2, eq - 2);
+    for (const auto& o : declared) {
+      const bool named = o.name == name || std::find(o.aliases.begin(), o.aliases.end(), name) != o.aliases.end();
+      if (o.type != Type::boolean || !named) {
+        continue;
+      }
+      if (auto wrong = check(o, std::string_view(arg).substr(eq + 1))) {
+        errors.push_back({"--" + std::string(name) + ": " + *wrong, {}, {}});
+      }
+    }
+  }
+  return errors;
+}
+
 Values resolve(const std::vector<Option>& declared, const RawFlags& raw, const CLI::App& app, config::Section& section,
                const Invocation& inv, std::vector<Error>& errors) {
   Values values;
@@ -327,6 +357,14 @@ Values resolve(const std::vector<Option>& declared, const RawFlags& raw, const C
       if (!flagged && from_file.origin == Origin::config) {
         e = std::move(from_file);
         e.option = &o;
+      } else if (from_file.origin == Origin::config) {
+        // The flag wins, but the file is still checked: its bad value would bite without the flag.
+        for (const auto& t : from_file.texts) {
+          if (auto wrong = check(o, t)) {
+            errors.push_back({*wrong, from_file.where, from_file.label});
+            break;
+          }
+        }
       }
     }
     if (flagged) {

@@ -112,7 +112,13 @@ private:
 using RawFlags = std::map<std::string, std::vector<std::string>, std::less<>>;
 
 /// Adds every declared option (except secrets) to `app`, its help with the default, bound to `raw`.
+/// `app` keeps pointers to `declared` (its checks) and to `raw`: both must outlive `app`.
 void add_to_cli(CLI::App& app, const std::vector<Option>& declared, RawFlags& raw);
+
+/// Errors for boolean flags written with a value other than true or false (`--flag=`,
+/// `--flag={}`, `--flag=yes`), read from the arguments as given, up to `--`: CLI11 would take
+/// some of them as true, so a typo could switch a check. `--flag` alone is true.
+std::vector<Error> check_boolean_flags(const std::vector<Option>& declared, const std::vector<std::string>& args);
 
 /// The placeholder shown for an option in --help.
 std::string placeholder(const Option& option);

@@ -20,8 +20,10 @@ std::string root_of_config(const std::string& config_path);
 /// are taken from the repository root (root_of_config), absolute ones are kept.
 std::string from_config(const std::string& config_path, const std::string& value);
 
-/// The repository root results are reported against: `workspace` ($GITHUB_WORKSPACE) when it is
-/// set, else the nearest directory from `cwd` upwards that holds `.github` or `.git`, else `cwd`.
+/// The repository root results are reported against, whose .github/workflows lint reads by
+/// default: `workspace` ($GITHUB_WORKSPACE) when `cwd` is at or below it; else the nearest
+/// directory from `cwd` upwards that holds `.github/workflows` (a subproject with workflows of
+/// its own is its own root), else the nearest holding `.git`, else `.github`; else `cwd`.
 /// Always absolute.
 std::string repository_root(const std::string& cwd, const std::string& workspace);
 

@@ -117,48 +117,111 @@ void Secrets::add_one(std::string value) {
   for (std::size_t i = 0; value.size() >= k_window && i + k_window <= value.size(); ++i) {
     m_windows.insert(value.substr(i, k_window));
   }
+  if (value.size() < k_window && m_short.insert(value).second &&
+      std::find(m_short_sizes.begin(), m_short_sizes.end(), value.size()) == m_short_sizes.end()) {
+    m_short_sizes.push_back(value.size());
+    std::sort(m_short_sizes.begin(), m_short_sizes.end(), std::greater<>());
+  }
+  m_longest = std::max(m_longest, value.size());
   m_values.push_back(std::move(value));
   std::stable_sort(m_values.begin(), m_values.end(),
                    [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
 }
 
-std::string Secrets::scrub(std::string_view text) const {
-  std::string out(text);
-  scrub_in_place(out);
+std::size_t Secrets::match_end(std::string_view text, std::size_t at) const {
+  // A secret of k_window characters or more is made of its windows, so a window finds it too.
+  if (at + k_window <= text.size() && m_windows.find(text.substr(at, k_window)) != m_windows.end()) {
+    return at + k_window;
+  }
+  for (const auto size : m_short_sizes) {
+    if (at + size <= text.size() && m_short.find(text.substr(at, size)) != m_short.end()) {
+      return at + size;
+    }
+  }
+  return 0;
+}
+
+std::string Secrets::scrub(std::string_view text) const { return scrub_prefix(text, std::string::npos); }
+
+void Secrets::scrub_in_place(std::string& text) const {
+  if (!m_values.empty()) {
+    text = scrub(text);
+  }
+}
+
+std::string Secrets::scrub_prefix(std::string_view text, std::size_t limit, bool cut) const {
+  constexpr auto k_none = std::string_view::npos;
+  // With a cut, the last m_longest - 1 characters may start a secret that goes on past the cut.
+  const auto safe = cut ? text.size() - std::min(text.size(), m_longest == 0 ? 0 : m_longest - 1) : text.size();
+  std::string out;
+  std::size_t copied = 0;  // text[0, copied) is in `out`
+  std::size_t run_start = k_none;
+  std::size_t run_end = 0;  // the secret text [run_start, run_end) not yet replaced
+  std::size_t at = 0;
+  for (; at < safe; ++at) {
+    if (run_start != k_none && at > run_end) {
+      out.append(text.substr(copied, run_start - copied)).append("***");
+      copied = run_end;
+      run_start = k_none;
+    }
+    // Text before `at` outside a run is final: stop once it fills the limit.
+    if (run_start == k_none && (out.size() >= limit || at - copied >= limit - out.size())) {
+      break;
+    }
+    const auto end = m_values.empty() ? 0 : match_end(text, at);
+    if (end != 0 && run_start == k_none) {
+      run_start = at;
+      run_end = end;
+    } else if (end != 0) {
+      run_end = std::max(run_end, end);
+    }
+  }
+  if (run_start != k_none) {
+    out.append(text.substr(copied, run_start - copied)).append("***");
+    copied = run_end;
+  }
+  if (copied < at) {
+    out.append(text.substr(copied, at - copied));
+  }
+  if (out.size() > limit) {
+    out.resize(limit);
+  }
   return out;
 }
 
-void Secrets::scrub_in_place(std::string& text) const {
-  for (const auto& secret : m_values) {
-    for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at + 3)) {
-      text.replace(at, secret.size(), "***");
+bool secret_header_name(std::string_view name) {
+  static constexpr std::array<std::string_view, 10> k_words = {
+      "authorization", "auth", "token", "key", "secret", "password", "cookie", "session", "signature", "credential"};
+  const auto lower = text::to_lower(text::trim(name));
+  // Each part between '-', '_' or '.' ("x", "api", "key") holding one of the words, so
+  // X-Auth-Token, Private-Token, Set-Cookie and ApiKey all count.
+  std::size_t start = 0;
+  while (start <= lower.size()) {
+    const auto end = std::min(lower.find_first_of("-_. ", start), lower.size());
+    const auto part = std::string_view(lower).substr(start, end - start);
+    if (std::any_of(k_words.begin(), k_words.end(),
+                    [part](std::string_view w) { return part.find(w) != std::string_view::npos; })) {
+      return true;
+    }
+    start = end + 1;
+  }
+  return false;
+}
+
+Secrets argument_secrets(const std::vector<std::string>& args) {
+  Secrets found;
+  for (const auto& arg : args) {
+    found.add_url(arg);
+    // "--header=NAME: VALUE" as one word, or the value after "--header".
+    const std::string_view word = arg.rfind("--", 0) == 0 && arg.find('=') != std::string::npos
+                                      ? std::string_view(arg).substr(arg.find('=') + 1)
+                                      : std::string_view(arg);
+    const auto colon = word.find(':');
+    if (colon != std::string_view::npos && secret_header_name(word.substr(0, colon))) {
+      found.add(std::string(text::trim(word.substr(colon + 1))));
     }
   }
-  if (m_windows.empty() || text.size() < k_window) {
-    return;
-  }
-  // A part of a secret: every window that occurs in a secret, grown while its windows do.
-  std::string out;
-  std::size_t i = 0;
-  std::size_t copied = 0;
-  while (i + k_window <= text.size()) {
-    if (m_windows.count(std::string(text, i, k_window)) == 0) {
-      ++i;
-      continue;
-    }
-    auto end = i + k_window;
-    while (end < text.size() && m_windows.count(std::string(text, end + 1 - k_window, k_window)) != 0) {
-      ++end;
-    }
-    out.append(text, copied, i - copied);
-    out += "***";
-    copied = end;
-    i = end;
-  }
-  if (copied != 0) {
-    out.append(text, copied, std::string::npos);
-    text = std::move(out);
-  }
+  return found;
 }
 
 ActiveSecrets::ActiveSecrets(const Secrets& secrets) : m_previous(t_active) { t_active = &secrets; }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -24,15 +25,40 @@ public:
   void add_url(std::string_view url);
   const std::vector<std::string>& values() const { return m_values; }
   /// `text` with every secret, and every part of one k_window characters or longer, replaced
-  /// by ***. Longer secrets are replaced first, so a secret that contains another is hidden whole.
+  /// by ***; overlapping or touching secret text becomes one ***. One pass, linear in the text.
   std::string scrub(std::string_view text) const;
   void scrub_in_place(std::string& text) const;
+  /// The first `limit` characters of scrub(text), reading `text` only as far as they need (a
+  /// body of megabytes costs its start). With `cut`, `text` is the start of a longer text: its
+  /// last characters, which could begin a secret that the cut left whole in neither part, are
+  /// left out.
+  std::string scrub_prefix(std::string_view text, std::size_t limit, bool cut = false) const;
 
 private:
+  /// Looks a std::string set up by std::string_view, without a copy.
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  using Set = std::unordered_set<std::string, Hash, std::equal_to<>>;
+
   void add_one(std::string value);
+  /// Where the longest secret text starting at `at` ends, or 0 when none starts there.
+  std::size_t match_end(std::string_view text, std::size_t at) const;
   std::vector<std::string> m_values;
-  std::unordered_set<std::string> m_windows;  // every k_window-long part of every secret
+  Set m_windows;                           // every k_window-long part of every secret
+  Set m_short;                             // secrets shorter than k_window, matched whole
+  std::vector<std::size_t> m_short_sizes;  // their lengths, longest first
+  std::size_t m_longest = 0;
 };
+
+/// Whether a header of this name carries a credential, so its value is a secret.
+bool secret_header_name(std::string_view name);
+
+/// The secrets command-line arguments carry, found without parsing them: the password of any
+/// URL, and the value of any 'NAME: VALUE' whose name is a secret header's. For a usage error,
+/// which may quote any argument before the options are read.
+Secrets argument_secrets(const std::vector<std::string>& args);
 
 /// While it lives, text::shorten, text::one_line and text::markdown take `secrets` out of every
 /// text before they cut, escape or format it: the one place every gate's text passes through,

@@ -296,18 +296,20 @@ std::string shorten(std::string_view s, std::size_t max) {
   return clean(s, [max](std::string_view t) { return shorten_raw(t, max); });
 }
 
-std::string without_userinfo(std::string_view url) {
-  std::string out(url);
-  const auto scheme = out.find("://");
-  if (scheme == std::string::npos) {
-    return out;
+std::string without_userinfo(std::string_view text) {
+  std::string out;
+  std::size_t copied = 0;
+  for (auto scheme = text.find("://"); scheme != std::string_view::npos; scheme = text.find("://", scheme + 3)) {
+    // The authority ends at its path, query or fragment, or where the URL ends in a message.
+    const auto host = scheme + 3;
+    const auto end = std::min(text.find_first_of("/?#'\"<> \t\r\n", host), text.size());
+    const auto at = text.substr(host, end - host).rfind('@');
+    if (at != std::string_view::npos) {
+      out.append(text.substr(copied, host - copied));
+      copied = host + at + 1;
+    }
   }
-  const auto end = out.find_first_of("/?#", scheme + 3);
-  const auto at = out.rfind('@', end == std::string::npos ? std::string::npos : end);
-  if (at != std::string::npos && at > scheme) {
-    out.erase(scheme + 3, at + 1 - (scheme + 3));
-  }
-  return out;
+  return out.append(text.substr(copied));
 }
 
 }  // namespace shipgate::text

@@ -62,7 +62,8 @@ std::string plural(std::size_t n, std::string_view word);
 /// The parts joined with `separator` ("a, b, c").
 std::string join(const std::vector<std::string>& parts, std::string_view separator);
 
-/// `url` without the user:password@ of its authority: how every gate shows a URL.
-std::string without_userinfo(std::string_view url);
+/// `text` with the user:password@ taken out of every URL in it: how every gate shows a URL, and
+/// what every error message passes through.
+std::string without_userinfo(std::string_view text);
 
 }  // namespace shipgate::text

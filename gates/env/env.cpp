@@ -145,26 +145,30 @@ private:
   /// The names one job's environment can take (workflow::environment_names), or a note that it
   /// cannot be known; `via` says through which call the job runs ("" for none).
   void add_names(const workflow::Workflow& wf, const workflow::Job& job, const std::string& via);
-  net::Request request(const std::string& url) const { return github::request(url, m_token, m_timeout); }
+  net::Request request(const std::string& url) const { return github::request(url, m_run.token, m_run.timeout); }
   void judge(const Looked& l, bool private_repo, const std::vector<std::string>& existing, Check& check) const;
   const Policy& policy(const std::string& name) const {
-    const auto it = m_policies.find(name);
-    return it == m_policies.end() ? m_policy : it->second;
+    const auto it = m_run.policies.find(name);
+    return it == m_run.policies.end() ? m_run.policy : it->second;
   }
 
-  std::string m_token;
-  std::string m_list;
-  bool m_all_deploying = false;
-  Policy m_policy;                                                                      // every environment's
-  std::map<std::string, std::vector<std::pair<std::string, std::string>>> m_overrides;  // name -> key, value
-  std::map<std::string, Policy> m_policies;                                             // lower-case name -> its own
-  Secrets m_secrets;  // the token, to take out of API messages before they are cut
-  std::string m_base;
-  std::string m_repo;
-  milliseconds m_timeout{30'000};
-  milliseconds m_deadline{120'000};
-  std::map<std::string, std::vector<std::string>> m_names;  // name -> where named ("" for flags)
-  std::vector<std::string> m_unresolved;                    // places whose name cannot be known
+  /// Everything one run sets: cleared when a run starts, so a gate evaluated twice starts fresh.
+  struct RunState {
+    std::string token;
+    std::string list;
+    bool all_deploying = false;
+    Policy policy;                                                                      // every environment's
+    std::map<std::string, std::vector<std::pair<std::string, std::string>>> overrides;  // name -> key, value
+    std::map<std::string, Policy> policies;                                             // lower-case name -> its own
+    Secrets secrets;  // the token, to take out of API messages before they are cut
+    std::string base;
+    std::string repo;
+    milliseconds timeout{30'000};
+    milliseconds deadline{120'000};
+    std::map<std::string, std::vector<std::string>> names;  // name -> where named ("" for flags)
+    std::vector<std::string> unresolved;                    // places whose name cannot be known
+  };
+  RunState m_run;
 };
 
 void EnvGate::read_workflows(const Invocation& inv, std::vector<Error>& errors) {
@@ -214,18 +218,19 @@ void EnvGate::add_names(const workflow::Workflow& wf, const workflow::Job& job, 
   }
   const auto where = wf.path + ":" + std::to_string(env.where->pos.line) + via;
   if (env.state == State::unnamed) {
-    m_unresolved.push_back(where + " (no name)");
+    m_run.unresolved.push_back(where + " (no name)");
   } else if (env.state == State::unknown) {
-    m_unresolved.push_back(where + " (" + text::shorten(env.written, 40) + ")");
+    m_run.unresolved.push_back(where + " (" + text::shorten(env.written, 40) + ")");
   }
   for (const auto& name : env.names) {
     if (!name.empty()) {
-      m_names[text::to_lower(name)].push_back(where);
+      m_run.names[text::to_lower(name)].push_back(where);
     }
   }
 }
 
 void EnvGate::read_config(config::Section& section, const Invocation&) {
+  m_run = {};  // the first step of every run
   const auto* policies = section.take("policies");
   if (policies == nullptr || policies->is_null()) {
     return;
@@ -235,10 +240,18 @@ void EnvGate::read_config(config::Section& section, const Invocation&) {
     section.error(*policies, "policies", "expected a mapping of environment names to their policy");
     return;
   }
+  std::map<std::string, std::string> spelled;  // lower-case name -> as first written
   for (const auto& pair : policies->pairs) {
     const auto& name = doc.at(pair.key);
     const auto& body = doc.at(pair.value);
     const auto key = "policies." + name.value;
+    const auto lower = text::to_lower(std::string(text::trim(name.value)));
+    if (const auto [first, added] = spelled.emplace(lower, name.value); !added) {
+      section.error(name, key,
+                    "'" + first->second + "' and '" + name.value +
+                        "' name the same environment (GitHub's names ignore case): give one policy");
+      continue;
+    }
     if (!body.is_mapping()) {
       section.error(body, key, "expected a mapping of policy keys: " + text::join(policy_keys(), ", "));
       continue;
@@ -246,7 +259,7 @@ void EnvGate::read_config(config::Section& section, const Invocation&) {
     for (auto& e : config::check_keys(doc, body, policy_keys(), "env." + key, " in a policy")) {
       section.add(std::move(e));
     }
-    auto& overrides = m_overrides[text::to_lower(std::string(text::trim(name.value)))];
+    auto& overrides = m_run.overrides[lower];
     for (const auto& entry : body.pairs) {
       const auto& k = doc.at(entry.key).value;
       const auto& v = doc.at(entry.value);
@@ -266,34 +279,36 @@ void EnvGate::read_config(config::Section& section, const Invocation&) {
 
 std::vector<Error> EnvGate::configure(const options::Values& values, const Invocation& inv, Secrets& secrets) {
   std::vector<Error> errors;
-  m_token = values.text("token");
-  m_secrets.add(m_token);
-  m_list = values.text("list");
-  m_all_deploying = values.boolean("all-deploying");
-  m_timeout = *values.duration("timeout");
-  m_deadline = *values.duration("deadline");
-  m_repo = values.text("repo");
-  const auto slash = m_repo.find('/');
-  if (slash == std::string::npos || slash == 0 || slash + 1 == m_repo.size() ||
-      m_repo.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_./") !=
+  m_run.token = values.text("token");
+  m_run.secrets.add(m_run.token);
+  m_run.list = values.text("list");
+  m_run.all_deploying = values.boolean("all-deploying");
+  m_run.timeout = *values.duration("timeout");
+  m_run.deadline = *values.duration("deadline");
+  m_run.repo = values.text("repo");
+  const auto slash = m_run.repo.find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == m_run.repo.size() ||
+      m_run.repo.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_./") !=
           std::string::npos ||
-      m_repo.find('/', slash + 1) != std::string::npos || m_repo.find("..") != std::string::npos ||
-      m_repo.front() == '.' || m_repo[slash + 1] == '.') {
-    errors.push_back(values.error(
-        "repo", "expected OWNER/REPO (or GITHUB_REPOSITORY), got '" + text::shorten(text::one_line(m_repo), 60) + "'"));
+      m_run.repo.find('/', slash + 1) != std::string::npos || m_run.repo.find("..") != std::string::npos ||
+      m_run.repo.front() == '.' || m_run.repo[slash + 1] == '.') {
+    errors.push_back(values.error("repo", "expected OWNER/REPO (or GITHUB_REPOSITORY), got '" +
+                                              text::shorten(text::one_line(m_run.repo), 60) + "'"));
   }
   for (const auto& key : policy_keys()) {
     if (!values.text(key).empty()) {
-      apply(m_policy, key, values.text(key));
+      apply(m_run.policy, key, values.text(key));
     }
   }
-  for (const auto& [name, overrides] : m_overrides) {
-    auto& p = m_policies[name] = m_policy;
+  for (const auto& [name, overrides] : m_run.overrides) {
+    auto& p = m_run.policies[name] = m_run.policy;
     for (const auto& [key, value] : overrides) {
-      apply(p, key, value);
+      if (values.origin(key) != options::Origin::flag) {  // a flag wins over the file, per environment too
+        apply(p, key, value);
+      }
     }
     if (!name.empty()) {
-      m_names[name].push_back("policies");  // a policy names an environment that must exist
+      m_run.names[name].push_back("policies");  // a policy names an environment that must exist
     }
   }
   for (const auto& name : values.list("environment")) {
@@ -301,24 +316,24 @@ std::vector<Error> EnvGate::configure(const options::Values& values, const Invoc
     if (trimmed.empty() || trimmed.size() > 255) {
       errors.push_back(values.error("environment", "an environment name is 1 to 255 characters"));
     } else {
-      m_names[text::to_lower(trimmed)].push_back("");
+      m_run.names[text::to_lower(trimmed)].push_back("");
     }
   }
-  if (m_all_deploying) {
+  if (m_run.all_deploying) {
     read_workflows(inv, errors);
   }
-  if (m_names.empty() && m_list.empty() && !m_all_deploying && errors.empty()) {
+  if (m_run.names.empty() && m_run.list.empty() && !m_run.all_deploying && errors.empty()) {
     errors.push_back(values.error("environment",
                                   "nothing to check; pass --environment NAME, --all-deploying or --list FILE (or "
                                   "env.policies in the config)"));
   }
   secrets.add_url(inv.getenv("GITHUB_API_URL").value_or(""));
   if (auto base = net::api_base(inv.getenv("GITHUB_API_URL").value_or(github::k_default_base))) {
-    m_base = std::move(*base);
+    m_run.base = std::move(*base);
   } else {
     errors.push_back({"GITHUB_API_URL: " + base.error().message, {}, {}});
   }
-  if (m_token.empty()) {
+  if (m_run.token.empty()) {
     errors.push_back(
         {"GITHUB_TOKEN: not set (nor GH_TOKEN): reading environments needs a token with `actions: read`", {}, {}});
   }
@@ -392,8 +407,8 @@ void EnvGate::judge(const Looked& l, bool private_repo, const std::vector<std::s
 Outcome EnvGate::evaluate(const Invocation& inv, Log& log) {
   auto& clock = inv.time();
   net::Client client(net::user_agent("shipgate-env"));
-  net::Pool pool(client, clock, {}, clock.monotonic() + m_deadline);
-  const auto repo_url = m_base + "/repos/" + m_repo;
+  net::Pool pool(client, clock, {}, clock.monotonic() + m_run.deadline);
+  const auto repo_url = m_run.base + "/repos/" + m_run.repo;
   std::optional<bool> private_repo;
   std::optional<std::string> repo_error;
   pool.submit(request(repo_url), [&](const net::Response& r, int) {
@@ -404,12 +419,12 @@ Outcome EnvGate::evaluate(const Invocation& inv, Log& log) {
     } else {
       // A 404 here is the repository, not an environment: every environment would read as missing.
       repo_error =
-          net::describe_failure(r, m_secrets, github::k_api_errors) +
-          (r.status == 404 ? " (the repository " + m_repo + " does not exist, or the token cannot see it)" : "");
+          net::describe_failure(r, m_run.secrets, github::k_api_errors) +
+          (r.status == 404 ? " (the repository " + m_run.repo + " does not exist, or the token cannot see it)" : "");
     }
   });
   std::vector<Looked> looked;
-  for (const auto& [name, where] : m_names) {
+  for (const auto& [name, where] : m_run.names) {
     looked.push_back({name, std::nullopt, false, std::nullopt, where});
   }
   for (auto& l : looked) {
@@ -425,7 +440,7 @@ Outcome EnvGate::evaluate(const Invocation& inv, Log& log) {
                       l.error = e.error().message;
                     }
                   } else {
-                    l.error = net::describe_failure(r, m_secrets, github::k_api_errors);
+                    l.error = net::describe_failure(r, m_run.secrets, github::k_api_errors);
                   }
                 });
   }
@@ -435,7 +450,7 @@ Outcome EnvGate::evaluate(const Invocation& inv, Log& log) {
   std::function<void(const std::string&, int)> page = [&](const std::string& url, int n) {
     pool.submit(request(url), [&, n](const net::Response& r, int) {
       if (!r.answered() || r.status != 200) {
-        list_error = net::describe_failure(r, m_secrets, github::k_api_errors);
+        list_error = net::describe_failure(r, m_run.secrets, github::k_api_errors);
         return;
       }
       auto envs = github::parse_environment_page(r.body);
@@ -451,7 +466,7 @@ Outcome EnvGate::evaluate(const Invocation& inv, Log& log) {
       if (!next) {
         return;
       }
-      if (net::origin(*next) != net::origin(m_base)) {
+      if (net::origin(*next) != net::origin(m_run.base)) {
         list_error = "the next page is on another host (" + text::shorten(net::origin(*next), 60) +
                      "); the list would be incomplete";
       } else if (n >= 50) {
@@ -461,12 +476,12 @@ Outcome EnvGate::evaluate(const Invocation& inv, Log& log) {
       }
     });
   };
-  if (!m_list.empty()) {
+  if (!m_run.list.empty()) {
     page(repo_url + "/environments?per_page=100", 1);
   }
   pool.run();
   // A missing environment gets "did you mean" from the repository's own environments.
-  if (m_list.empty() && std::any_of(looked.begin(), looked.end(), [](const Looked& l) { return l.missing; })) {
+  if (m_run.list.empty() && std::any_of(looked.begin(), looked.end(), [](const Looked& l) { return l.missing; })) {
     page(repo_url + "/environments?per_page=100", 1);
     pool.run();
   }
@@ -498,23 +513,23 @@ Outcome EnvGate::evaluate(const Invocation& inv, Log& log) {
     }
     outcome.checks.push_back(std::move(check));
   }
-  for (const auto& where : m_unresolved) {
+  for (const auto& where : m_run.unresolved) {
     log.diagnose("note: the environment at " + where + " cannot be known before the run; not checked");
   }
-  if (!m_list.empty()) {
+  if (!m_run.list.empty()) {
     Check check;
-    check.name = "list " + m_repo;
+    check.name = "list " + m_run.repo;
     if (list_error) {
       check.verdict = Verdict::error;
       check.message = "could not list environments: " + *list_error;
     } else {
       const nlohmann::json records = {{"total_count", listed.size()}, {"environments", listed}};
-      std::ofstream out(inv.resolve(m_list), std::ios::binary | std::ios::trunc);
+      std::ofstream out(inv.resolve(m_run.list), std::ios::binary | std::ios::trunc);
       out << records.dump(2) << '\n';
       out.flush();
       check.verdict = out ? Verdict::pass : Verdict::error;
-      check.message =
-          out ? "wrote " + text::plural(listed.size(), "environment") + " to " + m_list : "cannot write " + m_list;
+      check.message = out ? "wrote " + text::plural(listed.size(), "environment") + " to " + m_run.list
+                          : "cannot write " + m_run.list;
     }
     outcome.checks.push_back(std::move(check));
   }
@@ -522,8 +537,9 @@ Outcome EnvGate::evaluate(const Invocation& inv, Log& log) {
                      {"failed", std::to_string(failed)},
                      {"missing", std::to_string(missing)}};
   outcome.headline = std::to_string(outcome.count(Verdict::pass)) + " of " +
-                     text::plural(outcome.checks.size(), "check") + " passed for " + m_repo;
-  outcome.summary = {{"repository", m_repo}, {"environments", looked.size()}, {"failed", failed}, {"missing", missing}};
+                     text::plural(outcome.checks.size(), "check") + " passed for " + m_run.repo;
+  outcome.summary = {
+      {"repository", m_run.repo}, {"environments", looked.size()}, {"failed", failed}, {"missing", missing}};
   return outcome;
 }
 

@@ -26,12 +26,15 @@ using heroku::Slug;
 using std::chrono::milliseconds;
 
 /// nullopt for a commit SHA (7 to 64 hex digits) or 'none', else what is wrong.
+/// A git commit id: 7 to 40 hex digits (a SHA-1, or the start of one or of a SHA-256), or a
+/// whole 64-digit SHA-256; either case.
 std::optional<std::string> check_sha(std::string_view sha) {
-  if (sha == "none" || (sha.size() >= 7 && sha.size() <= 64 &&
-                        sha.find_first_not_of("0123456789abcdefABCDEF") == std::string_view::npos)) {
+  const bool hex = sha.find_first_not_of("0123456789abcdefABCDEF") == std::string_view::npos;
+  if (sha == "none" || (hex && ((sha.size() >= 7 && sha.size() <= 40) || sha.size() == 64))) {
     return std::nullopt;
   }
-  return std::string("expected a commit SHA (7 to 40 hex digits), or 'none'");
+  return "expected a commit SHA: 7 to 40 hex digits (SHA-1, or a prefix), 64 (SHA-256), or 'none'; got " +
+         std::to_string(sha.size()) + " characters";
 }
 
 const std::vector<options::Option>& declared() {
@@ -45,7 +48,8 @@ const std::vector<options::Option>& declared() {
        .aliases = {"apps"}},
       {.name = "apps-file", .type = Type::path, .help = "File with one app per line (# comments)"},
       {.name = "expect-commit",
-       .help = "Commit the latest release must run (default: GITHUB_SHA, for one app; 'none' to skip)",
+       .help = "Commit the latest release must run: 7 to 40 hex digits, or 64 (default: GITHUB_SHA, for one app; "
+               "'none' to skip)",
        .placeholder = "SHA",
        .validate = check_sha},
       {.name = "pending-grace",

@@ -71,6 +71,16 @@ std::optional<std::string> broken_budget(const Settings& s, const UrlResult& r) 
   return std::nullopt;
 }
 
+/// Why a URL that is not done by the deadline failed.
+std::string past_deadline(const Settings& s, const State& st) {
+  if (st.streak >= s.successes && !s.latency.empty() && st.result.latencies.empty()) {
+    return "healthy, but no answer after the first healthy one came within the " + units::format_duration(s.deadline) +
+           " deadline to measure the latency budget";
+  }
+  return "not healthy within " + units::format_duration(s.deadline) +
+         (st.last_reason.empty() ? "" : ": last " + st.last_reason);
+}
+
 /// Logs an attempt within the bounds: past them the log keeps its first half and the latest.
 void log_attempt(UrlResult& r, const Attempt& a) {
   ++r.attempt_count;
@@ -116,9 +126,7 @@ std::vector<UrlResult> poll(const Settings& s, Clock& clock, net::Client& client
       }
       // No attempt can start before the deadline: the URL has had its last one.
       if (now >= deadline || st.next_due >= deadline) {
-        finish(st, false,
-               "not healthy within " + units::format_duration(s.deadline) +
-                   (st.last_reason.empty() ? "" : ": last " + st.last_reason));
+        finish(st, false, past_deadline(s, st));
         continue;
       }
       if (st.next_due > now) {
@@ -162,12 +170,16 @@ std::vector<UrlResult> poll(const Settings& s, Clock& clock, net::Client& client
       st.last_reason = judgement.reason;
       st.next_due = std::max(st.attempt_started + s.interval, now);
       if (judgement.verdict != Health::healthy) {
-        st.result.last_body = response.body;
+        st.result.last_body.assign(response.body, 0, k_max_kept_body);
+        st.result.last_body_cut = response.truncated || response.body.size() > k_max_kept_body;
       }
       on_attempt(st.result, attempt);
       switch (judgement.verdict) {
         case Health::healthy:
-          sample_latency(st.result, !st.healthy_seen, response.elapsed);
+          // An answer that came after the deadline is no sample: the run was over.
+          if (now <= deadline) {
+            sample_latency(st.result, !st.healthy_seen, response.elapsed);
+          }
           st.healthy_seen = true;
           // A budget needs a sample past the first healthy answer: one more is asked for.
           if (++st.streak >= s.successes && (s.latency.empty() || !st.result.latencies.empty())) {

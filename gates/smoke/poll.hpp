@@ -30,6 +30,8 @@ struct LatencyBudget {
 /// Attempts kept in a URL's log, and latency samples kept for the budgets.
 inline constexpr std::size_t k_max_logged_attempts = 500;
 inline constexpr std::size_t k_max_latency_samples = 10'000;
+/// The start of an answer's body kept for the log, which shows its first lines.
+inline constexpr std::size_t k_max_kept_body = std::size_t{64} << 10;
 
 /// How each URL is polled.
 struct Settings {
@@ -67,7 +69,9 @@ struct UrlResult {
   std::vector<Millis> latencies;
   std::optional<Millis> time_to_healthy;
   long last_status = 0;
-  std::string last_body;  // of the last answer that was not healthy (cut to max_body)
+  /// The start of the body of the last answer that was not healthy, at most k_max_kept_body.
+  std::string last_body;
+  bool last_body_cut = false;  // the body went on past last_body
 };
 
 /// Polls every URL at once until each is healthy (`successes` healthy answers in a row, then

@@ -112,6 +112,9 @@ const std::vector<options::Option>& declared() {
   return k_options;
 }
 
+/// The start of the last answer's body that the log shows (its first lines).
+constexpr std::size_t k_shown_body = 2000;
+
 /// The URL as shown: without credentials (user:password@), shortened.
 std::string shown_url(const std::string& url) {
   return text::shorten(text::one_line(text::without_userinfo(url)), 120);
@@ -162,10 +165,7 @@ void SmokeGate::read_headers(const options::Values& values, const Invocation& in
   };
   for (const auto& h : values.list("header")) {
     auto [name, value] = split(h);
-    const auto lower = text::to_lower(name);
-    const bool secret = lower == "authorization" || lower == "proxy-authorization" || lower == "cookie" ||
-                        lower.find("token") != std::string::npos || lower.find("key") != std::string::npos ||
-                        lower.find("secret") != std::string::npos;
+    const bool secret = secret_header_name(name);
     if (secret) {
       secrets.add(value);
     }
@@ -275,8 +275,9 @@ Outcome SmokeGate::evaluate(const Invocation& inv, Log& log) {
       if (!r.last_body.empty()) {
         // The answer's first lines, each behind a prefix: a body can never start a line of the
         // log, so it cannot issue a workflow command. Secrets are masked by the log itself.
-        // Secrets are taken out before the body is cut, so no part of one survives a cut.
-        std::istringstream body(m_secrets.scrub(r.last_body).substr(0, 2000));
+        // Secrets are taken out before the body is cut, so no part of one survives a cut; only
+        // the start that is shown is scrubbed, however long the body.
+        std::istringstream body(m_secrets.scrub_prefix(r.last_body, k_shown_body, r.last_body_cut));
         std::string line;
         log.diagnose(shown_url(r.url) + ": the last answer began:");
         for (int n = 0; n < 5 && std::getline(body, line); ++n) {

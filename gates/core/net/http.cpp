@@ -107,10 +107,7 @@ Failure classify(CURLcode code) {
   }
 }
 
-bool dropped_on_other_host(const Header& h) {
-  const auto name = text::to_lower(h.name);
-  return h.secret || name == "authorization" || name == "cookie" || name == "proxy-authorization";
-}
+bool dropped_on_other_host(const Header& h) { return h.secret || secret_header_name(h.name); }
 
 }  // namespace
 
