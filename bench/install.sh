@@ -6,9 +6,13 @@
 #   build  build-from-source: true, the way every action worked before release binaries (the
 #          packages are already installed, so this is CMake and the compiler only: a floor)
 # Each way runs actions/lib/install.sh with the variables a runner sets, then the gate's
-# --version (its first output). Usage: bench/install.sh [GATE_BINARY]
+# --version (its first output). The action runs from a checkout of its own (actions/, VERSION,
+# the gate folders) whose DIGESTS name the served binary, as a release commit's would.
+# Usage: bench/install.sh [GATE_BINARY [BEFORE]]
 #   GATE_BINARY  the stripped static shipgate-lint to serve (default: dist/shipgate-lint-linux-x86_64,
 #                else a stripped copy of build-static/bin/shipgate-lint)
+#   BEFORE       a commit whose actions/lib to time beside this one, warm cache against warm cache
+#                in the same run (a same-run ratio)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 SHIPGATE_BENCH=1 "$root/scripts/install-deps"
@@ -49,22 +53,44 @@ PY
 server=$!
 for _ in $(seq 50); do curl -s --cacert "$work/cert.pem" -o /dev/null "https://127.0.0.1:$port/" && break; sleep 0.1; done
 
-# One action start: install.sh, then the gate's first output.
+# The action's checkout (this tree's, or BEFORE's), with DIGESTS for the served binary.
+checkout() {  # folder, git revision or empty for this tree
+  mkdir -p "$1"
+  if [ -n "$2" ]; then
+    git -C "$root" archive "$2" actions VERSION gates | tar -x -C "$1"
+  else
+    cp -r "$root/actions" "$root/VERSION" "$1/"
+    for main in "$root"/gates/*/main.cpp; do
+      mkdir -p "$1/gates/$(basename "$(dirname "$main")")"
+      cp "$main" "$1/gates/$(basename "$(dirname "$main")")/"
+    done
+  fi
+  { echo "version $version"; (cd "$work/srv/v$version" && sha256sum "$asset"); } >"$1/DIGESTS"
+}
+checkout "$work/after" ""
+if [ -n "${2:-}" ]; then checkout "$work/before" "$2"; fi
+
+# One action start: install.sh, then the gate's first output. $1: the checkout, $2: its tool cache.
 cat >"$work/step.sh" <<STEP
 set -e
-export RUNNER_OS=Linux RUNNER_ARCH=$runner_arch RUNNER_TOOL_CACHE=$work/toolcache RUNNER_TEMP=$work/temp
+export RUNNER_OS=Linux RUNNER_ARCH=$runner_arch RUNNER_TOOL_CACHE=\$2 RUNNER_TEMP=$work/temp
 export GITHUB_OUTPUT=$work/temp/output GITHUB_PATH=$work/temp/path SHIPGATE_GATE=lint
 export SHIPGATE_DOWNLOAD_URL=https://127.0.0.1:$port/v$version CURL_CA_BUNDLE=$work/cert.pem
 mkdir -p $work/temp
 : >\$GITHUB_OUTPUT
-"$root/actions/lib/install.sh" 2>/dev/null
+"\$1/actions/lib/install.sh" 2>/dev/null
 "\$(sed -n 's/^binary=//p' \$GITHUB_OUTPUT)" --version >/dev/null
 STEP
 
 echo "binary served: $(stat -c %s "$binary") bytes"
-hyperfine --warmup 2 --runs 20 --export-markdown "$work/warm-cold.md" \
-  --prepare "bash $work/step.sh" -n "warm cache" "bash $work/step.sh" \
-  --prepare "rm -rf $work/toolcache" -n "cold download" "bash $work/step.sh"
+runs=(--prepare "bash $work/step.sh $work/after $work/cache-after" -n "warm cache"
+  "bash $work/step.sh $work/after $work/cache-after")
+if [ -n "${2:-}" ]; then
+  runs+=(--prepare "bash $work/step.sh $work/before $work/cache-before" -n "warm cache ($2)"
+    "bash $work/step.sh $work/before $work/cache-before")
+fi
+runs+=(--prepare "rm -rf $work/cache-after" -n "cold download" "bash $work/step.sh $work/after $work/cache-after")
+hyperfine --warmup 2 --runs 20 --export-markdown "$work/warm-cold.md" "${runs[@]}"
 cat "$work/warm-cold.md"
 
 # build-from-source: a fresh build tree each time, as on a fresh runner.

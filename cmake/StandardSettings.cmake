@@ -9,6 +9,11 @@ set(SHIPGATE_DOCS_URL "https://github.com/shipgate/shipgate/blob/v${PROJECT_VERS
 target_compile_definitions(shipgate_settings INTERFACE SHIPGATE_VERSION="${PROJECT_VERSION}"
                                                        SHIPGATE_DOCS_URL="${SHIPGATE_DOCS_URL}")
 
+# Reproducible builds: no path of the checkout or the build tree in a binary, so the release
+# workflow's rebuild of a tag gives the bytes DIGESTS committed, wherever it checks out.
+target_compile_options(shipgate_settings INTERFACE "-ffile-prefix-map=${PROJECT_SOURCE_DIR}/="
+                                                   "-ffile-prefix-map=${PROJECT_BINARY_DIR}/=")
+
 if(SHIPGATE_SANITIZERS)
   string(REPLACE ";" "," _sanitizers "${SHIPGATE_SANITIZERS}")
   target_compile_options(shipgate_settings INTERFACE -fsanitize=${_sanitizers} -fno-omit-frame-pointer

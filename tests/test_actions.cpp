@@ -25,7 +25,6 @@ namespace {
 
 const std::string k_source = SHIPGATE_SOURCE_DIR;
 const std::string k_bin = SHIPGATE_BINARY_DIR;
-const std::string k_install = k_source + "/actions/lib/install.sh";
 const std::string k_run = k_source + "/actions/lib/run.sh";
 
 using Env = std::map<std::string, std::string>;
@@ -181,16 +180,41 @@ Env runner_env(const test::TempDir& dir, const Release& release, const std::stri
 struct LintRelease : Release {
   std::string asset = "shipgate-lint-linux-" + runner_arch().second;
   std::string binary = test::read_file(k_bin + "/shipgate-lint");
+  std::string sum;
   LintRelease() {
     REQUIRE_FALSE(binary.empty());
     const auto tag = "v" + version();
     put(tag, asset, binary);
     const auto file = dir.write("asset", binary);
+    sum = sha256(file, dir);
     put(tag, "SHA256SUMS",
-        "0000000000000000000000000000000000000000000000000000000000000000  shipgate-smoke-linux-x86_64\n" +
-            sha256(file, dir) + "  " + asset + "\n");
+        "0000000000000000000000000000000000000000000000000000000000000000  shipgate-smoke-linux-x86_64\n" + sum + "  " +
+            asset + "\n");
+  }
+  /// The DIGESTS a release commit of this version would carry for it.
+  std::string digests() const {
+    return "# digests\nversion " + version() +
+           "\n1111111111111111111111111111111111111111111111111111111111111111  shipgate-smoke-linux-x86_64\n" + sum +
+           "  " + asset + "\n";
   }
 };
+
+/// A checkout of the action at `root`, as the runner lays one out (actions/, VERSION, each gate's
+/// folder, the pre-commit script), with `digests` as its committed DIGESTS; returns its install.sh.
+std::string action_checkout(const fs::path& root, const std::string& digests) {
+  fs::create_directories(root / "scripts");
+  fs::copy(k_source + "/actions", root / "actions", fs::copy_options::recursive);
+  fs::copy(k_source + "/VERSION", root / "VERSION");
+  fs::copy(k_source + "/scripts/pre-commit-lint", root / "scripts" / "pre-commit-lint");
+  for (const auto& entry : fs::directory_iterator(k_source + "/gates")) {
+    if (fs::exists(entry.path() / "main.cpp")) {
+      fs::create_directories(root / "gates" / entry.path().filename());
+      fs::copy(entry.path() / "main.cpp", root / "gates" / entry.path().filename() / "main.cpp");
+    }
+  }
+  std::ofstream(root / "DIGESTS") << digests;
+  return (root / "actions" / "lib" / "install.sh").string();
+}
 
 }  // namespace
 
@@ -368,8 +392,8 @@ TEST_CASE("actions: each gate's action maps its inputs to flags the gate accepts
 namespace {
 
 /// The one folder the install put its cache in (per version, architecture and source).
-fs::path cache_folder(const test::TempDir& dir) {
-  const auto arch = dir.path() / "toolcache" / "shipgate" / version() / runner_arch().second;
+fs::path cache_folder(const test::TempDir& dir, const std::string& wanted = version()) {
+  const auto arch = dir.path() / "toolcache" / "shipgate" / wanted / runner_arch().second;
   std::vector<fs::path> found;
   if (fs::exists(arch)) {
     for (const auto& entry : fs::directory_iterator(arch)) {
@@ -386,7 +410,8 @@ TEST_CASE("install: downloads the release asset, checks it and caches it; the ca
   LintRelease release;
   test::TempDir dir;
   auto env = runner_env(dir, release);
-  auto r = run_script(k_install, env, dir.path().string(), dir);
+  const auto install = action_checkout(dir.path() / "action", release.digests());
+  auto r = run_script(install, env, dir.path().string(), dir);
   INFO(r.out << r.err);
   REQUIRE(r.code == 0);
   auto out = outputs_in(env["GITHUB_OUTPUT"]);
@@ -408,7 +433,7 @@ TEST_CASE("install: downloads the release asset, checks it and caches it; the ca
   fs::remove(env["GITHUB_OUTPUT"]);
 
   SECTION("a cached copy is used without a request") {
-    r = run_script(k_install, env, dir.path().string(), dir);
+    r = run_script(install, env, dir.path().string(), dir);
     CHECK(r.code == 0);
     CHECK(outputs_in(env["GITHUB_OUTPUT"])["source"] == "cache");
     CHECK(test::read_file(outputs_in(env["GITHUB_OUTPUT"])["binary"]) == release.binary);
@@ -417,12 +442,31 @@ TEST_CASE("install: downloads the release asset, checks it and caches it; the ca
   SECTION("a cached copy that no longer matches its checksum is downloaded again") {
     fs::remove(cache / release.asset);
     std::ofstream(cache / release.asset) << "#!/bin/sh\necho shipgate-lint " << version() << "\n";
-    r = run_script(k_install, env, dir.path().string(), dir);
+    r = run_script(install, env, dir.path().string(), dir);
     CHECK(r.code == 0);
     CHECK(outputs_in(env["GITHUB_OUTPUT"])["source"] == "download");
-    CHECK_THAT(r.err, Catch::Contains("does not match its checksum"));
+    CHECK_THAT(r.out, Catch::Contains("::notice title=shipgate-lint::the cached " + release.asset) &&
+                          Catch::Contains("does not match the digest it must have; removed"));
     CHECK(test::read_file((cache / release.asset).string()) == release.binary);
     CHECK(release.requests == 4);
+  }
+  SECTION("a binary planted in the cache with a matching SHA256SUMS and marker beside it is never run") {
+    // What anyone who can write a shared runner's tool cache can lay out.
+    const std::string evil = "#!/bin/sh\necho shipgate-lint " + version() + "\ntouch \"$0.ran\"\nexit 0\n";
+    fs::remove(cache / release.asset);
+    const auto planted = dir.write("planted", evil);
+    fs::copy(planted, cache / release.asset);
+    fs::permissions(cache / release.asset, fs::perms::owner_all);
+    std::ofstream(cache / "SHA256SUMS") << sha256(planted, dir) << "  " << release.asset << "\n";
+    std::ofstream(cache / ".complete") << "";
+    r = run_script(install, env, dir.path().string(), dir);
+    INFO(r.out << r.err);
+    CHECK(r.code == 0);
+    CHECK(outputs_in(env["GITHUB_OUTPUT"])["source"] == "download");
+    CHECK(test::read_file(outputs_in(env["GITHUB_OUTPUT"])["binary"]) == release.binary);
+    CHECK(test::read_file((cache / release.asset).string()) == release.binary);
+    CHECK_FALSE(fs::exists((cache / release.asset).string() + ".ran"));
+    CHECK_THAT(r.out, Catch::Contains("does not match the digest it must have"));
   }
   SECTION("a link planted in the cache is never run") {
     const auto evil = dir.write("evil", "#!/bin/sh\necho shipgate-lint " + version() + "\ntouch \"$0.ran\"\n");
@@ -430,7 +474,7 @@ TEST_CASE("install: downloads the release asset, checks it and caches it; the ca
     fs::remove(cache / release.asset);
     fs::create_symlink(evil, cache / release.asset);
     std::ofstream(cache / "SHA256SUMS", std::ios::app) << sha256(evil, dir) << "  " << release.asset << "\n";
-    r = run_script(k_install, env, dir.path().string(), dir);
+    r = run_script(install, env, dir.path().string(), dir);
     CHECK(r.code == 0);
     CHECK(outputs_in(env["GITHUB_OUTPUT"])["source"] == "download");
     CHECK(test::read_file(outputs_in(env["GITHUB_OUTPUT"])["binary"]) == release.binary);
@@ -438,13 +482,13 @@ TEST_CASE("install: downloads the release asset, checks it and caches it; the ca
   }
   SECTION("a cache without its completion marker is downloaded again") {
     fs::remove(cache / ".complete");
-    r = run_script(k_install, env, dir.path().string(), dir);
+    r = run_script(install, env, dir.path().string(), dir);
     CHECK(outputs_in(env["GITHUB_OUTPUT"])["source"] == "download");
     CHECK(fs::exists(cache / ".complete"));
   }
   SECTION("another source (a mirror, a fork's releases) has a cache of its own") {
     env["SHIPGATE_DOWNLOAD_URL"] = release.server->url("/o/r/releases/download/v" + version());
-    r = run_script(k_install, env, dir.path().string(), dir);
+    r = run_script(install, env, dir.path().string(), dir);
     CHECK(outputs_in(env["GITHUB_OUTPUT"])["source"] == "download");
     CHECK(release.requests == 4);
   }
@@ -456,15 +500,10 @@ TEST_CASE("install: without download-url, the release of the repository the acti
   auto env = runner_env(dir, release);
   env.erase("SHIPGATE_DOWNLOAD_URL");
   // Where the runner puts a remote action: _actions/OWNER/REPO/REF/.
-  const auto action = dir.path() / "_actions" / "o" / "r" / ("v" + version());
-  fs::create_directories(action / "actions");
-  fs::copy(k_source + "/actions/lib", action / "actions" / "lib");
-  fs::copy(k_source + "/VERSION", action / "VERSION");
-  fs::create_directories(action / "gates" / "lint");  // the gate's folder, which names it a gate
-  fs::copy(k_source + "/gates/lint/main.cpp", action / "gates" / "lint" / "main.cpp");
+  const auto install = action_checkout(dir.path() / "_actions" / "o" / "r" / ("v" + version()), release.digests());
   env["GITHUB_SERVER_URL"] = release.server->url("");
   env["SHIPGATE_ACTION_REPOSITORY"] = "nested/wrong";  // what a nested composite action may see
-  const auto r = run_script((action / "actions" / "lib" / "install.sh").string(), env, dir.path().string(), dir);
+  const auto r = run_script(install, env, dir.path().string(), dir);
   INFO(r.out << r.err);
   CHECK(r.code == 0);
   CHECK_THAT(r.err, Catch::Contains("/o/r/releases/download/v" + version()));
@@ -476,14 +515,22 @@ TEST_CASE("install: a bad checksum, a missing asset or a cut download fails with
   LintRelease release;
   test::TempDir dir;
   auto env = runner_env(dir, release);
+  const auto install = action_checkout(dir.path() / "action", release.digests());
   const auto tag = "v" + version();
   const auto cache = dir.path() / "toolcache";
   std::string expected;
 
   SECTION("checksum mismatch") {
     release.put(tag, release.asset, release.binary + "tampered");
-    expected = "checksum mismatch for " + release.asset;
+    expected = "checksum mismatch for " + release.asset + ": expected " + release.sum;
   }
+  SECTION("a tampered asset with a SHA256SUMS tampered to match") {
+    const std::string tampered = release.binary + "tampered";
+    release.put(tag, release.asset, tampered);
+    release.put(tag, "SHA256SUMS", sha256(dir.write("tampered", tampered), dir) + "  " + release.asset + "\n");
+    expected = "but the action's commit says " + release.sum;
+  }
+
   SECTION("no checksum listed for this runner's asset") {
     release.put(tag, "SHA256SUMS", "0000000000000000000000000000000000000000000000000000000000000000  other\n");
     expected = "lists no checksum for " + release.asset;
@@ -514,7 +561,7 @@ TEST_CASE("install: a bad checksum, a missing asset or a cut download fails with
     release.redirected.insert(release.asset);
     expected = "download of";
   }
-  const auto r = run_script(k_install, env, dir.path().string(), dir);
+  const auto r = run_script(install, env, dir.path().string(), dir);
   INFO(r.out << r.err);
   CHECK(r.code == 3);
   CHECK_THAT(r.out, Catch::StartsWith("::error title=shipgate-lint::") && Catch::Contains(expected));
@@ -527,9 +574,10 @@ TEST_CASE("install: a binary input, or the wanted version on PATH, is used witho
   LintRelease release;
   test::TempDir dir;
   auto env = runner_env(dir, release);
+  const auto install = action_checkout(dir.path() / "action", release.digests());
   SECTION("binary input") {
     env["SHIPGATE_BINARY"] = k_bin + "/shipgate-lint";
-    const auto r = run_script(k_install, env, dir.path().string(), dir);
+    const auto r = run_script(install, env, dir.path().string(), dir);
     CHECK(r.code == 0);
     CHECK(outputs_in(env["GITHUB_OUTPUT"])["source"] == "input");
     const fs::path linked = outputs_in(env["GITHUB_OUTPUT"])["binary"];
@@ -539,7 +587,7 @@ TEST_CASE("install: a binary input, or the wanted version on PATH, is used witho
   }
   SECTION("a binary input that is not the gate fails") {
     env["SHIPGATE_BINARY"] = "/bin/true";
-    const auto r = run_script(k_install, env, dir.path().string(), dir);
+    const auto r = run_script(install, env, dir.path().string(), dir);
     CHECK(r.code == 3);
     CHECK_THAT(r.out, Catch::Contains("does not answer --version as shipgate-lint"));
   }
@@ -547,15 +595,129 @@ TEST_CASE("install: a binary input, or the wanted version on PATH, is used witho
     fs::create_directories(dir.path() / "bin");
     fs::create_symlink(k_bin + "/shipgate-lint", dir.path() / "bin" / "shipgate-lint");
     env["PATH"] = (dir.path() / "bin").string() + ":" + env["PATH"];
-    auto r = run_script(k_install, env, dir.path().string(), dir);
+    auto r = run_script(install, env, dir.path().string(), dir);
     CHECK(r.code == 0);
     CHECK(outputs_in(env["GITHUB_OUTPUT"])["source"] == "path");
     CHECK(release.requests == 0);
     env["SHIPGATE_VERSION"] = "v99.1.0";
-    r = run_script(k_install, env, dir.path().string(), dir);
-    // Not on PATH at 99.1.0; a mirror that serves another version is refused.
+    r = run_script(install, env, dir.path().string(), dir);
+    // Not on PATH at 99.1.0, and not the action's version: refused before any download.
+    CHECK(r.code == 2);
+    CHECK_THAT(r.out, Catch::Contains("version 99.1.0 is not this action's version"));
+    CHECK(release.requests == 0);
+    // Trusting the release's sums, a mirror that serves another version is still refused.
+    env["SHIPGATE_TRUST_RELEASE_SUMS"] = "true";
+    r = run_script(install, env, dir.path().string(), dir);
     CHECK(r.code == 3);
     CHECK_THAT(r.out, Catch::Contains("from v99.1.0 says it is version '" + version() + "'; not using it"));
+  }
+}
+
+TEST_CASE("install: a version without a committed digest is refused unless trusting its release's sums is asked for",
+          "[actions]") {
+  LintRelease release;
+  test::TempDir dir;
+  auto env = runner_env(dir, release);
+  env["GITHUB_STEP_SUMMARY"] = (dir.path() / "summary").string();
+  // Release v99.1.0: a stand-in binary that says it is that version, listed in its SHA256SUMS.
+  const std::string other = "#!/bin/sh\necho shipgate-lint 99.1.0\n";
+  release.put("v99.1.0", release.asset, other);
+  release.put("v99.1.0", "SHA256SUMS", sha256(dir.write("other", other), dir) + "  " + release.asset + "\n");
+  env["SHIPGATE_DOWNLOAD_URL"] = release.url("v99.1.0");
+  env["SHIPGATE_VERSION"] = "99.1.0";
+
+  SECTION("another version is refused, and says how to get it") {
+    const auto install = action_checkout(dir.path() / "action", release.digests());
+    const auto r = run_script(install, env, dir.path().string(), dir);
+    CHECK(r.code == 2);
+    CHECK_THAT(r.out, Catch::Contains("version 99.1.0 is not this action's version (" + version() + ")") &&
+                          Catch::Contains("trust-release-checksums: true"));
+    CHECK(release.requests == 0);
+  }
+  SECTION("trusting the release's sums runs it, loudly, and checks every cache hit against them") {
+    const auto install = action_checkout(dir.path() / "action", release.digests());
+    env["SHIPGATE_TRUST_RELEASE_SUMS"] = "true";
+    auto r = run_script(install, env, dir.path().string(), dir);
+    INFO(r.out << r.err);
+    REQUIRE(r.code == 0);
+    CHECK(outputs_in(env["GITHUB_OUTPUT"])["source"] == "download");
+    CHECK_THAT(r.out, Catch::Contains("::warning title=shipgate-lint::v99.1.0 is not this action's version") &&
+                          Catch::Contains("SHA256SUMS alone"));
+    CHECK_THAT(test::read_file(env["GITHUB_STEP_SUMMARY"]),
+               Catch::Contains("> [!WARNING]") && Catch::Contains("SHA256SUMS alone"));
+    CHECK(release.requests == 2);
+    fs::remove(env["GITHUB_OUTPUT"]);
+    r = run_script(install, env, dir.path().string(), dir);
+    CHECK(outputs_in(env["GITHUB_OUTPUT"])["source"] == "cache");
+    CHECK(release.requests == 3);  // the sums again, not the binary
+    // A cache entry changed since is refused against the release's sums too.
+    const auto cached = cache_folder(dir, "99.1.0") / release.asset;
+    fs::remove(cached);
+    std::ofstream(cached) << "#!/bin/sh\necho shipgate-lint 99.1.0 planted\n";
+    fs::remove(env["GITHUB_OUTPUT"]);
+    r = run_script(install, env, dir.path().string(), dir);
+    CHECK(outputs_in(env["GITHUB_OUTPUT"])["source"] == "download");
+    CHECK(test::read_file(cached.string()) == other);
+  }
+  SECTION("trust-release-checksums takes true or false only") {
+    const auto install = action_checkout(dir.path() / "action", release.digests());
+    env["SHIPGATE_TRUST_RELEASE_SUMS"] = "yes";
+    const auto r = run_script(install, env, dir.path().string(), dir);
+    CHECK(r.code == 2);
+    CHECK_THAT(r.out, Catch::Contains("trust-release-checksums must be true or false, not 'yes'"));
+  }
+  SECTION("the action's own version without its digests (DIGESTS missing or for another version)") {
+    env.erase("SHIPGATE_VERSION");
+    env["SHIPGATE_DOWNLOAD_URL"] = release.url("v" + version());
+    for (const std::string& digests : {std::string(), "version 0.0.1\n" + release.sum + "  " + release.asset + "\n"}) {
+      test::TempDir checkout;
+      const auto install = action_checkout(checkout.path(), digests);
+      if (digests.empty()) {
+        fs::remove(checkout.path() / "DIGESTS");
+      }
+      const auto r = run_script(install, env, dir.path().string(), dir);
+      INFO(r.out);
+      CHECK(r.code == 3);
+      CHECK_THAT(r.out, Catch::Contains("the action's source has no digests for v" + version()));
+    }
+    CHECK(release.requests == 0);
+  }
+  SECTION("a digest missing for this runner's binary") {
+    env.erase("SHIPGATE_VERSION");
+    env["SHIPGATE_DOWNLOAD_URL"] = release.url("v" + version());
+    const auto install = action_checkout(dir.path() / "action", "version " + version() + "\n");
+    const auto r = run_script(install, env, dir.path().string(), dir);
+    CHECK(r.code == 3);
+    CHECK_THAT(r.out, Catch::Contains("the action's DIGESTS list no digest for " + release.asset));
+  }
+}
+
+TEST_CASE("install: a download URL's user:password@ is never shown", "[actions]") {
+  LintRelease release;
+  test::TempDir dir;
+  auto env = runner_env(dir, release);
+  const auto install = action_checkout(dir.path() / "action", release.digests());
+  const std::string secret = "mirr0r-Passw0rd-xyz";
+  const auto with_password = [&](const std::string& tag) {
+    auto url = release.url(tag);
+    return url.replace(url.find("://") + 3, 0, "deploy:" + secret + "@");
+  };
+  SECTION("downloading") {
+    env["SHIPGATE_DOWNLOAD_URL"] = with_password("v" + version());
+    const auto r = run_script(install, env, dir.path().string(), dir);
+    INFO(r.out << r.err);
+    CHECK(r.code == 0);
+    CHECK_THAT(r.err, Catch::Contains("downloading " + release.asset));
+    CHECK_THAT(r.out, Catch::StartsWith("::add-mask::" + secret + "\n"));
+    CHECK_THAT(r.out.substr(r.out.find('\n') + 1) + r.err, !Catch::Contains(secret) && !Catch::Contains("deploy:"));
+    CHECK_THAT(test::read_file(env["GITHUB_OUTPUT"]), !Catch::Contains(secret));
+  }
+  SECTION("failing") {
+    env["SHIPGATE_DOWNLOAD_URL"] = with_password("v" + version() + "/missing");
+    const auto r = run_script(install, env, dir.path().string(), dir);
+    CHECK(r.code == 3);
+    CHECK_THAT(r.out, Catch::Contains("download of https://127.0.0.1:"));
+    CHECK_THAT(r.out.substr(r.out.find('\n') + 1) + r.err, !Catch::Contains(secret));
   }
 }
 
@@ -563,33 +725,34 @@ TEST_CASE("install: unsupported runners, plain HTTP and odd versions are refused
   LintRelease release;
   test::TempDir dir;
   auto env = runner_env(dir, release);
+  const auto install = action_checkout(dir.path() / "action", release.digests());
   SECTION("macOS") {
     env["RUNNER_OS"] = "macOS";
     env["RUNNER_ARCH"] = "ARM64";
-    const auto r = run_script(k_install, env, dir.path().string(), dir);
+    const auto r = run_script(install, env, dir.path().string(), dir);
     CHECK(r.code == 3);
     CHECK_THAT(r.out, Catch::Contains("no shipgate-lint release binary for macOS ARM64") &&
                           Catch::Contains("Linux x86_64 and arm64"));
   }
   SECTION("32-bit x86") {
     env["RUNNER_ARCH"] = "X86";
-    CHECK(run_script(k_install, env, dir.path().string(), dir).code == 3);
+    CHECK(run_script(install, env, dir.path().string(), dir).code == 3);
   }
   SECTION("http://") {
     env["SHIPGATE_DOWNLOAD_URL"] = "http://127.0.0.1:1/v" + version();
-    const auto r = run_script(k_install, env, dir.path().string(), dir);
+    const auto r = run_script(install, env, dir.path().string(), dir);
     CHECK(r.code == 2);
     CHECK_THAT(r.out, Catch::Contains("must be an https:// URL"));
   }
   SECTION("a version that is a path") {
     env["SHIPGATE_VERSION"] = "../../etc";
-    const auto r = run_script(k_install, env, dir.path().string(), dir);
+    const auto r = run_script(install, env, dir.path().string(), dir);
     CHECK(r.code == 2);
     CHECK_THAT(r.out, Catch::Contains("is not a release version"));
   }
   SECTION("a message cannot forge a workflow command") {
     env["SHIPGATE_BINARY"] = "/nonexistent\n::error::forged";
-    const auto r = run_script(k_install, env, dir.path().string(), dir);
+    const auto r = run_script(install, env, dir.path().string(), dir);
     CHECK(r.code == 3);
     CHECK_THAT(r.out, !Catch::Contains("\n::error::forged"));
   }
@@ -880,7 +1043,8 @@ TEST_CASE("pre-commit hook: gets the verified binary once, then lints the reposi
       {"CURL_CA_BUNDLE", release.ca()},
       {"SHIPGATE_DOWNLOAD_URL", release.url("v" + version())},
   };
-  const auto hook = k_source + "/scripts/pre-commit-lint";
+  action_checkout(dir.path() / "hook", release.digests());
+  const auto hook = (dir.path() / "hook" / "scripts" / "pre-commit-lint").string();
   auto r = run_script(hook, env, repo.string(), dir, {"--format", "text"});
   INFO(r.out << r.err);
   CHECK(r.code == 1);
@@ -895,6 +1059,68 @@ TEST_CASE("pre-commit hook: gets the verified binary once, then lints the reposi
   r = run_script(hook, env, repo.string(), dir);
   CHECK(r.code == 3);
   CHECK_THAT(r.err, Catch::Contains("\nchecksum mismatch for " + release.asset) && !Catch::Contains("::error"));
+}
+
+namespace {
+
+/// The README's 30-second start: its first sh block, with the release URL as given.
+std::string quick_start(const std::string& release_url) {
+  const auto readme = test::read_file(k_source + "/README.md");
+  const auto section = readme.find("\n## 30-second start\n");
+  REQUIRE(section != std::string::npos);
+  const auto begin = readme.find("```sh\n", section);
+  REQUIRE(begin != std::string::npos);
+  const auto end = readme.find("\n```\n", begin);
+  REQUIRE(end != std::string::npos);
+  auto script = readme.substr(begin + 6, end - begin - 6);
+  const std::string published = "https://github.com/shipgate/shipgate/releases/download/v" + version();
+  std::size_t replaced = 0;
+  for (auto at = script.find(published); at != std::string::npos; at = script.find(published, at)) {
+    script.replace(at, published.size(), release_url);
+    at += release_url.size();
+    ++replaced;
+  }
+  CHECK(replaced >= 3);  // both architectures' binaries and SHA256SUMS
+  return script;
+}
+
+}  // namespace
+
+TEST_CASE("README: the 30-second start works as written against a release on 127.0.0.1", "[actions]") {
+  if (runner_arch().second != "x86_64") {
+    WARN("the README's uncommented download line is the x86_64 one; skipped on " << runner_arch().second);
+    return;
+  }
+  LintRelease release;
+  test::TempDir dir;
+  const auto repo = dir.path() / "repo";
+  fs::create_directories(repo / ".github");
+  fs::copy(k_source + "/examples/incident/.github/workflows", repo / ".github" / "workflows");
+  const auto script = dir.write("start.sh", quick_start(release.url("v" + version())));
+  const auto run = [&] {
+    // A user's shell: no set -e, their HOME, curl trusting the test CA as it trusts GitHub's.
+    return test::run_shell("cd " + test::shell_quote(repo.string()) +
+                               " && env -i PATH=/usr/bin:/bin HOME=" + test::shell_quote(dir.path().string()) +
+                               " CURL_CA_BUNDLE=" + test::shell_quote(release.ca()) + " bash " +
+                               test::shell_quote(script),
+                           dir);
+  };
+  const auto installed = dir.path() / ".local" / "bin" / "shipgate-lint";
+  SECTION("the release's binary is checked, installed and lints the repository") {
+    const auto r = run();
+    INFO(r.out << r.err);
+    CHECK(r.code == 1);  // the incident's findings
+    CHECK_THAT(r.out, Catch::Contains(release.asset + ": OK") && Catch::Contains("[heroku-autocreate]"));
+    CHECK(test::read_file(installed.string()) == release.binary);
+  }
+  SECTION("a download that does not match SHA256SUMS is never installed or run") {
+    release.put("v" + version(), release.asset, release.binary + "x");
+    const auto r = run();
+    CHECK(r.code != 0);
+    CHECK(r.code != 1);
+    CHECK_THAT(r.out + r.err, Catch::Contains("FAILED") && !Catch::Contains("[heroku-autocreate]"));
+    CHECK_FALSE(fs::exists(installed));
+  }
 }
 
 TEST_CASE("examples: docs/examples.md shows every example workflow as it is", "[actions]") {
@@ -924,8 +1150,8 @@ struct ActionRun {
 /// step with `bash --noprofile --norc -eo pipefail`, its own GITHUB_OUTPUT, the action's
 /// folder as GITHUB_ACTION_PATH, and the caller's environment beneath the step's `env:`.
 ActionRun run_action(const std::string& gate, const std::map<std::string, std::string>& with, Env env,
-                     const std::string& cwd, const test::TempDir& dir) {
-  const auto action_dir = k_source + "/actions/" + gate;
+                     const std::string& cwd, const test::TempDir& dir, const std::string& root = k_source) {
+  const auto action_dir = root + "/actions/" + gate;
   const auto path = action_dir + "/action.yml";
   const auto text = read_text_file(path);
   REQUIRE(text.ok());
@@ -1009,8 +1235,10 @@ TEST_CASE("actions end to end: lint downloads its gate, fails on the incident an
   env["GITHUB_STEP_SUMMARY"] = (dir.path() / "summary").string();
   env["GITHUB_EVENT_NAME"] = "push";
   const auto incident = k_source + "/examples/incident";
-  auto run =
-      run_action("lint", {{"download-url", release.url("v" + version())}, {"format", "text"}}, env, incident, dir);
+  const auto checkout = (dir.path() / "action").string();
+  action_checkout(checkout, release.digests());
+  auto run = run_action("lint", {{"download-url", release.url("v" + version())}, {"format", "text"}}, env, incident,
+                        dir, checkout);
   INFO(run.log);
   CHECK(run.code == 1);
   CHECK(run.outputs["result"] == "fail");
@@ -1023,7 +1251,7 @@ TEST_CASE("actions end to end: lint downloads its gate, fails on the incident an
   SECTION("a tampered download stops the action before any gate runs") {
     fs::remove_all(dir.path() / "toolcache");
     release.put("v" + version(), release.asset, release.binary + "x");
-    run = run_action("lint", {{"download-url", release.url("v" + version())}}, env, incident, dir);
+    run = run_action("lint", {{"download-url", release.url("v" + version())}}, env, incident, dir, checkout);
     CHECK(run.code == 3);
     CHECK(run.outputs["exit-code"].empty());
     CHECK_THAT(run.log, Catch::Contains("checksum mismatch"));
@@ -1092,7 +1320,7 @@ TEST_CASE("actions end to end: smoke polls a real server; release gets its key i
     CHECK(run.outputs["result"] == "pass");
     CHECK(test::read_file((dir.path() / "bin" / "key").string()) == "hk-12345");
     CHECK(test::read_file((dir.path() / "bin" / "args").string()) ==
-          "--fail-idle\n--apps\nraxx-api-prod\n--apps\nraxx-web-prod\n--format\ngithub\n");
+          "--fail-idle=true\n--apps\nraxx-api-prod\n--apps\nraxx-web-prod\n--format\ngithub\n");
   }
 }
 

@@ -2,11 +2,14 @@
 # Puts one shipgate gate on the runner for the composite actions, and says where it is.
 #
 # In order: the binary named by the `binary` input; a shipgate-<gate> already on PATH that prints
-# the wanted version; a verified copy in the runner's tool cache; the release asset for this
-# runner, downloaded over HTTPS and checked against the release's SHA256SUMS before it is used or
-# cached. Building from source happens only when asked (build-from-source: true). A failed
-# download, a missing asset or a checksum mismatch fails the step with exit 3: nothing else is
-# tried after a bad download.
+# the wanted version; a copy in the runner's tool cache; the release asset for this runner,
+# downloaded over HTTPS. A cached or downloaded binary is used only when its SHA-256 is the one
+# the action's own source commits to (DIGESTS beside VERSION, written in the release commit);
+# the release's SHA256SUMS must agree, as a second check, never the only one. A version other
+# than the action's own has no committed digest: it is refused unless SHIPGATE_TRUST_RELEASE_SUMS
+# is true, which trusts the release's SHA256SUMS alone and says so loudly. Building from source
+# happens only when asked (build-from-source: true). A failed download, a missing asset or a
+# checksum mismatch fails the step with exit 3: nothing else is tried after a bad download.
 #
 # Read from the environment (the action's step `env:`):
 #   SHIPGATE_GATE               gate name, a folder of gates/: lint, smoke, ... (required)
@@ -19,6 +22,9 @@
 #   SHIPGATE_ACTION_REPOSITORY  owner/name the action came from (github.action_repository)
 #   SHIPGATE_DOWNLOAD_STALL     seconds a download may send nothing (under 1 KiB/s) before it is
 #                               given up and retried (default 30)
+#   SHIPGATE_TRUST_RELEASE_SUMS true to run a version the action has no committed digest for,
+#                               checked against its release's SHA256SUMS only (input
+#                               `trust-release-checksums`; default false)
 # and the variables GitHub sets: RUNNER_OS, RUNNER_ARCH, RUNNER_TOOL_CACHE, RUNNER_TEMP,
 # GITHUB_OUTPUT, GITHUB_PATH, GITHUB_SERVER_URL, GITHUB_REPOSITORY.
 # Writes the step outputs `binary` (absolute path), `version` and `source` (input, path, cache,
@@ -36,11 +42,17 @@ name="shipgate-$gate"
 fail() {  # exit code, message: one annotation, then the exit code
   local code=$1
   shift
-  echo "::error title=$name::$(escape "$*")"
+  echo "::error title=$name::$(escape "$(without_userinfo "$*")")"
   exit "$code"
 }
 say() {  # one line on stderr, whatever a path holds
-  echo "$name: $(one_line "$*")" >&2
+  echo "$name: $(one_line "$(without_userinfo "$*")")" >&2
+}
+loud() {  # a warning annotation and a line in the step summary
+  echo "::warning title=$name::$(escape "$(without_userinfo "$*")")"
+  if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
+    printf '> [!WARNING]\n> %s: %s\n\n' "$name" "$(one_line "$(without_userinfo "$*")")" >>"$GITHUB_STEP_SUMMARY" || true
+  fi
 }
 
 # A gate is its folder in the action's own source (gates/NAME/main.cpp), as for the build.
@@ -159,11 +171,45 @@ case "$base" in
   https://*) ;;
   *) fail 2 "download-url must be an https:// URL, not '${base}'" ;;
 esac
+# A password in the URL is hidden from the whole log, not only from this script's own lines.
+if [[ "$base" =~ ^https://([^/?#@]*)@ ]]; then
+  userinfo=${BASH_REMATCH[1]}
+  if [ -n "${userinfo#*:}" ] && [ "${userinfo#*:}" != "$userinfo" ]; then echo "::add-mask::${userinfo#*:}"; fi
+fi
 command -v sha256sum >/dev/null 2>&1 || fail 3 "sha256sum is needed to verify $asset"
 
+# The digest the action's own source commits to: DIGESTS beside VERSION, written by
+# scripts/release and committed in the release commit, names the version it is for and the
+# SHA-256 of each release binary. Whoever can change a release's files or the runner's tool
+# cache cannot change these without changing the action's commit.
+own=$(tr -d '[:space:]' <"$src/VERSION" 2>/dev/null || true)
+pinned=""
+digests_version=""
+if [ -f "$src/DIGESTS" ]; then
+  digests_version=$(awk '$1 == "version" { print $2; exit }' "$src/DIGESTS")
+fi
+if [ "$wanted" = "$own" ] && [ "$digests_version" = "$wanted" ]; then
+  pinned=$(awk -v want="$asset" '$2 == want && $1 ~ /^[0-9a-f]+$/ && length($1) == 64 { print $1; exit }' "$src/DIGESTS")
+  [ -n "$pinned" ] || fail 3 "the action's DIGESTS list no digest for $asset of v$wanted: no release binary for this runner"
+elif [ "${SHIPGATE_TRUST_RELEASE_SUMS:-false}" = true ]; then
+  if [ "$wanted" != "$own" ]; then
+    why="v$wanted is not this action's version (v${own:-unknown}), so no digest committed with the action answers for it"
+  else
+    why="the action's source has no digests for v$wanted"
+  fi
+  loud "$why: $asset is checked against its release's SHA256SUMS alone, which whoever can change the release's files can change too. Use a released action of v$wanted to check it against the digests of its commit."
+elif [ "${SHIPGATE_TRUST_RELEASE_SUMS:-false}" != false ]; then
+  fail 2 "trust-release-checksums must be true or false, not '${SHIPGATE_TRUST_RELEASE_SUMS}'"
+elif [ "$wanted" != "$own" ]; then
+  fail 2 "version $wanted is not this action's version ($own), and the action carries digests for its own release only: use the action at v$wanted (or its commit), or set trust-release-checksums: true to check the download against the release's SHA256SUMS alone"
+else
+  fail 3 "the action's source has no digests for v$wanted (DIGESTS ${digests_version:+is for v$digests_version}${digests_version:-is missing}): use a released version of the action, or set trust-release-checksums: true to check the download against the release's SHA256SUMS alone"
+fi
+
 # The cache: one folder per version, architecture and source (a fork's or a mirror's release
-# never answers for another's), holding the verified asset and the SHA256SUMS it was checked
-# against, and a .complete marker written last.
+# never answers for another's), holding the verified asset and a .complete marker written last.
+# Anyone who can write the tool cache can change both, so the folder proves nothing by itself:
+# every hit is checked against the committed digest before it is copied or run.
 cache_root=${RUNNER_TOOL_CACHE:-}
 [ -n "$cache_root" ] || cache_root="${RUNNER_TEMP:-/tmp}/shipgate-tool-cache"
 source_id=$(printf '%s' "$base" | sha256sum | cut -c 1-12)
@@ -183,16 +229,6 @@ use_verified() {  # file, expected sum, source
   use "$job_bin/$name" "$wanted" "$3"
 }
 
-# 3. The tool cache, checked again against the SHA256SUMS kept beside it.
-if [ -f "$cache/.complete" ] && [ -f "$cache/$asset" ] && [ ! -L "$cache/$asset" ] && [ -f "$cache/SHA256SUMS" ]; then
-  expected=$(listed_sum "$cache/SHA256SUMS")
-  if [ -n "$expected" ] && [ "$(sum_of "$cache/$asset")" = "$expected" ]; then
-    use_verified "$cache/$asset" "$expected" cache
-  fi
-  say "the cached copy in $cache does not match its checksum; downloading it again"
-fi
-
-# 4. Download over HTTPS, verify, then cache.
 command -v curl >/dev/null 2>&1 || fail 3 "curl is needed to download $asset (or give the action a binary, or build-from-source: true)"
 stall=${SHIPGATE_DOWNLOAD_STALL:-30}
 [[ "$stall" =~ ^[1-9][0-9]{0,2}$ ]] || fail 2 "SHIPGATE_DOWNLOAD_STALL must be 1 to 999 seconds, not '${stall}'"
@@ -208,29 +244,56 @@ fetch() {  # url, file
     fail 3 "download of $1 failed: ${err:-curl gave no reason}"
   fi
 }
+# The release's SHA256SUMS: with a committed digest, it must agree with it (a second check);
+# without one (trust-release-checksums), it is the only check.
+# Sets `listed`.
+listed=""
+release_sum() {
+  fetch "$base/SHA256SUMS" "$work/SHA256SUMS"
+  listed=$(listed_sum "$work/SHA256SUMS")
+  [ -n "$listed" ] || fail 3 "the release v$wanted lists no checksum for $asset in SHA256SUMS: no release binary for this runner"
+  if [ -n "$pinned" ] && [ "$listed" != "$pinned" ]; then
+    fail 3 "the release's SHA256SUMS lists $listed for $asset, but the action's commit says $pinned: the release's files are not the ones this action was released with; not using them"
+  fi
+}
+
+# 3. The tool cache, checked against the committed digest (or, trusting the release's sums,
+# against a fresh copy of them). A copy that does not match is removed and downloaded again.
+if [ -e "$cache/.complete" ] || [ -e "$cache/$asset" ]; then
+  expected=$pinned
+  if [ -z "$expected" ]; then
+    release_sum
+    expected=$listed
+  fi
+  if [ -f "$cache/.complete" ] && [ -f "$cache/$asset" ] && [ ! -L "$cache/$asset" ] &&
+    [ "$(sum_of "$cache/$asset")" = "$expected" ]; then
+    use_verified "$cache/$asset" "$expected" cache
+  fi
+  echo "::notice title=$name::$(escape "the cached $asset in $cache does not match the digest it must have; removed, downloading it again")"
+  rm -rf "$cache" || say "could not remove $cache"
+fi
+
+# 4. Download over HTTPS, verify, then cache.
 say "downloading $asset $wanted from $base"
-fetch "$base/SHA256SUMS" "$work/SHA256SUMS"
-expected=$(listed_sum "$work/SHA256SUMS")
-[ -n "$expected" ] || fail 3 "the release v$wanted lists no checksum for $asset in SHA256SUMS: no release binary for this runner"
+if [ -z "$listed" ]; then release_sum; fi
+expected=${pinned:-$listed}
 fetch "$base/$asset" "$work/$asset"
 actual=$(sum_of "$work/$asset")
 if [ "$actual" != "$expected" ]; then
-  fail 3 "checksum mismatch for $asset: SHA256SUMS lists $expected, the download is $actual; not using it"
+  fail 3 "checksum mismatch for $asset: expected $expected, the download is $actual; not using it"
 fi
 chmod 755 "$work/$asset"
 have=$(version_of "$work/$asset")
 [ "$have" = "$wanted" ] || fail 3 "$asset from v$wanted says it is version '${have:-unknown}'; not using it"
 
-# Into the cache: files of fresh random names, renamed into place, then the marker. A cache that
+# Into the cache: a file of a fresh random name, renamed into place, then the marker. A cache that
 # cannot be written costs later jobs a download, nothing else.
 cache_write() {
   local tmp
   mkdir -p "$cache" || return 1
   rm -f "$cache/.complete"
-  for file in "$asset" SHA256SUMS; do
-    tmp=$(mktemp "$cache/.incoming.XXXXXX") || return 1
-    cp "$work/$file" "$tmp" && mv -f "$tmp" "$cache/$file" || { rm -f "$tmp"; return 1; }
-  done
+  tmp=$(mktemp "$cache/.incoming.XXXXXX") || return 1
+  cp "$work/$asset" "$tmp" && mv -f "$tmp" "$cache/$asset" || { rm -f "$tmp"; return 1; }
   : >"$cache/.complete"
 }
 cache_write || say "could not write the tool cache in $cache; later jobs download again"

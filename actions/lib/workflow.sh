@@ -15,3 +15,9 @@ one_line() {
   local text=${1//$'\r'/ }
   printf '%s' "${text//$'\n'/ }"
 }
+
+# Text with every URL's user:password@ taken out, so a credential in a URL (a mirror's
+# download-url, say) never reaches a log, an annotation or an output.
+without_userinfo() {
+  printf '%s' "$1" | sed -E 's#([A-Za-z][A-Za-z0-9+.-]*://)[^/?#@[:space:]]*@#\1#g'
+}
