@@ -174,7 +174,8 @@ esac
 # A password in the URL is hidden from the whole log, not only from this script's own lines.
 if [[ "$base" =~ ^https://([^/?#@]*)@ ]]; then
   userinfo=${BASH_REMATCH[1]}
-  if [ -n "${userinfo#*:}" ] && [ "${userinfo#*:}" != "$userinfo" ]; then echo "::add-mask::${userinfo#*:}"; fi
+  secret=${userinfo#*:}  # the password, or a token given as the user name
+  if [ -n "$secret" ]; then echo "::add-mask::$secret"; fi
 fi
 command -v sha256sum >/dev/null 2>&1 || fail 3 "sha256sum is needed to verify $asset"
 
