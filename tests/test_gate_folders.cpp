@@ -178,3 +178,37 @@ TEST_CASE("gate folders: the actions' install script takes only a gate folder of
     CHECK_THAT(r.out, Catch::Contains("unknown gate"));
   }
 }
+
+TEST_CASE("gate folders: DIGESTS names VERSION and every shipped gate's release binary for both architectures",
+          "[layout]") {
+  // The actions run only a binary whose SHA-256 this file names (docs/actions.md); one missing
+  // or for another version would stop every download of the action's own version.
+  const auto digests = lines_of(test::read_file((k_source / "DIGESTS").string()));
+  auto version = test::read_file((k_source / "VERSION").string());
+  version.erase(version.find_last_not_of(" \n") + 1);
+  std::set<std::string> named;
+  bool versioned = false;
+  for (const auto& line : digests) {
+    if (line.rfind('#', 0) == 0) {
+      continue;
+    }
+    if (line.rfind("version ", 0) == 0) {
+      CHECK(line == "version " + version);
+      versioned = true;
+      continue;
+    }
+    INFO("line " << line);
+    REQUIRE(line.size() > 66);
+    CHECK(line.find_first_not_of("0123456789abcdef") == 64);
+    CHECK(line.substr(64, 2) == "  ");
+    named.insert(line.substr(66));
+  }
+  CHECK(versioned);
+  std::set<std::string> expected;
+  for (const auto& gate : gate_folders(k_source)) {
+    for (const auto* arch : {"x86_64", "arm64"}) {
+      expected.insert("shipgate-" + gate + "-linux-" + arch);
+    }
+  }
+  CHECK(named == expected);
+}
