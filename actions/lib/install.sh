@@ -183,14 +183,24 @@ command -v sha256sum >/dev/null 2>&1 || fail 3 "sha256sum is needed to verify $a
 # scripts/release and committed in the release commit, names the version it is for and the
 # SHA-256 of each release binary. Whoever can change a release's files or the runner's tool
 # cache cannot change these without changing the action's commit.
-own=$(tr -d '[:space:]' <"$src/VERSION" 2>/dev/null || true)
+# Read with builtins only: a warm start spends its time in processes, so it starts none here.
+own=""
+if [ -f "$src/VERSION" ]; then read -r own <"$src/VERSION" || true; fi
+own=${own//[[:space:]]/}
 pinned=""
 digests_version=""
+digest_for_asset=""
 if [ -f "$src/DIGESTS" ]; then
-  digests_version=$(awk '$1 == "version" { print $2; exit }' "$src/DIGESTS")
+  while read -r first second rest; do
+    if [ "$first" = version ] && [ -z "$digests_version" ]; then
+      digests_version=$second
+    elif [ "$second" = "$asset" ] && [ -z "$rest" ] && [[ $first =~ ^[0-9a-f]{64}$ ]]; then
+      digest_for_asset=$first
+    fi
+  done <"$src/DIGESTS"
 fi
 if [ "$wanted" = "$own" ] && [ "$digests_version" = "$wanted" ]; then
-  pinned=$(awk -v want="$asset" '$2 == want && $1 ~ /^[0-9a-f]+$/ && length($1) == 64 { print $1; exit }' "$src/DIGESTS")
+  pinned=$digest_for_asset
   [ -n "$pinned" ] || fail 3 "the action's DIGESTS list no digest for $asset of v$wanted: no release binary for this runner"
 elif [ "${SHIPGATE_TRUST_RELEASE_SUMS:-false}" = true ]; then
   if [ "$wanted" != "$own" ]; then
@@ -233,15 +243,19 @@ use_verified() {  # file, expected sum, source
 command -v curl >/dev/null 2>&1 || fail 3 "curl is needed to download $asset (or give the action a binary, or build-from-source: true)"
 stall=${SHIPGATE_DOWNLOAD_STALL:-30}
 [[ "$stall" =~ ^[1-9][0-9]{0,2}$ ]] || fail 2 "SHIPGATE_DOWNLOAD_STALL must be 1 to 999 seconds, not '${stall}'"
-work=$(mktemp -d "${RUNNER_TEMP:-/tmp}/shipgate-download.XXXXXX") || fail 3 "cannot create a folder under ${RUNNER_TEMP:-/tmp}"
-trap 'rm -rf "$work"' EXIT
-fetch() {  # url, file
+# The download folder, made on the first download (a warm start makes none).
+work=""
+fetch() {  # url, name of the file in $work
   local err
+  if [ -z "$work" ]; then
+    work=$(mktemp -d "${RUNNER_TEMP:-/tmp}/shipgate-download.XXXXXX") || fail 3 "cannot create a folder under ${RUNNER_TEMP:-/tmp}"
+    trap 'rm -rf "$work"' EXIT
+  fi
   # -q first: no ~/.curlrc; HTTPS only, redirects included; a server that stops sending is given
   # up after the stall time (and retried), one that trickles after 5 minutes.
   if ! err=$(curl -q --fail --silent --show-error --location --globoff --proto '=https' --proto-redir '=https' \
     --tlsv1.2 --connect-timeout 20 --speed-limit 1024 --speed-time "$stall" --max-time 300 --retry 3 \
-    --retry-delay 2 -o "$2" "$1" 2>&1); then
+    --retry-delay 2 -o "$work/$2" "$1" 2>&1); then
     fail 3 "download of $1 failed: ${err:-curl gave no reason}"
   fi
 }
@@ -250,7 +264,7 @@ fetch() {  # url, file
 # Sets `listed`.
 listed=""
 release_sum() {
-  fetch "$base/SHA256SUMS" "$work/SHA256SUMS"
+  fetch "$base/SHA256SUMS" SHA256SUMS
   listed=$(listed_sum "$work/SHA256SUMS")
   [ -n "$listed" ] || fail 3 "the release v$wanted lists no checksum for $asset in SHA256SUMS: no release binary for this runner"
   if [ -n "$pinned" ] && [ "$listed" != "$pinned" ]; then
@@ -278,7 +292,7 @@ fi
 say "downloading $asset $wanted from $base"
 if [ -z "$listed" ]; then release_sum; fi
 expected=${pinned:-$listed}
-fetch "$base/$asset" "$work/$asset"
+fetch "$base/$asset" "$asset"
 actual=$(sum_of "$work/$asset")
 if [ "$actual" != "$expected" ]; then
   fail 3 "checksum mismatch for $asset: expected $expected, the download is $actual; not using it"
