@@ -494,6 +494,41 @@ TEST_CASE("install: downloads the release asset, checks it and caches it; the ca
   }
 }
 
+TEST_CASE("install: nothing is written through a link planted in the tool cache", "[actions]") {
+  LintRelease release;
+  test::TempDir dir;
+  auto env = runner_env(dir, release);
+  const auto install = action_checkout(dir.path() / "action", release.digests());
+  const auto elsewhere = dir.path() / "elsewhere";
+  fs::create_directories(elsewhere);
+  const auto victim = dir.write("elsewhere/victim.txt", "precious\n");
+  fs::create_directories(dir.path() / "toolcache");
+  SECTION("a linked folder on the cache's path") {
+    fs::create_directory_symlink(elsewhere, dir.path() / "toolcache" / "shipgate");
+  }
+  SECTION("a linked completion marker") {
+    env["SHIPGATE_DOWNLOAD_URL"] = release.url("v" + version());
+    // The folder the first run uses, made ready with a marker that points at the victim.
+    auto r = run_script(install, env, dir.path().string(), dir);
+    REQUIRE(r.code == 0);
+    const auto cache = cache_folder(dir);
+    fs::remove_all(cache);
+    fs::create_directories(cache);
+    fs::create_symlink(victim, cache / ".complete");
+    fs::remove(env["GITHUB_OUTPUT"]);
+  }
+  const auto r = run_script(install, env, dir.path().string(), dir);
+  INFO(r.out << r.err);
+  CHECK(r.code == 0);
+  CHECK(test::read_file(outputs_in(env["GITHUB_OUTPUT"])["binary"]) == release.binary);
+  CHECK(test::read_file(victim) == "precious\n");
+  std::size_t files = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(elsewhere)) {
+    files += entry.is_regular_file() ? 1U : 0U;
+  }
+  CHECK(files == 1);  // the victim only
+}
+
 TEST_CASE("install: without download-url, the release of the repository the action came from", "[actions]") {
   LintRelease release;
   test::TempDir dir;
@@ -590,6 +625,24 @@ TEST_CASE("install: a binary input, or the wanted version on PATH, is used witho
     const auto r = run_script(install, env, dir.path().string(), dir);
     CHECK(r.code == 3);
     CHECK_THAT(r.out, Catch::Contains("does not answer --version as shipgate-lint"));
+  }
+  SECTION("a shipgate-lint on PATH that is not the committed binary is never run, whatever it says") {
+    // Any folder on PATH may hold a planted file: an earlier setup step's tool cache folder, or
+    // the checkout itself through an empty PATH entry.
+    fs::create_directories(dir.path() / "bin");
+    const auto planted =
+        dir.write("bin/shipgate-lint", "#!/bin/sh\ntouch \"$0.ran\"\necho shipgate-lint " + version() + "\n");
+    fs::permissions(planted, fs::perms::owner_all);
+    dir.write("shipgate-lint", test::read_file(planted));
+    fs::permissions(dir.path() / "shipgate-lint", fs::perms::owner_all);
+    env["PATH"] = (dir.path() / "bin").string() + ":" + env["PATH"] + ":";
+    const auto r = run_script(install, env, dir.path().string(), dir);
+    INFO(r.out << r.err);
+    CHECK(r.code == 0);
+    CHECK(outputs_in(env["GITHUB_OUTPUT"])["source"] == "download");
+    CHECK(test::read_file(outputs_in(env["GITHUB_OUTPUT"])["binary"]) == release.binary);
+    CHECK_FALSE(fs::exists(planted + ".ran"));
+    CHECK_FALSE(fs::exists(dir.path() / "shipgate-lint.ran"));
   }
   SECTION("on PATH at the wanted version; another version on PATH is not used") {
     fs::create_directories(dir.path() / "bin");
@@ -708,8 +761,9 @@ TEST_CASE("install: a download URL's user:password@ is never shown", "[actions]"
     INFO(r.out << r.err);
     CHECK(r.code == 0);
     CHECK_THAT(r.err, Catch::Contains("downloading " + release.asset));
-    CHECK_THAT(r.out, Catch::StartsWith("::add-mask::" + secret + "\n"));
-    CHECK_THAT(r.out.substr(r.out.find('\n') + 1) + r.err, !Catch::Contains(secret) && !Catch::Contains("deploy:"));
+    const std::string masks = "::add-mask::deploy\n::add-mask::" + secret + "\n";
+    CHECK_THAT(r.out, Catch::StartsWith(masks));
+    CHECK_THAT(r.out.substr(masks.size()) + r.err, !Catch::Contains(secret) && !Catch::Contains("deploy:"));
     CHECK_THAT(test::read_file(env["GITHUB_OUTPUT"]), !Catch::Contains(secret));
   }
   SECTION("failing") {
@@ -717,7 +771,31 @@ TEST_CASE("install: a download URL's user:password@ is never shown", "[actions]"
     const auto r = run_script(install, env, dir.path().string(), dir);
     CHECK(r.code == 3);
     CHECK_THAT(r.out, Catch::Contains("download of https://127.0.0.1:"));
-    CHECK_THAT(r.out.substr(r.out.find('\n') + 1) + r.err, !Catch::Contains(secret));
+    CHECK_THAT(r.out.substr(r.out.find("\n::error")) + r.err, !Catch::Contains(secret));
+  }
+  SECTION("a password with an @, a token as the user name, a mistyped scheme") {
+    for (const auto& [url, parts] : std::vector<std::pair<std::string, std::vector<std::string>>>{
+             {"https://deploy:" + secret + "@x@127.0.0.1:1/v1", {"deploy", secret + "@x"}},
+             {"https://" + secret + "@127.0.0.1:1/v1", {secret}},
+             {"https:/deploy:" + secret + "@127.0.0.1:1/v1", {"deploy", secret}}}) {
+      env["SHIPGATE_DOWNLOAD_URL"] = url;
+      const auto r = run_script(install, env, dir.path().string(), dir);
+      INFO(url << "\n" << r.out << r.err);
+      CHECK(r.code != 0);
+      std::string masks;
+      for (const auto& part : parts) {
+        masks += "::add-mask::" + part + "\n";
+      }
+      CHECK_THAT(r.out, Catch::StartsWith(masks));
+      CHECK_THAT(r.out.substr(masks.size()) + r.err, !Catch::Contains(secret));
+    }
+  }
+  SECTION("a line break cannot start a workflow command") {
+    env["SHIPGATE_DOWNLOAD_URL"] = "https://x:a\n::stop-commands::tok\nb@127.0.0.1:1/v1";
+    const auto r = run_script(install, env, dir.path().string(), dir);
+    CHECK(r.code == 2);
+    CHECK_THAT(r.out, Catch::StartsWith("::error title=shipgate-lint::download-url must be one URL"));
+    CHECK_THAT(r.out, !Catch::Contains("\n::stop-commands"));
   }
 }
 

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Puts one shipgate gate on the runner for the composite actions, and says where it is.
 #
-# In order: the binary named by the `binary` input; a shipgate-<gate> already on PATH that prints
-# the wanted version; a copy in the runner's tool cache; the release asset for this runner,
-# downloaded over HTTPS. A cached or downloaded binary is used only when its SHA-256 is the one
+# In order: the binary named by the `binary` input; a shipgate-<gate> already on PATH; a copy in
+# the runner's tool cache; the release asset for this runner, downloaded over HTTPS. A binary
+# found on PATH, cached or downloaded is used (or run at all) only when its SHA-256 is the one
 # the action's own source commits to (DIGESTS beside VERSION, written in the release commit);
 # the release's SHA256SUMS must agree, as a second check, never the only one. A version other
 # than the action's own has no committed digest: it is refused unless SHIPGATE_TRUST_RELEASE_SUMS
@@ -35,6 +35,8 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 src=$(cd "$here/../.." && pwd)
 gate=${SHIPGATE_GATE:-}
 name="shipgate-$gate"
+# The name goes into annotation titles: checked before the first message (below, against gates/).
+if ! [[ $gate =~ ^[a-z][a-z0-9-]{0,30}$ ]]; then name=shipgate; fi
 
 # shellcheck source=workflow.sh
 . "$here/workflow.sh"
@@ -136,12 +138,6 @@ elif [ "${SHIPGATE_BUILD_FROM_SOURCE:-false}" != false ]; then
   fail 2 "build-from-source must be true or false, not '${SHIPGATE_BUILD_FROM_SOURCE}'"
 fi
 
-# 2. Already on PATH at the wanted version (a self-hosted runner's image, a previous step): the
-# runner's own setup, trusted as the runner is.
-if found=$(command -v "$name" 2>/dev/null) && [ "$(version_of "$found")" = "$wanted" ]; then
-  use_as_is "$found" "$wanted" path
-fi
-
 # Release assets exist for Linux on x86_64 and arm64 only.
 case "${RUNNER_OS:-}/${RUNNER_ARCH:-}" in
   Linux/X64) arch=x86_64 ;;
@@ -167,16 +163,25 @@ if [ -z "$base" ]; then
   base="${GITHUB_SERVER_URL:-https://github.com}/$repository/releases/download/v$wanted"
 fi
 base=${base%/}
+# A URL is one word of printable characters; anything else (a line break that would start a
+# workflow command, a space) is refused before the URL is shown or used.
+if [[ "$base" =~ [[:space:][:cntrl:]] ]]; then
+  fail 2 "download-url must be one URL without spaces, line breaks or control characters"
+fi
+# Credentials in the URL (user:password@, or a token as the user name) are hidden from the whole
+# log, each part on its own, not only from this script's lines, which show URLs without them.
+if [[ "$base" =~ ^[A-Za-z][A-Za-z0-9+.-]*:/*([^/]*)@ ]]; then
+  userinfo=${BASH_REMATCH[1]}
+  parts=("${userinfo%%:*}")
+  if [ "${userinfo#*:}" != "$userinfo" ]; then parts+=("${userinfo#*:}"); fi
+  for part in "${parts[@]}"; do
+    if [ -n "$part" ]; then echo "::add-mask::$(escape "$part")"; fi
+  done
+fi
 case "$base" in
   https://*) ;;
   *) fail 2 "download-url must be an https:// URL, not '${base}'" ;;
 esac
-# A password in the URL is hidden from the whole log, not only from this script's own lines.
-if [[ "$base" =~ ^https://([^/?#@]*)@ ]]; then
-  userinfo=${BASH_REMATCH[1]}
-  secret=${userinfo#*:}  # the password, or a token given as the user name
-  if [ -n "$secret" ]; then echo "::add-mask::$secret"; fi
-fi
 command -v sha256sum >/dev/null 2>&1 || fail 3 "sha256sum is needed to verify $asset"
 
 # The digest the action's own source commits to: DIGESTS beside VERSION, written by
@@ -223,22 +228,35 @@ fi
 # every hit is checked against the committed digest before it is copied or run.
 cache_root=${RUNNER_TOOL_CACHE:-}
 [ -n "$cache_root" ] || cache_root="${RUNNER_TEMP:-/tmp}/shipgate-tool-cache"
-source_id=$(printf '%s' "$base" | sha256sum | cut -c 1-12)
+source_id=$(printf '%s' "$(without_userinfo "$base")" | sha256sum | cut -c 1-12)
 cache="$cache_root/shipgate/$wanted/$arch/$source_id"
 
 # The SHA-256 that a SHA256SUMS file lists for the asset, or nothing.
 listed_sum() {  # sums file
   awk -v want="$asset" '($2 == want || $2 == "*" want) && $1 ~ /^[0-9a-fA-F]+$/ && length($1) == 64 { print tolower($1); exit }' "$1"
 }
-sum_of() { sha256sum "$1" | cut -d ' ' -f 1; }
+# At most 64 MiB is read (a release binary is under 10 MiB), so a huge or sparse file planted in
+# the cache costs a mismatch, not a stalled job.
+sum_of() { head -c 67108865 -- "$1" | sha256sum | cut -d ' ' -f 1; }
 
 # A verified asset into the job's folder, checked again there: what runs is what was checked.
 use_verified() {  # file, expected sum, source
   job_folder
   cp "$1" "$job_bin/$name" && chmod 755 "$job_bin/$name" || fail 3 "cannot copy $asset into $job_bin"
-  [ "$(sum_of "$job_bin/$name")" = "$2" ] || fail 3 "the copy of $asset in $job_bin does not match its checksum"
+  if [ "$(sum_of "$job_bin/$name")" != "$2" ]; then
+    rm -f "$job_bin/$name"
+    fail 3 "the copy of $asset in $job_bin does not match its checksum"
+  fi
   use "$job_bin/$name" "$wanted" "$3"
 }
+
+# 2. A shipgate-<gate> already on PATH (a self-hosted runner's image, an earlier step), used only
+# when it is byte for byte the committed release binary: nothing on PATH is run before that is
+# known, since any folder on PATH (a tool cache's, a checkout's) may hold a planted file.
+if [ -n "$pinned" ] && found=$(command -v "$name" 2>/dev/null) && [[ $found == /* ]] && [ -f "$found" ] &&
+  [ "$(sum_of "$found")" = "$pinned" ]; then
+  use_verified "$found" "$pinned" path
+fi
 
 command -v curl >/dev/null 2>&1 || fail 3 "curl is needed to download $asset (or give the action a binary, or build-from-source: true)"
 stall=${SHIPGATE_DOWNLOAD_STALL:-30}
@@ -303,13 +321,20 @@ have=$(version_of "$work/$asset")
 
 # Into the cache: a file of a fresh random name, renamed into place, then the marker. A cache that
 # cannot be written costs later jobs a download, nothing else.
+# Nothing is written through a symbolic link in the cache's path, and the marker is renamed into
+# place like the binary, so a link planted as .complete cannot make the write land elsewhere.
 cache_write() {
-  local tmp
+  local tmp dir=$cache
   mkdir -p "$cache" || return 1
+  while [ "$dir" != "$cache_root" ] && [ "${#dir}" -gt "${#cache_root}" ]; do
+    if [ -L "$dir" ]; then return 1; fi
+    dir=$(dirname "$dir")
+  done
   rm -f "$cache/.complete"
   tmp=$(mktemp "$cache/.incoming.XXXXXX") || return 1
-  cp "$work/$asset" "$tmp" && mv -f "$tmp" "$cache/$asset" || { rm -f "$tmp"; return 1; }
-  : >"$cache/.complete"
+  { cp "$work/$asset" "$tmp" && chmod 755 "$tmp" && mv -f "$tmp" "$cache/$asset"; } || { rm -f "$tmp"; return 1; }
+  tmp=$(mktemp "$cache/.incoming.XXXXXX") || return 1
+  { chmod 644 "$tmp" && mv -f "$tmp" "$cache/.complete"; } || { rm -f "$tmp"; return 1; }
 }
 cache_write || say "could not write the tool cache in $cache; later jobs download again"
 use_verified "$work/$asset" "$expected" download

@@ -26,6 +26,8 @@ set -uo pipefail
 
 gate=${SHIPGATE_GATE:-gate}
 name="shipgate-$gate"
+# The name goes into annotation titles and the log: only a gate's folder name passes.
+if ! [[ $gate =~ ^[a-z][a-z0-9-]{0,30}$ ]]; then name=shipgate; fi
 
 # shellcheck source=workflow.sh
 . "$(dirname "${BASH_SOURCE[0]}")/workflow.sh"

@@ -19,5 +19,6 @@ one_line() {
 # Text with every URL's user:password@ taken out, so a credential in a URL (a mirror's
 # download-url, say) never reaches a log, an annotation or an output.
 without_userinfo() {
-  printf '%s' "$1" | sed -E 's#([A-Za-z][A-Za-z0-9+.-]*://)[^/?#@[:space:]]*@#\1#g'
+  # Up to the last @ before the path: a password may hold an @, and a mistyped https:/ counts.
+  printf '%s' "$1" | sed -E 's#([A-Za-z][A-Za-z0-9+.-]*:/+)[^/[:space:]]*@#\1#g'
 }
