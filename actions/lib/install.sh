@@ -235,9 +235,9 @@ cache="$cache_root/shipgate/$wanted/$arch/$source_id"
 listed_sum() {  # sums file
   awk -v want="$asset" '($2 == want || $2 == "*" want) && $1 ~ /^[0-9a-fA-F]+$/ && length($1) == 64 { print tolower($1); exit }' "$1"
 }
-# At most 64 MiB is read (a release binary is under 10 MiB), so a huge or sparse file planted in
+# At most 256 MiB is read (a release binary is under 10 MiB), so a huge or sparse file planted in
 # the cache costs a mismatch, not a stalled job.
-sum_of() { head -c 67108865 -- "$1" | sha256sum | cut -d ' ' -f 1; }
+sum_of() { head -c 268435457 -- "$1" | sha256sum | cut -d ' ' -f 1; }
 
 # A verified asset into the job's folder, checked again there: what runs is what was checked.
 use_verified() {  # file, expected sum, source
