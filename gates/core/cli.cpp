@@ -36,8 +36,8 @@ bool given(const CLI::App& app, const std::string& flag) { return app.count(flag
 
 namespace {
 
-ExitCode print_version(const CLI::App& app, const Invocation& inv) {
-  inv.out << app.get_name() << " " << SHIPGATE_VERSION << '\n';
+ExitCode print_version(const CLI::App& app, const Invocation& inv, const std::string& note) {
+  inv.out << app.get_name() << " " << SHIPGATE_VERSION << (note.empty() ? "" : " (" + note + ")") << '\n';
   return ExitCode::pass;
 }
 
@@ -53,10 +53,11 @@ std::string extras_error(const CLI::App& app, const std::vector<std::string>& ex
 
 }  // namespace
 
-std::optional<ExitCode> parse(CLI::App& app, const Invocation& inv, std::string& usage_error) {
+std::optional<ExitCode> parse(CLI::App& app, const Invocation& inv, std::string& usage_error,
+                              const std::string& version_note) {
   // A lone --version is answered before CLI11 runs: the cheapest start-up, and the same answer.
   if (inv.args.size() == 1 && inv.args.front() == "--version") {
-    return print_version(app, inv);
+    return print_version(app, inv, version_note);
   }
   std::vector<std::string> args(inv.args.rbegin(), inv.args.rend());  // CLI11 wants them reversed
   try {
@@ -76,7 +77,7 @@ std::optional<ExitCode> parse(CLI::App& app, const Invocation& inv, std::string&
     return ExitCode::usage;
   }
   if (app.count("--version") > 0) {
-    return print_version(app, inv);
+    return print_version(app, inv, version_note);
   }
   return std::nullopt;
 }

@@ -20,7 +20,9 @@ std::unique_ptr<CLI::App> make_app(const std::string& name, const std::string& d
 /// Parses inv.args. Returns an exit code when the gate should stop now: 0 after --help or
 /// --version (printed to stdout), 2 after a usage error; nullopt to go on. A usage error is
 /// returned in `usage_error` (one line, "did you mean" for a mistyped flag), not printed.
-std::optional<ExitCode> parse(CLI::App& app, const Invocation& inv, std::string& usage_error);
+/// `version_note` follows the version in parentheses when not empty (freeze's "tzdata 2026f").
+std::optional<ExitCode> parse(CLI::App& app, const Invocation& inv, std::string& usage_error,
+                              const std::string& version_note = {});
 
 /// Whether the flag was given on the command line (flags override the config file).
 bool given(const CLI::App& app, const std::string& flag);

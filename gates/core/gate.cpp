@@ -286,7 +286,7 @@ int Driver::run() {
                 "Run '" + m_info.name + " --help' for usage.");
   }
   std::string usage_error;
-  if (const auto early = cli::parse(*app, m_inv, usage_error)) {
+  if (const auto early = cli::parse(*app, m_inv, usage_error, m_info.version_note)) {
     if (*early == ExitCode::pass) {  // --help or --version, already printed
       return stdout_ok() ? 0 : static_cast<int>(ExitCode::could_not_evaluate);
     }

@@ -23,6 +23,8 @@ struct GateInfo {
   std::string section;
   /// The first lines of --help.
   std::string description;
+  /// Shown after the version by --version, in parentheses (the data a gate embeds), if any.
+  std::string version_note = {};
 };
 
 /// Diagnostics on stderr while a gate evaluates: always-on lines, and debug lines shown only with
