@@ -125,13 +125,13 @@ TEST_CASE("freeze zones: system files, the embedded copy, and unknown names", "[
 TEST_CASE("freeze zones: both 2026 changes in four zones, at the exact instants", "[freeze]") {
   struct Case {
     const char* zone;
-    const char* skipped;       // a wall-clock time the clocks jump over
-    const char* jump;          // the instant they jump
-    const char* repeated;      // a wall-clock time that happens twice
-    const char* first;         // its first occurrence
-    const char* second;        // its second
-    const char* before_jump;   // abbreviation just before the jump
-    const char* after_jump;    // and at it
+    const char* skipped;      // a wall-clock time the clocks jump over
+    const char* jump;         // the instant they jump
+    const char* repeated;     // a wall-clock time that happens twice
+    const char* first;        // its first occurrence
+    const char* second;       // its second
+    const char* before_jump;  // abbreviation just before the jump
+    const char* after_jump;   // and at it
   };
   const Case cases[] = {
       {"America/New_York", "2026-03-08 02:30", "2026-03-08T07:00:00Z", "2026-11-01 01:30", "2026-11-01T05:30:00Z",
@@ -324,9 +324,9 @@ TEST_CASE("freeze cron: the syntax, and firing across daylight saving", "[freeze
   CHECK(Cron::parse("0 9 * * mon#1").ok());
   CHECK(Cron::parse("@daily").ok());
   CHECK(Cron::parse("0 0 * * 7").ok());
-  for (const auto* bad : {"", "0 23 * *", "0 23 * * 5 2026", "60 * * * *", "* 24 * * *", "0 0 0 * *", "0 0 * 13 *",
-                          "0 0 * * 8", "5-1 * * * *", "*/0 * * * *", "0 0 30 2 *", "0 0 * * mon#6", "a b c d e",
-                          "0 0 1,,2 * *", "0 0 L-2 * *"}) {
+  for (const auto* bad :
+       {"", "0 23 * *", "0 23 * * 5 2026", "60 * * * *", "* 24 * * *", "0 0 0 * *", "0 0 * 13 *", "0 0 * * 8",
+        "5-1 * * * *", "*/0 * * * *", "0 0 30 2 *", "0 0 * * mon#6", "a b c d e", "0 0 1,,2 * *", "0 0 L-2 * *"}) {
     INFO(bad);
     CHECK_FALSE(Cron::parse(bad).ok());
   }
@@ -388,6 +388,8 @@ windows:
   CHECK_FALSE(tuesday.frozen);
   REQUIRE(tuesday.next_freeze);
   CHECK(format_utc(*tuesday.next_freeze) == "2026-12-08T21:00:00Z");  // Tuesday 16:00
+  REQUIRE(tuesday.next_windows.size() == 1);
+  CHECK(tuesday.next_windows[0]->name == "business hours");
   CHECK_FALSE(frozen(c, "2026-12-04T17:00:00Z", "staging"));  // not named: no allow window applies
   CHECK(frozen(c, "2026-12-08T21:00:00Z", "production"));
   CHECK_FALSE(frozen(c, "2026-12-08T20:59:59Z", "production"));
@@ -418,6 +420,8 @@ TEST_CASE("freeze calendars: hostile and wrong ones are exit 2 with file, line a
       {"windows: {a: b}\n", "windows", "list of windows"},
       {"overriders: [\"not a login!\"]\n", "overriders", "neither a GitHub login"},
       {"timezone: Nowhere/Place\n", "timezone", "unknown time zone"},
+      {"windows:\n  - {name: \"a\\tb\", from: 2026-01-01T00:00:00Z, until: 2026-01-02T00:00:00Z}\n", "windows[0].name",
+       "one line"},
   };
   for (const auto& c : cases) {
     INFO(c.yaml);
@@ -428,6 +432,17 @@ TEST_CASE("freeze calendars: hostile and wrong ones are exit 2 with file, line a
     CHECK(r.errors[0].where.line > 0);
     CHECK(r.errors[0].where.file.find("calendar.yml") != std::string::npos);
   }
+}
+
+TEST_CASE("freeze calendars: a bad calendar time zone is one error, not one per window", "[freeze]") {
+  test::TempDir dir;
+  const auto r = read(
+      "timezone: Europe/Berln\nwindows:\n  - {from: 'Fri 17:00', until: 'Mon 09:00'}\n"
+      "  - {days: [sat, sun]}\n",
+      dir);
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].key == "timezone");
+  CHECK(r.errors[0].message.find("did you mean 'Europe/Berlin'") != std::string::npos);
 }
 
 TEST_CASE("freeze calendars: includes stay in the repository, never loop, and add their windows", "[freeze]") {
@@ -486,18 +501,17 @@ TEST_CASE("freeze calendars: the size caps hold, and work stays linear", "[freez
   REQUIRE_FALSE(bigger.errors.empty());
   CHECK(bigger.calendar.windows.empty());
   // Past 4 MiB the file is not read at all.
-  std::string huge = "windows:\n#" + std::string(4 * 1024 * 1024, 'x') + "\n";
+  std::string huge = "windows:\n#" + std::string(std::size_t{4} * 1024 * 1024, 'x') + "\n";
   auto too_big = read(huge, dir);
   REQUIRE_FALSE(too_big.errors.empty());
   // An alias bomb is refused by the YAML limits.
   std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
   for (char c = 'b'; c <= 'k'; ++c) {
-    bomb += std::string(1, c) + ": &" + std::string(1, c) + " [*" + std::string(1, static_cast<char>(c - 1)) +
-            ", *" + std::string(1, static_cast<char>(c - 1)) + ", *" + std::string(1, static_cast<char>(c - 1)) +
-            ", *" + std::string(1, static_cast<char>(c - 1)) + ", *" + std::string(1, static_cast<char>(c - 1)) +
-            ", *" + std::string(1, static_cast<char>(c - 1)) + ", *" + std::string(1, static_cast<char>(c - 1)) +
-            ", *" + std::string(1, static_cast<char>(c - 1)) + ", *" + std::string(1, static_cast<char>(c - 1)) +
-            "]\n";
+    bomb += std::string(1, c) + ": &" + std::string(1, c) + " [*" + std::string(1, static_cast<char>(c - 1)) + ", *" +
+            std::string(1, static_cast<char>(c - 1)) + ", *" + std::string(1, static_cast<char>(c - 1)) + ", *" +
+            std::string(1, static_cast<char>(c - 1)) + ", *" + std::string(1, static_cast<char>(c - 1)) + ", *" +
+            std::string(1, static_cast<char>(c - 1)) + ", *" + std::string(1, static_cast<char>(c - 1)) + ", *" +
+            std::string(1, static_cast<char>(c - 1)) + ", *" + std::string(1, static_cast<char>(c - 1)) + "]\n";
   }
   bomb += "windows: *k\n";
   auto exploded = read(bomb, dir);
@@ -552,6 +566,18 @@ TEST_CASE("freeze gate: verdicts, outputs, the config section and JSON", "[freez
   // Flags: a bad time is a usage error; --from without --list too.
   CHECK(run_freeze({"--at", "tomorrow"}, {}, dir.path().string()).code == 2);
   CHECK(run_freeze({"--calendar", "missing.yml"}, {}, dir.path().string()).code == 2);
+
+  // --calendar with calendar keys in the config's section: one calendar, never a silent mix.
+  dir.write("cal.yml", "windows:\n  - {from: 2026-12-05T00:00:00Z, until: 2026-12-06T00:00:00Z}\n");
+  for (const auto* key : {"timezone: UTC", "overriders: [alice]", "windows: []"}) {
+    INFO(key);
+    dir.write(".github/shipgate.yml", std::string("freeze:\n  ") + key + "\n");
+    auto mixed = run_freeze({"--calendar", "cal.yml", "--at", "2026-12-05T12:00:00Z"}, {}, dir.path().string());
+    CHECK(mixed.code == 2);
+    CHECK(mixed.err.find("keep one calendar") != std::string::npos);
+  }
+  dir.write(".github/shipgate.yml", "freeze:\n  environment: production\n");
+  CHECK(run_freeze({"--calendar", "cal.yml", "--at", "2026-12-05T12:00:00Z"}, {}, dir.path().string()).code == 1);
 }
 
 TEST_CASE("freeze gate: overrides, overriders and hard windows", "[freeze]") {
@@ -575,9 +601,9 @@ windows:
   const auto summary = (dir.path() / "summary").string();
   const auto output = (dir.path() / "output").string();
   const auto env = [&](const std::string& actor) {
-    return Environment{{"GITHUB_ACTOR", actor},          {"GITHUB_API_URL", api.base()},
-                       {"SHIPGATE_FREEZE_TOKEN", "team-token"}, {"GITHUB_ACTIONS", "true"},
-                       {"GITHUB_STEP_SUMMARY", summary}, {"GITHUB_OUTPUT", output}};
+    return Environment{
+        {"GITHUB_ACTOR", actor},    {"GITHUB_API_URL", api.base()},   {"SHIPGATE_FREEZE_TOKEN", "team-token"},
+        {"GITHUB_ACTIONS", "true"}, {"GITHUB_STEP_SUMMARY", summary}, {"GITHUB_OUTPUT", output}};
   };
   const std::vector<std::string> friday = {"--calendar", cal, "--at", "2026-12-04T12:00:00Z"};
   const auto with = [](std::vector<std::string> args, std::vector<std::string> more) {
@@ -623,10 +649,25 @@ windows:
     return e;
   }());
   CHECK(no_token.code == 3);
+  CHECK(no_token.out.find("read:org") != std::string::npos);
+  status = 403;
+  auto forbidden = run_freeze(with(friday, {"--override-reason", "x"}), env("bob"));
+  CHECK(forbidden.code == 3);
+  CHECK(forbidden.out.find("read:org") != std::string::npos);
   CHECK_FALSE(test::leaks(by_team, "team-token"));
+  CHECK_FALSE(test::leaks(forbidden, "team-token"));
 
-  auto hard = run_freeze({"--calendar", cal, "--at", "2026-12-05T12:00:00Z", "--override-reason", "please"},
-                         env("alice"));
+  // A re-run: the one who re-ran it (GITHUB_TRIGGERING_ACTOR) is checked, not the run's author.
+  auto rerun = run_freeze(with(friday, {"--override-reason", "x"}), [&] {
+    auto e = env("alice");
+    e["GITHUB_TRIGGERING_ACTOR"] = "mallory";
+    return e;
+  }());
+  CHECK(rerun.code == 1);
+  CHECK(rerun.out.find("mallory is not among the overriders") != std::string::npos);
+
+  auto hard =
+      run_freeze({"--calendar", cal, "--at", "2026-12-05T12:00:00Z", "--override-reason", "please"}, env("alice"));
   CHECK(hard.code == 1);
   CHECK(hard.out.find("hard freeze") != std::string::npos);
 }
@@ -689,10 +730,10 @@ print('ok', len(events))
 )";
   dir.write("check.py", script);
   // Debian's python3, where python3-icalendar is installed.
-  auto checked = test::run_shell("/usr/bin/python3 " + test::shell_quote((dir.path() / "check.py").string()) + " " +
-                                     test::shell_quote(ics) + " " +
-                                     test::shell_quote((dir.path() / "listing.json").string()),
-                                 dir);
+  auto checked =
+      test::run_shell("/usr/bin/python3 " + test::shell_quote((dir.path() / "check.py").string()) + " " +
+                          test::shell_quote(ics) + " " + test::shell_quote((dir.path() / "listing.json").string()),
+                      dir);
   INFO(checked.err);
   CHECK(checked.code == 0);
   CHECK(checked.out == "ok 158\n");
@@ -720,8 +761,8 @@ TEST_CASE("freeze: the real binary with no zone data on the system uses the embe
   const auto bin = std::string(SHIPGATE_BINARY_DIR) + "/shipgate-freeze";
   dir.write("cal.yml", "windows:\n  - {name: w, from: 'Fri 17:00', until: 'Mon 09:00', timezone: Asia/Kolkata}\n");
   const auto run = [&](const std::string& tzdir) {
-    return test::run_shell("cd " + test::shell_quote(dir.path().string()) + " && env -i TZDIR=" +
-                               test::shell_quote(tzdir) + " " + test::shell_quote(bin) +
+    return test::run_shell("cd " + test::shell_quote(dir.path().string()) +
+                               " && env -i TZDIR=" + test::shell_quote(tzdir) + " " + test::shell_quote(bin) +
                                " --calendar cal.yml --at 2026-12-04T12:00:00Z --format json",
                            dir);
   };

@@ -18,10 +18,9 @@ using std::chrono::minutes;
 using std::chrono::seconds;
 
 const std::vector<std::string>& window_keys() {
-  static const std::vector<std::string> k_keys = {"name",         "reason",     "environments", "hard",
-                                                  "allow",        "timezone",   "from",         "until",
-                                                  "days",         "dates",      "freeze_start", "freeze_end",
-                                                  "cron_timezone"};
+  static const std::vector<std::string> k_keys = {"name",         "reason",     "environments", "hard", "allow",
+                                                  "timezone",     "from",       "until",        "days", "dates",
+                                                  "freeze_start", "freeze_end", "cron_timezone"};
   return k_keys;
 }
 
@@ -165,8 +164,8 @@ public:
   FileReader(const Reader& reader, Calendar& calendar, std::vector<Error>& errors, std::vector<std::string>& stack)
       : m_reader(reader), m_calendar(calendar), m_errors(errors), m_stack(stack) {}
 
-  void read(const yaml::Document& doc, const yaml::Node& map, const std::string& file, const std::vector<std::string>& own,
-            const std::string& prefix, const Zone* inherited, bool top);
+  void read(const yaml::Document& doc, const yaml::Node& map, const std::string& file,
+            const std::vector<std::string>& own, const std::string& prefix, const Zone* inherited, bool top);
 
 private:
   void error(const yaml::Node& at, const std::string& key, const std::string& message) {
@@ -186,6 +185,7 @@ private:
   const yaml::Document* m_doc = nullptr;
   std::string m_shown;
   std::string m_prefix;
+  bool m_zone_failed = false;
 };
 
 std::optional<std::string> FileReader::scalar(const yaml::Node* node, const std::string& key) {
@@ -196,7 +196,9 @@ std::optional<std::string> FileReader::scalar(const yaml::Node* node, const std:
     error(*node, key, "expected one value");
     return std::nullopt;
   }
-  if (node->value.size() > k_max_text || text::one_line(node->value) != node->value) {
+  const bool control = std::any_of(node->value.begin(), node->value.end(),
+                                   [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+  if (node->value.size() > k_max_text || control) {
     error(*node, key, "expected one line of at most " + std::to_string(k_max_text) + " characters");
     return std::nullopt;
   }
@@ -204,7 +206,7 @@ std::optional<std::string> FileReader::scalar(const yaml::Node* node, const std:
 }
 
 std::vector<std::pair<std::string, const yaml::Node*>> FileReader::strings(const yaml::Node* node,
-                                                                          const std::string& key) {
+                                                                           const std::string& key) {
   std::vector<std::pair<std::string, const yaml::Node*>> out;
   if (node == nullptr || node->is_null()) {
     return out;
@@ -267,14 +269,16 @@ void FileReader::read(const yaml::Document& doc, const yaml::Node& map, const st
   }
   known.insert(known.end(), own.begin(), own.end());
   // In the config section, core reports the keys nobody took; a file's keys are checked here.
-  for (auto& e : prefix.empty() ? config::check_keys(doc, map, known, "",
-                                                     top ? "" : " in an included calendar (overriders only in the main one)")
-                                : std::vector<Error>{}) {
+  for (auto& e : prefix.empty()
+                     ? config::check_keys(doc, map, known, "",
+                                          top ? "" : " in an included calendar (overriders only in the main one)")
+                     : std::vector<Error>{}) {
     e.where.file = m_shown;
     m_errors.push_back(std::move(e));
   }
   const auto* tz_node = doc.get(map, "timezone");
   const Zone* fallback = tz_node != nullptr ? zone(tz_node, "timezone") : inherited;
+  m_zone_failed = tz_node != nullptr && fallback == nullptr;  // already reported: no second error per window
   if (top) {
     for (const auto& [login, node] : strings(doc.get(map, "overriders"), "overriders")) {
       const auto& who = login;
@@ -282,11 +286,10 @@ void FileReader::read(const yaml::Document& doc, const yaml::Node& map, const st
       const auto body = team ? who.substr(1) : who;
       const auto slash = body.find('/');
       const auto ok_part = [](std::string_view p) {
-        return !p.empty() && p.size() <= 100 && p.front() != '-' &&
-               std::all_of(p.begin(), p.end(), [](char c) {
-                 return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-                        c == '_' || c == '.';
-               });
+        return !p.empty() && p.size() <= 100 && p.front() != '-' && std::all_of(p.begin(), p.end(), [](char c) {
+          return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+                 c == '.';
+        });
       };
       const bool valid = team ? slash != std::string::npos && ok_part(std::string_view(body).substr(0, slash)) &&
                                     ok_part(std::string_view(body).substr(slash + 1))
@@ -329,12 +332,14 @@ void FileReader::include(const yaml::Node& node, const std::string& file, const 
   const auto canonical = fs::weakly_canonical(target, ec).string();
   const auto root = fs::weakly_canonical(m_reader.root, ec).string();
   if (canonical.empty() || (canonical != root && canonical.rfind(root + "/", 0) != 0)) {
-    error(node, "include", "'" + text::shorten(written, 80) + "' is outside the repository: include only its own files");
+    error(node, "include",
+          "'" + text::shorten(written, 80) + "' is outside the repository: include only its own files");
     return;
   }
   if (std::find(m_stack.begin(), m_stack.end(), canonical) != m_stack.end()) {
-    error(node, "include", "'" + text::shorten(written, 80) + "' includes itself (through " +
-                               std::to_string(m_stack.size()) + " files): remove the loop");
+    error(node, "include",
+          "'" + text::shorten(written, 80) + "' includes itself (through " + std::to_string(m_stack.size()) +
+              " files): remove the loop");
     return;
   }
   if (m_stack.size() >= k_max_include_depth) {
@@ -356,7 +361,8 @@ void FileReader::include(const yaml::Node& node, const std::string& file, const 
     return;
   }
   if (!doc->root().is_mapping()) {
-    m_errors.push_back(file_error("an included calendar must be a mapping with a windows: list", m_reader.shown(target), 1));
+    m_errors.push_back(
+        file_error("an included calendar must be a mapping with a windows: list", m_reader.shown(target), 1));
     return;
   }
   m_stack.push_back(canonical);
@@ -428,8 +434,9 @@ void FileReader::window(const yaml::Node& node, std::size_t index, const Zone* f
       }
     }
     const auto* zone_node = cron_zone != nullptr ? cron_zone : own_zone;
-    // GitLab's default when cron_timezone is not given is UTC.
-    w.zone = zone_node != nullptr ? zone(zone_node, key + (cron_zone != nullptr ? ".cron_timezone" : ".timezone"))
+    // GitLab reads a cron without cron_timezone in UTC; here the window's or the calendar's
+    // timezone comes first (docs/freeze.md), and UTC only when neither is given.
+    w.zone = zone_node != nullptr  ? zone(zone_node, key + (cron_zone != nullptr ? ".cron_timezone" : ".timezone"))
              : fallback != nullptr ? fallback
                                    : *m_reader.zones.get("UTC");
   } else {
@@ -437,15 +444,16 @@ void FileReader::window(const yaml::Node& node, std::size_t index, const Zone* f
     const auto from_text = scalar(from, key + ".from");
     const auto until_text = scalar(until, key + ".until");
     if ((from == nullptr) != (until == nullptr)) {
-      error(node, key, std::string("a window needs both from and until (") + (from == nullptr ? "from" : "until") +
-                           " is missing)");
+      error(
+          node, key,
+          std::string("a window needs both from and until (") + (from == nullptr ? "from" : "until") + " is missing)");
       return;
     }
     if (m_errors.size() != errors_before) {
       return;
     }
     const auto need_zone = [&]() {
-      if (w.zone == nullptr && own_zone == nullptr) {
+      if (w.zone == nullptr && own_zone == nullptr && !m_zone_failed) {
         error(node, key + ".timezone",
               "wall-clock times need a time zone: add timezone: (an IANA name such as America/New_York or UTC) to the "
               "window or to the calendar");

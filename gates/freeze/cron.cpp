@@ -24,7 +24,8 @@ struct Field {
 constexpr Field k_minute{"minute", 0, 59, {}};
 constexpr Field k_hour{"hour", 0, 23, {}};
 constexpr Field k_day{"day of month", 1, 31, {}};
-constexpr Field k_month{"month", 1, 12, {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}};
+constexpr Field k_month{
+    "month", 1, 12, {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}};
 constexpr Field k_weekday{"day of week", 0, 7, {"sun", "mon", "tue", "wed", "thu", "fri", "sat"}};
 
 std::optional<int> number(std::string_view s, const Field& f) {
@@ -68,7 +69,7 @@ std::optional<std::string> parse_field(std::string_view text, const Field& f, st
       if (!day || *day < 0 || *day > 7 || !n || *n < 1 || *n > 5) {
         return wrong(item, "is not DAY#N (a weekday, then which one in the month, 1 to 5)");
       }
-      (*nth)[static_cast<std::size_t>((*day % 7) * 6 + *n)] = true;
+      (*nth)[static_cast<std::size_t>(*day % 7) * 6 + static_cast<std::size_t>(*n)] = true;
       continue;
     }
     auto base = item;
@@ -104,9 +105,7 @@ std::optional<std::string> parse_field(std::string_view text, const Field& f, st
   return std::nullopt;
 }
 
-unsigned last_day_of(date::year_month ym) {
-  return static_cast<unsigned>((ym / date::last).day());
-}
+unsigned last_day_of(date::year_month ym) { return static_cast<unsigned>((ym / date::last).day()); }
 
 }  // namespace
 

@@ -68,7 +68,7 @@ private:
   bool m_last_day = false;
   std::bitset<13> m_months;  // 1..12
   std::bitset<7> m_weekdays;
-  std::bitset<7 * 6> m_nth;  // weekday * 6 + n (1..5)
+  std::bitset<std::size_t{7} * 6> m_nth;  // weekday * 6 + n (1..5)
   bool m_days_restricted = false;
   bool m_weekdays_restricted = false;
 };

@@ -137,7 +137,6 @@ private:
     std::unique_ptr<Zones> zones;
     Calendar section_calendar;
     std::vector<Error> section_errors;
-    bool section_read = false;
     Calendar calendar;
     std::string environment;
     std::optional<Instant> at;
@@ -152,6 +151,7 @@ private:
     std::chrono::milliseconds deadline{30'000};
     std::string api_base;
     Secrets secrets;
+    std::vector<std::string> section_keys;  // calendar keys in the config's freeze section
   };
   RunState m_run;
 };
@@ -178,7 +178,11 @@ void FreezeGate::read_config(config::Section& section, const Invocation& inv) {
     own.push_back(o.name);
   }
   read_calendar(reader, *doc, *map, section.path(), own, "freeze.", m_run.section_calendar, m_run.section_errors);
-  m_run.section_read = true;
+  for (const auto* key : {"windows", "include", "timezone", "overriders"}) {
+    if (doc->get(*map, key) != nullptr) {
+      m_run.section_keys.emplace_back(key);
+    }
+  }
   (void)inv;
 }
 
@@ -205,7 +209,9 @@ std::vector<Error> FreezeGate::configure(const options::Values& values, const In
   }
   m_run.ics = values.text("ics");
   if (!m_run.listing && (values.given("from") || values.given("until") || !m_run.ics.empty())) {
-    errors.push_back(values.error(values.given("from") ? "from" : values.given("until") ? "until" : "ics",
+    errors.push_back(values.error(values.given("from")    ? "from"
+                                  : values.given("until") ? "until"
+                                                          : "ics",
                                   "goes with --list"));
   }
   m_run.token = values.text("token");
@@ -221,8 +227,10 @@ std::vector<Error> FreezeGate::configure(const options::Values& values, const In
 
   const auto& calendar_path = values.text("calendar");
   if (!calendar_path.empty()) {
-    if (m_run.section_read && !m_run.section_calendar.windows.empty()) {
-      errors.push_back(values.error("calendar", "the config's freeze section has windows too: keep one calendar"));
+    if (!m_run.section_keys.empty()) {
+      errors.push_back(values.error("calendar", "the config's freeze section has " +
+                                                    text::join(m_run.section_keys, ", ") +
+                                                    " too: keep one calendar (move them into the calendar file)"));
     }
     const auto path = values.origin("calendar") == options::Origin::config ? calendar_path : inv.resolve(calendar_path);
     const auto workspace = inv.getenv("GITHUB_WORKSPACE").value_or("");
@@ -251,7 +259,7 @@ std::optional<bool> FreezeGate::may_override(const std::string& actor, std::stri
     return true;
   }
   if (actor.empty()) {
-    why = "GITHUB_ACTOR is not set, and overriders names who may override";
+    why = "GITHUB_TRIGGERING_ACTOR and GITHUB_ACTOR are not set, and overriders names who may override";
     return false;
   }
   std::vector<std::string> teams;
@@ -267,7 +275,8 @@ std::optional<bool> FreezeGate::may_override(const std::string& actor, std::stri
     return false;
   }
   if (m_run.token.empty()) {
-    why = "no token (SHIPGATE_FREEZE_TOKEN, GITHUB_TOKEN) to read the membership of " + text::join(who, ", ");
+    why = "no token to read the membership of " + text::join(who, ", ") +
+          ": set SHIPGATE_FREEZE_TOKEN to a token with read:org (the workflow's GITHUB_TOKEN cannot read teams)";
     return std::nullopt;
   }
   net::Client client(net::user_agent("shipgate-freeze"));
@@ -288,6 +297,10 @@ std::optional<bool> FreezeGate::may_override(const std::string& actor, std::stri
         log.debug(actor + " in @" + team + ": " + (doc && doc->is_object() ? doc->value("state", "?") : "?"));
       } else if (r.answered() && r.status == 404) {
         log.debug(actor + " is not in @" + team + " (or the token cannot see the team)");
+      } else if (r.answered() && (r.status == 401 || r.status == 403)) {
+        failures.push_back("@" + team + ": HTTP " + std::to_string(r.status) +
+                           ": the token cannot read the organization's teams; give SHIPGATE_FREEZE_TOKEN a token "
+                           "with read:org (a fine-grained token or App: Members, read)");
       } else {
         failures.push_back("@" + team + ": " + net::describe_failure(r, m_run.secrets, github::k_api_errors));
       }
@@ -347,13 +360,13 @@ Outcome FreezeGate::list(const Invocation&, Log& log) {
       listed.push_back({&w, p});
     }
     if (listed.size() > k_max_listed) {
-      outcome.input_errors.push_back({"more than " + std::to_string(k_max_listed) + " periods: narrow --from/--until", {}, {}});
+      outcome.input_errors.push_back(
+          {"more than " + std::to_string(k_max_listed) + " periods: narrow --from/--until", {}, {}});
       return outcome;
     }
   }
   std::stable_sort(listed.begin(), listed.end(),
                    [](const Listed& a, const Listed& b) { return a.period.start < b.period.start; });
-  nlohmann::json periods_json = nlohmann::json::array();
   for (const auto& l : listed) {
     Check c;
     c.name = std::string(l.window->allow ? "allow " : "freeze ") + l.window->name;
@@ -361,7 +374,6 @@ Outcome FreezeGate::list(const Invocation&, Log& log) {
     c.message = when(l.period.start, *l.window->zone) + " to " + when(l.period.end, *l.window->zone) +
                 (l.window->reason.empty() ? "" : ": " + l.window->reason);
     c.details = window_json(*l.window, l.period);
-    periods_json.push_back(c.details);
     outcome.checks.push_back(std::move(c));
   }
   if (!m_run.ics.empty()) {
@@ -377,8 +389,11 @@ Outcome FreezeGate::list(const Invocation&, Log& log) {
   }
   outcome.headline = text::plural(listed.size(), "period") + " from " + format_utc(from) + " to " + format_utc(until) +
                      (m_run.environment.empty() ? "" : " for " + m_run.environment);
-  outcome.summary = {{"from", format_utc(from)}, {"until", format_utc(until)}, {"environment", m_run.environment},
-                     {"periods", listed.size()}, {"tzdata", tzdata::version()}};
+  outcome.summary = {{"from", format_utc(from)},
+                     {"until", format_utc(until)},
+                     {"environment", m_run.environment},
+                     {"periods", listed.size()},
+                     {"tzdata", tzdata::version()}};
   return outcome;
 }
 
@@ -394,7 +409,8 @@ Outcome FreezeGate::evaluate(const Invocation& inv, Log& log) {
   for (const auto& f : m_run.calendar.files) {
     log.debug("calendar file: " + f);
   }
-  log.debug("zones from " + (m_run.zones->system_dir().empty() ? std::string("the embedded copy") : m_run.zones->system_dir()) +
+  log.debug("zones from " +
+            (m_run.zones->system_dir().empty() ? std::string("the embedded copy") : m_run.zones->system_dir()) +
             ", else the embedded tzdata " + std::string(tzdata::version()));
   if (m_run.listing) {
     return list(inv, log);
@@ -433,9 +449,9 @@ Outcome FreezeGate::evaluate(const Invocation& inv, Log& log) {
     for (const auto& a : v.applied) {
       names.push_back("'" + a.window->name + "'" + (a.window->reason.empty() ? "" : " (" + a.window->reason + ")"));
     }
-    const auto why = v.outside_allowed && static_cast<std::ptrdiff_t>(v.applied.size()) == std::count_if(v.applied.begin(), v.applied.end(), [](const auto& a) {
-                                                                return a.window->allow;
-                                                              })
+    const auto why = v.outside_allowed && static_cast<std::ptrdiff_t>(v.applied.size()) ==
+                                              std::count_if(v.applied.begin(), v.applied.end(),
+                                                            [](const auto& a) { return a.window->allow; })
                          ? "outside the allowed hours of " + text::join(names, ", ")
                          : "frozen by " + text::join(names, ", ");
     const auto ends = v.ends_at ? "until " + when(*v.ends_at, *shown_zone)
@@ -448,7 +464,11 @@ Outcome FreezeGate::evaluate(const Invocation& inv, Log& log) {
       check.verdict = Verdict::fail;
       check.message += "; override refused: a hard freeze takes none";
     } else {
-      const auto actor = inv.getenv("GITHUB_ACTOR").value_or("");
+      // Who started this attempt: on a re-run, the one who re-ran it (GITHUB_TRIGGERING_ACTOR).
+      auto actor = inv.getenv("GITHUB_TRIGGERING_ACTOR").value_or("");
+      if (actor.empty()) {
+        actor = inv.getenv("GITHUB_ACTOR").value_or("");
+      }
       std::string refusal;
       const auto allowed = may_override(actor, refusal, log);
       if (!allowed) {
@@ -486,7 +506,7 @@ Outcome FreezeGate::evaluate(const Invocation& inv, Log& log) {
                      {"overridden", overridden.empty() ? "false" : "true"}};
   outcome.summary = check.details;
   outcome.summary["tzdata"] = tzdata::version();
-  outcome.headline = !v.frozen            ? "not frozen: " + target + " may deploy"
+  outcome.headline = !v.frozen             ? "not frozen: " + target + " may deploy"
                      : !overridden.empty() ? "freeze overridden by " + overridden
                                            : "frozen: " + target + " may not deploy";
   outcome.checks.push_back(std::move(check));

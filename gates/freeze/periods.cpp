@@ -11,9 +11,7 @@ using std::chrono::seconds;
 
 constexpr Instant k_end_of_time = k_latest + seconds{1};
 
-unsigned weekday_of(date::local_days day) {
-  return date::weekday(date::sys_days{day.time_since_epoch()}).c_encoding();
-}
+unsigned weekday_of(date::local_days day) { return date::weekday(date::sys_days{day.time_since_epoch()}).c_encoding(); }
 
 }  // namespace
 
@@ -83,8 +81,8 @@ Result<std::vector<Period>> periods(const Window& w, Instant from, Instant until
       };
       const auto first = first_day(2);
       if (!w.dates.empty()) {
-        for (auto it = std::lower_bound(w.dates.begin(), w.dates.end(), first); it != w.dates.end() && *it <= last_day && !too_many;
-             ++it) {
+        for (auto it = std::lower_bound(w.dates.begin(), w.dates.end(), first);
+             it != w.dates.end() && *it <= last_day && !too_many; ++it) {
           one(*it);
         }
       } else {
@@ -125,7 +123,7 @@ Result<std::vector<Period>> periods(const Window& w, Instant from, Instant until
 }
 
 Result<Answer> evaluate(const Calendar& calendar, const std::string& environment, Instant at,
-                         std::chrono::seconds horizon) {
+                        std::chrono::seconds horizon) {
   constexpr std::size_t k_max_periods = 1'000'000;
   const auto range_end = std::min(at + horizon, k_end_of_time);
   struct Applicable {
@@ -212,9 +210,15 @@ Result<Answer> evaluate(const Calendar& calendar, const std::string& environment
         v.next_windows.push_back(a.window);
       }
     }
-    if (outside(*next)) {
+    if (outside(*next)) {  // the allow window whose hours end then
+      const auto before = v.next_windows.size();
       for (const auto& a : allow) {
-        v.next_windows.push_back(a.window);
+        if (std::any_of(a.periods.begin(), a.periods.end(), [&](const Period& p) { return p.end == *next; })) {
+          v.next_windows.push_back(a.window);
+        }
+      }
+      if (v.next_windows.size() == before) {  // hours merged from several: name the first
+        v.next_windows.push_back(allow.front().window);
       }
     }
   }

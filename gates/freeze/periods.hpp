@@ -48,6 +48,6 @@ struct Answer {
 
 /// The verdict for `environment` ("" : every window) at `at`, looking `horizon` ahead.
 Result<Answer> evaluate(const Calendar& calendar, const std::string& environment, Instant at,
-                         std::chrono::seconds horizon);
+                        std::chrono::seconds horizon);
 
 }  // namespace shipgate::freeze

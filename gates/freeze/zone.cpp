@@ -46,7 +46,7 @@ namespace shipgate::freeze {
 
 namespace {
 
-constexpr std::size_t k_max_zone_file = 256 * 1024;
+constexpr std::size_t k_max_zone_file = std::size_t{256} * 1024;
 constexpr std::int64_t k_fat_until = 2114380800;  // 2037-01-01T00:00:00Z
 
 std::uint32_t be32(std::string_view b, std::size_t at) {
@@ -104,8 +104,8 @@ std::optional<std::string> check_tzif(std::string_view b) {
   if (!sane(c1)) {
     return "implausible counts in the version 1 header";
   }
-  const std::size_t v1 = std::size_t{c1.time} * 5 + std::size_t{c1.type} * 6 + c1.chars + std::size_t{c1.leap} * 8 +
-                         c1.isstd + c1.isut;
+  const std::size_t v1 =
+      std::size_t{c1.time} * 5 + std::size_t{c1.type} * 6 + c1.chars + std::size_t{c1.leap} * 8 + c1.isstd + c1.isut;
   const auto second = k_header + v1;
   if (b.size() < second + k_header || b.substr(second, 4) != "TZif" || b[second + 4] != b[4]) {
     return "no version 2 header where the version 1 data ends";
@@ -201,6 +201,9 @@ Result<const Zone*> Zones::get(std::string_view name) {
     if (!guess) {
       guess = text::did_you_mean(name, names);
     }
+    if (guess && *guess == name) {  // a real zone whose data could not be used
+      return Error{"time zone '" + *guess + "' could not be loaded" + why, {}, {}};
+    }
     return Error{"unknown time zone '" + text::shorten(text::one_line(name), 64) + "'" + why +
                      (guess ? " (did you mean '" + *guess + "'?)" : std::string()) +
                      ": use an IANA name such as Europe/Berlin or UTC",
@@ -231,7 +234,8 @@ Result<const Zone*> Zones::get(std::string_view name) {
       return unknown(" (its embedded data is unusable: " + *wrong + ")");
     }
   }
-  const auto key = std::string(origin == ZoneOrigin::system ? "system:" : "embedded:") + m_dir + ":" + std::string(name);
+  const auto key =
+      std::string(origin == ZoneOrigin::system ? "system:" : "embedded:") + m_dir + ":" + std::string(name);
   const date::time_zone* tz = nullptr;
   {
     auto& r = registry();
@@ -277,8 +281,7 @@ Instant Zone::to_instant(Local local, Repeat repeat) const {
     case date::local_info::nonexistent:
       return info.first.end;  // the instant the clocks jump over this time
     case date::local_info::ambiguous:
-      return Instant{local.time_since_epoch() -
-                     (repeat == Repeat::earliest ? info.first.offset : info.second.offset)};
+      return Instant{local.time_since_epoch() - (repeat == Repeat::earliest ? info.first.offset : info.second.offset)};
     default:
       return Instant{local.time_since_epoch() - info.first.offset};
   }

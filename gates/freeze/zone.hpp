@@ -37,7 +37,8 @@ enum class LocalKind { unique, skipped, repeated };
 /// One zone, loaded and checked.
 class Zone {
 public:
-  Zone(std::string name, ZoneOrigin origin, const date::time_zone* tz) : m_name(std::move(name)), m_origin(origin), m_tz(tz) {}
+  Zone(std::string name, ZoneOrigin origin, const date::time_zone* tz)
+      : m_name(std::move(name)), m_origin(origin), m_tz(tz) {}
 
   const std::string& name() const { return m_name; }
   ZoneOrigin origin() const { return m_origin; }
