@@ -420,6 +420,9 @@ TEST_CASE("freeze calendars: hostile and wrong ones are exit 2 with file, line a
       {"windows: {a: b}\n", "windows", "list of windows"},
       {"overriders: [\"not a login!\"]\n", "overriders", "neither a GitHub login"},
       {"timezone: Nowhere/Place\n", "timezone", "unknown time zone"},
+      {"windows:\n  - {freeze_start: '0 23 * * 5', freeze_end: }\n", "windows[0].freeze_end",
+       "needs freeze_end"},
+      {"windows:\n  - {from: , until: 2026-01-02T00:00:00Z}\n", "windows[0]", "both from and until"},
       {"windows:\n  - {name: \"a\\tb\", from: 2026-01-01T00:00:00Z, until: 2026-01-02T00:00:00Z}\n", "windows[0].name",
        "one line"},
   };

@@ -383,7 +383,11 @@ void FileReader::window(const yaml::Node& node, std::size_t index, const Zone* f
     m_errors.push_back(std::move(e));
   }
   const auto errors_before = m_errors.size();
-  const auto get = [&](std::string_view k) { return m_doc->get(node, k); };
+  // A key with no value (`freeze_end:`, or `freeze_end,` in a flow mapping) is not given.
+  const auto get = [&](std::string_view k) -> const yaml::Node* {
+    const auto* n = m_doc->get(node, k);
+    return n != nullptr && n->is_null() ? nullptr : n;
+  };
   Window w;
   w.where = {m_shown, node.pos.line, node.pos.column};
   w.name = scalar(get("name"), key + ".name").value_or("window " + std::to_string(index + 1));
@@ -674,19 +678,81 @@ std::optional<Instant> parse_instant(std::string_view text) {
   return Instant{dt->local.time_since_epoch() - *dt->offset};
 }
 
-std::string format_utc(Instant t) { return date::format("%Y-%m-%dT%H:%M:%SZ", t); }
+namespace {
+
+// Date and time fields of a count of seconds since 1970-01-01 (UTC or wall-clock), by date's
+// civil-calendar arithmetic: no stream, no locale, since --list formats a million of them.
+struct Fields {
+  int year;
+  unsigned month, day, weekday, hour, minute, second;
+};
+
+Fields fields(seconds since_epoch) {
+  const auto day = date::floor<date::days>(date::sys_seconds{since_epoch});
+  const date::year_month_day ymd{day};
+  const date::hh_mm_ss<seconds> hms{date::sys_seconds{since_epoch} - day};
+  return {static_cast<int>(ymd.year()),
+          static_cast<unsigned>(ymd.month()),
+          static_cast<unsigned>(ymd.day()),
+          date::weekday{day}.c_encoding(),
+          static_cast<unsigned>(hms.hours().count()),
+          static_cast<unsigned>(hms.minutes().count()),
+          static_cast<unsigned>(hms.seconds().count())};
+}
+
+// Appends `v` with at least `width` digits, zero-padded.
+void put(std::string& out, long long v, int width) {
+  std::array<char, 24> digits{};
+  const auto [end, ec] = std::to_chars(digits.data(), digits.data() + digits.size(), v < 0 ? -v : v);
+  (void)ec;
+  const auto n = static_cast<int>(end - digits.data());
+  if (v < 0) {
+    out += '-';
+  }
+  out.append(static_cast<std::size_t>(std::max(0, width - n)), '0');
+  out.append(digits.data(), end);
+}
+
+// "2026-12-24T17:00" (sep 'T') or "2026-12-24 17:00" (sep ' '), then ":SS" when with_seconds.
+std::string date_time(const Fields& f, char sep, bool with_seconds) {
+  std::string out;
+  out.reserve(24);
+  put(out, f.year, 4);
+  out += '-';
+  put(out, f.month, 2);
+  out += '-';
+  put(out, f.day, 2);
+  out += sep;
+  put(out, f.hour, 2);
+  out += ':';
+  put(out, f.minute, 2);
+  if (with_seconds) {
+    out += ':';
+    put(out, f.second, 2);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string format_utc(Instant t) { return date_time(fields(t.time_since_epoch()), 'T', true) + 'Z'; }
 
 std::string format_local(Instant t, const Zone& zone) {
   const auto lt = zone.to_local(t);
   const auto off = std::chrono::duration_cast<minutes>(lt.offset).count();
-  const auto a = off < 0 ? -off : off;
-  const auto two = [](long long v) { return (v < 10 ? "0" : "") + std::to_string(v); };
-  return date::format("%Y-%m-%dT%H:%M:%S", lt.local) + (off < 0 ? "-" : "+") + two(a / 60) + ":" + two(a % 60);
+  auto out = date_time(fields(lt.local.time_since_epoch()), 'T', true);
+  out += off < 0 ? '-' : '+';
+  put(out, (off < 0 ? -off : off) / 60, 2);
+  out += ':';
+  put(out, (off < 0 ? -off : off) % 60, 2);
+  return out;
 }
 
 std::string format_human(Instant t, const Zone& zone) {
+  static constexpr std::array<const char*, 7> k_days = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
   const auto lt = zone.to_local(t);
-  return date::format("%a %Y-%m-%d %H:%M", lt.local) + " " + lt.abbrev;
+  const auto f = fields(lt.local.time_since_epoch());
+  return std::string(k_days.at(f.weekday % 7)) + " " + date_time(f, ' ', false) + " " + lt.abbrev;
 }
 
 }  // namespace shipgate::freeze

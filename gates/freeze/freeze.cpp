@@ -22,7 +22,7 @@ namespace {
 
 using std::chrono::seconds;
 
-constexpr std::size_t k_max_listed = 1'000'000;
+constexpr std::size_t k_max_listed = 500'000;  // about 1 GiB of report at most
 constexpr auto k_max_list_range = std::chrono::hours{24 * 400};
 
 Error problem(std::string message) {
@@ -318,7 +318,8 @@ std::optional<bool> FreezeGate::may_override(const std::string& actor, std::stri
   return false;
 }
 
-nlohmann::json window_json(const Window& w, const Period& p) {
+// What a window is, whatever its period.
+nlohmann::json window_fields(const Window& w) {
   return {{"name", w.name},
           {"reason", w.reason},
           {"kind", to_string(w.kind)},
@@ -327,11 +328,20 @@ nlohmann::json window_json(const Window& w, const Period& p) {
           {"environments", w.environments},
           {"timezone", w.zone->name()},
           {"zone_source", w.zone->origin() == ZoneOrigin::system ? "system" : "embedded"},
-          {"where", w.where.to_string()},
-          {"start", format_utc(p.start)},
-          {"end", format_utc(p.end)},
-          {"start_local", format_local(p.start, *w.zone)},
-          {"end_local", format_local(p.end, *w.zone)}};
+          {"where", w.where.to_string()}};
+}
+
+void add_period(nlohmann::json& into, const Window& w, const Period& p) {
+  into["start"] = format_utc(p.start);
+  into["end"] = format_utc(p.end);
+  into["start_local"] = format_local(p.start, *w.zone);
+  into["end_local"] = format_local(p.end, *w.zone);
+}
+
+nlohmann::json window_json(const Window& w, const Period& p) {
+  auto j = window_fields(w);
+  add_period(j, w, p);
+  return j;
 }
 
 std::string when(Instant t, const Zone& zone) {
@@ -373,7 +383,9 @@ Outcome FreezeGate::list(const Invocation&, Log& log) {
     c.verdict = Verdict::pass;
     c.message = when(l.period.start, *l.window->zone) + " to " + when(l.period.end, *l.window->zone) +
                 (l.window->reason.empty() ? "" : ": " + l.window->reason);
-    c.details = window_json(*l.window, l.period);
+    // A period names its window; what the window is goes once into the summary's windows.
+    c.details = {{"name", l.window->name}, {"allow", l.window->allow}};
+    add_period(c.details, *l.window, l.period);
     outcome.checks.push_back(std::move(c));
   }
   if (!m_run.ics.empty()) {
@@ -389,11 +401,14 @@ Outcome FreezeGate::list(const Invocation&, Log& log) {
   }
   outcome.headline = text::plural(listed.size(), "period") + " from " + format_utc(from) + " to " + format_utc(until) +
                      (m_run.environment.empty() ? "" : " for " + m_run.environment);
-  outcome.summary = {{"from", format_utc(from)},
-                     {"until", format_utc(until)},
-                     {"environment", m_run.environment},
-                     {"periods", listed.size()},
-                     {"tzdata", tzdata::version()}};
+  auto windows = nlohmann::json::array();
+  for (const auto& w : m_run.calendar.windows) {
+    if (w.applies_to(m_run.environment)) {
+      windows.push_back(window_fields(w));
+    }
+  }
+  outcome.summary = {{"from", format_utc(from)}, {"until", format_utc(until)},  {"environment", m_run.environment},
+                     {"periods", listed.size()}, {"tzdata", tzdata::version()}, {"windows", std::move(windows)}};
   return outcome;
 }
 

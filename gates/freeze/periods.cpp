@@ -95,6 +95,9 @@ Result<std::vector<Period>> periods(const Window& w, Instant from, Instant until
       break;
     }
     case Kind::cron: {
+      if (!w.start || !w.end) {  // the reader keeps no such window; never read an empty one
+        return Error{"a cron window needs freeze_start and freeze_end", w.where, {}};
+      }
       // GitLab's meaning: frozen from a freeze_start firing through the first freeze_end firing
       // after it, both ends included (the end is stored one second later).
       const auto first = w.start->previous(std::max(from, k_earliest), z, Repeat::earliest);
