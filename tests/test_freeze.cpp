@@ -383,7 +383,9 @@ windows:
   CHECK(friday.frozen);
   CHECK(friday.outside_allowed);
   REQUIRE(friday.ends_at);
-  CHECK(format_utc(*friday.ends_at) == "2026-12-07T14:00:00Z");  // Monday 09:00
+  CHECK(format_utc(*friday.ends_at) == "2026-12-07T14:00:00Z");      // Monday 09:00
+  REQUIRE(friday.next_freeze);                                       // while frozen: the freeze after this one
+  CHECK(format_utc(*friday.next_freeze) == "2026-12-07T21:00:00Z");  // Monday 16:00
   const auto tuesday = answer(c, "production", "2026-12-08T15:00:00Z");
   CHECK_FALSE(tuesday.frozen);
   REQUIRE(tuesday.next_freeze);
@@ -408,8 +410,11 @@ TEST_CASE("freeze calendars: hostile and wrong ones are exit 2 with file, line a
        "did you mean 'America/New_York'"},
       {"windows:\n  - {from: 2026-12-10T12:00:00Z, until: 2026-12-09T12:00:00Z}\n", "windows[0].until", "not after"},
       {"windows:\n  - {from: 'Fri 17:00', until: 'Mon 09:00'}\n", "windows[0].timezone", "need a time zone"},
-      {"windows:\n  - {from: 'Fri 17:00'}\n", "windows[0]", "both from and until"},
-      {"windows:\n  - {from: '09:00', until: 'Mon 09:00', timezone: UTC}\n", "windows[0].from", "is not a time"},
+      {"windows:\n  - {from: 'Fri 17:00'}\n", "windows[0].until", "both from and until"},
+      {"windows:\n  - {from: '09:00', until: 'Mon 09:00', timezone: UTC}\n", "windows[0].until",
+       "write both ends the same way"},
+      {"windows:\n  - {from: '09:00', until: '25:00', timezone: UTC}\n", "windows[0].until",
+       "'25:00' is not a time of day"},
       {"windows:\n  - {days: [funday], timezone: UTC}\n", "windows[0].days", "not a weekday"},
       {"windows:\n  - {dates: [2026-02-30], timezone: UTC}\n", "windows[0].dates", "not a date"},
       {"windows:\n  - {from: 2026-01-01T00:00:00Z, until: 2040-01-01T00:00:00Z}\n", "windows[0].until", "2037"},
@@ -421,7 +426,7 @@ TEST_CASE("freeze calendars: hostile and wrong ones are exit 2 with file, line a
       {"overriders: [\"not a login!\"]\n", "overriders", "neither a GitHub login"},
       {"timezone: Nowhere/Place\n", "timezone", "unknown time zone"},
       {"windows:\n  - {freeze_start: '0 23 * * 5', freeze_end: }\n", "windows[0].freeze_end", "needs freeze_end"},
-      {"windows:\n  - {from: , until: 2026-01-02T00:00:00Z}\n", "windows[0]", "both from and until"},
+      {"windows:\n  - {from: , until: 2026-01-02T00:00:00Z}\n", "windows[0].from", "both from and until"},
       {"windows:\n  - {name: \"a\\tb\", from: 2026-01-01T00:00:00Z, until: 2026-01-02T00:00:00Z}\n", "windows[0].name",
        "one line"},
   };
@@ -449,11 +454,14 @@ TEST_CASE("freeze calendars: a bad calendar time zone is one error, not one per 
 
 TEST_CASE("freeze calendars: includes stay in the repository, never loop, and add their windows", "[freeze]") {
   test::TempDir dir;
-  dir.write("freeze/holidays.yml", "timezone: Europe/Berlin\nwindows:\n  - {name: xmas, dates: [2026-12-25]}\n");
-  auto ok = read("include: freeze/holidays.yml\nwindows: []\n", dir);
+  dir.write("freeze/holidays.yml",
+            "timezone: Europe/Berlin\nwindows:\n  - {name: xmas, dates: [2026-12-25]}\n  - {dates: [2026-12-31]}\n");
+  auto ok = read("include: freeze/holidays.yml\nwindows: [{dates: [2026-05-01], timezone: UTC}]\n", dir);
   REQUIRE(ok.errors.empty());
-  REQUIRE(ok.calendar.windows.size() == 1);
-  CHECK(ok.calendar.windows[0].zone->name() == "Europe/Berlin");
+  REQUIRE(ok.calendar.windows.size() == 3);
+  CHECK(ok.calendar.windows[0].name == "window 1");  // unnamed: by place, and by file when included
+  CHECK(ok.calendar.windows[1].zone->name() == "Europe/Berlin");
+  CHECK(ok.calendar.windows[2].name == "window 2 of holidays.yml");
   CHECK(ok.calendar.files.size() == 2);
 
   dir.write("a.yml", "include: b.yml\n");
@@ -548,6 +556,7 @@ TEST_CASE("freeze gate: verdicts, outputs, the config section and JSON", "[freez
   const auto outputs = test::read_file(output);
   CHECK(outputs.find("frozen=true\n") != std::string::npos);
   CHECK(outputs.find("2026-12-07T14:00:00Z") != std::string::npos);
+  CHECK(outputs.find("next-freeze-at=2026-12-11T22:00:00Z\n") != std::string::npos);  // the next weekend
   CHECK(test::read_file(summary).find("weekend") != std::string::npos);
 
   auto open_run = run_freeze({"--at", "2026-12-03T12:00:00Z", "--format", "json"}, {}, dir.path().string());
@@ -557,6 +566,13 @@ TEST_CASE("freeze gate: verdicts, outputs, the config section and JSON", "[freez
   CHECK(details["frozen"] == false);
   CHECK(details["next_freeze_at"] == "2026-12-04T22:00:00Z");
   CHECK(doc["summary"]["tzdata"] == std::string(tzdata::version()));
+
+  // The config's includes are relative to the repository root, as its other paths are.
+  dir.write("calendars/holidays.yml", "windows:\n  - {name: xmas, dates: [2026-12-25], timezone: UTC}\n");
+  dir.write(".github/shipgate.yml", "freeze:\n  include: calendars/holidays.yml\n");
+  auto xmas = run_freeze({"--at", "2026-12-25T12:00:00Z"}, {}, dir.path().string());
+  CHECK(xmas.code == 1);
+  CHECK(xmas.out.find("frozen by 'xmas'") != std::string::npos);
 
   // A bad calendar in the config: exit 2, the file, line and key named.
   dir.write(".github/shipgate.yml", "freeze:\n  windows:\n    - {freeze_start: 'x', freeze_end: '0 7 * * 1'}\n");
@@ -715,6 +731,15 @@ windows:
   REQUIRE(r.code == 0);
   const auto doc = json::parse(r.out);
   CHECK(doc["checks"].size() == 52 + 52 + 52 + 2);
+  // A cron window's end is one second after its firing, and the local time says so too.
+  CHECK(r.out.find("\"end_local\": \"2026-01-05T07:00:01+01:00\"") != std::string::npos);
+  auto text_list =
+      run_freeze({"--calendar", cal, "--list", "--from", "2026-01-01T00:00:00Z", "--until", "2026-01-06T00:00:00Z"});
+  CHECK(text_list.out.find("Mon 2026-01-05 07:00:01 CET (2026-01-05T06:00:01Z)") != std::string::npos);
+  // An iCalendar file that cannot be written: the results were not delivered, exit 3.
+  auto unwritable = run_freeze({"--calendar", cal, "--list", "--ics", (dir.path() / "no/such/dir.ics").string()});
+  CHECK(unwritable.code == 3);
+  CHECK(unwritable.out.find("cannot write") != std::string::npos);
   std::ofstream(dir.path() / "listing.json") << r.out;
   // A real iCalendar parser (python3-icalendar) reads every event back: same times, same names.
   const std::string script = R"(

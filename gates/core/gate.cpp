@@ -103,12 +103,15 @@ std::vector<options::Option> all_options(const Gate& gate, bool has_rules) {
   return all;
 }
 
-/// The environment variables a gate reads its secrets from, for the end of --help.
+/// The environment variables a gate reads options from (secrets, and defaults of flags), for
+/// the end of --help.
 std::string environment_footer(const std::vector<options::Option>& all) {
   std::string footer;
   for (const auto& o : all) {
     if (o.type == options::Type::secret) {
       footer += "\n  " + text::join(o.env, " or ") + ": " + o.help + " (masked in every output)";
+    } else if (!o.env.empty()) {
+      footer += "\n  " + text::join(o.env, " or ") + ": the default of --" + o.name;
     }
   }
   return footer.empty() ? footer : "Environment:" + footer + "\n\n";

@@ -186,6 +186,7 @@ private:
   std::string m_shown;
   std::string m_prefix;
   bool m_zone_failed = false;
+  bool m_top = true;  // the main calendar, not an included file
 };
 
 std::optional<std::string> FileReader::scalar(const yaml::Node* node, const std::string& key) {
@@ -278,7 +279,8 @@ void FileReader::read(const yaml::Document& doc, const yaml::Node& map, const st
   }
   const auto* tz_node = doc.get(map, "timezone");
   const Zone* fallback = tz_node != nullptr ? zone(tz_node, "timezone") : inherited;
-  m_zone_failed = tz_node != nullptr && fallback == nullptr;  // already reported: no second error per window
+  m_zone_failed = tz_node != nullptr && fallback == nullptr;
+  m_top = top;  // already reported: no second error per window
   if (top) {
     for (const auto& [login, node] : strings(doc.get(map, "overriders"), "overriders")) {
       const auto& who = login;
@@ -326,11 +328,17 @@ void FileReader::read(const yaml::Document& doc, const yaml::Node& map, const st
 void FileReader::include(const yaml::Node& node, const std::string& file, const Zone* fallback) {
   namespace fs = std::filesystem;
   const auto written = node.value;
-  const auto dir = fs::path(file).parent_path().string();
+  // In the config's freeze section a path is relative to the repository root, as every path in
+  // the config is; in a calendar file, to that file.
+  const auto dir = !m_prefix.empty() ? m_reader.root : fs::path(file).parent_path().string();
   const auto target = fs::path(paths::join(dir.empty() ? "." : dir, written)).lexically_normal().string();
   std::error_code ec;
   const auto canonical = fs::weakly_canonical(target, ec).string();
-  const auto root = fs::weakly_canonical(m_reader.root, ec).string();
+  auto root_path = fs::weakly_canonical(m_reader.root, ec);
+  if (!root_path.has_filename()) {  // "/repo/" is "/repo"
+    root_path = root_path.parent_path();
+  }
+  const auto root = root_path.string();
   if (canonical.empty() || (canonical != root && canonical.rfind(root + "/", 0) != 0)) {
     error(node, "include",
           "'" + text::shorten(written, 80) + "' is outside the repository: include only its own files");
@@ -352,7 +360,9 @@ void FileReader::include(const yaml::Node& node, const std::string& file, const 
   }
   auto text = read_text_file(target);
   if (!text) {
-    error(node, "include", "cannot read '" + text::shorten(written, 80) + "': " + text.error().message);
+    error(node, "include",
+          "cannot read '" + text::shorten(written, 80) + "' (" + text::shorten(m_reader.shown(target), 120) +
+              "): " + text.error().message);
     return;
   }
   auto doc = yaml::parse(*text, m_reader.shown(target));
@@ -390,7 +400,10 @@ void FileReader::window(const yaml::Node& node, std::size_t index, const Zone* f
   };
   Window w;
   w.where = {m_shown, node.pos.line, node.pos.column};
-  w.name = scalar(get("name"), key + ".name").value_or("window " + std::to_string(index + 1));
+  // Unnamed: "window N" (from 1), and in an included file "window N of FILE", so names stay apart.
+  w.name = scalar(get("name"), key + ".name")
+               .value_or("window " + std::to_string(index + 1) +
+                         (m_top ? std::string() : " of " + std::filesystem::path(m_shown).filename().string()));
   w.reason = scalar(get("reason"), key + ".reason").value_or("");
   for (const auto& [env, at] : strings(get("environments"), key + ".environments")) {
     if (text::trim(env).empty()) {
@@ -449,7 +462,7 @@ void FileReader::window(const yaml::Node& node, std::size_t index, const Zone* f
     const auto until_text = scalar(until, key + ".until");
     if ((from == nullptr) != (until == nullptr)) {
       error(
-          node, key,
+          node, key + (from == nullptr ? ".from" : ".until"),
           std::string("a window needs both from and until (") + (from == nullptr ? "from" : "until") + " is missing)");
       return;
     }
@@ -468,6 +481,32 @@ void FileReader::window(const yaml::Node& node, std::size_t index, const Zone* f
     if (from == nullptr && days == nullptr && dates == nullptr) {
       error(node, key, "a window needs from/until, days, dates or freeze_start/freeze_end");
       return;
+    }
+    if (days == nullptr && dates == nullptr && from_text && until_text) {
+      // Both ends are written the same way: a time of day, a time of the week, or a date and time.
+      const auto shape = [](const std::string& t) -> const char* {
+        if (parse_clock(t)) {
+          return "a time of day (HH:MM)";
+        }
+        const auto space = t.find(' ');
+        if (space != std::string::npos && parse_weekday(std::string_view(t).substr(0, space)) &&
+            parse_clock(text::trim(std::string_view(t).substr(space + 1)))) {
+          return "a time of the week ('Fri 17:00')";
+        }
+        return parse_datetime(t) ? "a date and time" : nullptr;
+      };
+      const auto* sf = shape(*from_text);
+      const auto* su = shape(*until_text);
+      if (sf != nullptr && su == nullptr) {
+        error(*until, key + ".until",
+              "'" + text::shorten(*until_text, 40) + "' is not " + sf + ", as from is: write both ends the same way");
+        return;
+      }
+      if (sf != nullptr && su != nullptr && std::string_view(sf) != su) {
+        error(*until, key + ".until",
+              std::string("until is ") + su + " but from is " + sf + ": write both ends the same way");
+        return;
+      }
     }
     const auto clock_from = from_text ? parse_clock(*from_text) : std::optional<int>(0);
     const auto clock_until = until_text ? parse_clock(*until_text) : std::optional<int>(0);
@@ -752,7 +791,8 @@ std::string format_human(Instant t, const Zone& zone) {
   static constexpr std::array<const char*, 7> k_days = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
   const auto lt = zone.to_local(t);
   const auto f = fields(lt.local.time_since_epoch());
-  return std::string(k_days.at(f.weekday % 7)) + " " + date_time(f, ' ', false) + " " + lt.abbrev;
+  // Seconds only when there are some (a cron window's end, one second after its firing).
+  return std::string(k_days.at(f.weekday % 7)) + " " + date_time(f, ' ', f.second != 0) + " " + lt.abbrev;
 }
 
 }  // namespace shipgate::freeze

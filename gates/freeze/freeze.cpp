@@ -1,6 +1,8 @@
 #include "freeze/freeze.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -55,7 +57,7 @@ const std::vector<options::Option>& declared() {
                "freeze section",
        .placeholder = "FILE"},
       {.name = "at",
-       .help = "Answer for TIME (RFC 3339) instead of now: what-if checks",
+       .help = "Answer for TIME (RFC 3339 with its offset, e.g. 2026-12-24T17:00:00Z) instead of now: what-if checks",
        .placeholder = "TIME",
        .validate = instant_check,
        .flag_only = true},
@@ -124,7 +126,9 @@ public:
     return {{"frozen", "true when a freeze applies now (also when it was overridden), else false."},
             {"window", "Name of the window that freezes now (the first, when several do); empty when none."},
             {"ends-at", "When the freeze ends (RFC 3339, UTC); empty when not frozen or not within the horizon."},
-            {"next-freeze-at", "When the next freeze starts (RFC 3339, UTC), within the horizon; else empty."},
+            {"next-freeze-at",
+             "When the next freeze starts (RFC 3339, UTC; while frozen, the one after this freeze ends), within the "
+             "horizon; else empty."},
             {"overridden", "true when a soft freeze was overridden with a reason, else false."}};
   }
 
@@ -171,7 +175,9 @@ void FreezeGate::read_config(config::Section& section, const Invocation& inv) {
   if (map == nullptr || !map->is_mapping()) {
     return;
   }
-  const auto root = paths::root_of_config(section.path());
+  // The repository root, absolute: includes in the section are relative to it.
+  const auto relative_root = paths::root_of_config(section.path());
+  const auto root = relative_root.empty() ? inv.resolve(".") : inv.resolve(relative_root);
   const Reader reader{*m_run.zones, root, [&](const std::string& p) { return p; }};
   std::vector<std::string> own;
   for (const auto& o : declared()) {
@@ -183,7 +189,6 @@ void FreezeGate::read_config(config::Section& section, const Invocation& inv) {
       m_run.section_keys.emplace_back(key);
     }
   }
-  (void)inv;
 }
 
 std::vector<Error> FreezeGate::configure(const options::Values& values, const Invocation& inv, Secrets& secrets) {
@@ -275,7 +280,12 @@ std::optional<bool> FreezeGate::may_override(const std::string& actor, std::stri
     return false;
   }
   if (m_run.token.empty()) {
-    why = "no token to read the membership of " + text::join(who, ", ") +
+    std::vector<std::string> shown;
+    shown.reserve(teams.size());
+    for (const auto& t : teams) {
+      shown.push_back("@" + t);
+    }
+    why = "no token to read whether " + actor + " is in " + text::join(shown, ", ") +
           ": set SHIPGATE_FREEZE_TOKEN to a token with read:org (the workflow's GITHUB_TOKEN cannot read teams)";
     return std::nullopt;
   }
@@ -393,8 +403,12 @@ Outcome FreezeGate::list(const Invocation&, Log& log) {
     std::ofstream out(m_run.ics, std::ios::binary | std::ios::trunc);
     out << to_ics(listed, title, from);
     out.flush();
-    if (!out) {
-      outcome.input_errors.push_back(problem("--ics: cannot write " + m_run.ics));
+    if (!out) {  // the results could not be written: exit 3, as for --output-file
+      Check failed;
+      failed.name = "ics";
+      failed.verdict = Verdict::error;
+      failed.message = "cannot write " + m_run.ics + ": " + std::strerror(errno);
+      outcome.checks.push_back(std::move(failed));
     } else {
       log.diagnose("wrote " + text::plural(listed.size(), "event") + " to " + m_run.ics);
     }
@@ -438,7 +452,8 @@ Outcome FreezeGate::evaluate(const Invocation& inv, Log& log) {
     return outcome;
   }
   const auto& v = *verdict;
-  const auto target = m_run.environment.empty() ? std::string("every environment") : "'" + m_run.environment + "'";
+  const auto named = "'" + m_run.environment + "'";
+  const bool any = m_run.environment.empty();  // every window applies: speak of deploys
   const auto* utc = *m_run.zones->get("UTC");
   Check check;
   check.name = "freeze " + (m_run.environment.empty() ? std::string("(every environment)") : m_run.environment);
@@ -451,7 +466,7 @@ Outcome FreezeGate::evaluate(const Invocation& inv, Log& log) {
   std::string overridden;
   if (!v.frozen) {
     check.verdict = Verdict::pass;
-    check.message = "no freeze applies to " + target + " at " + format_utc(at);
+    check.message = "no freeze applies" + (any ? std::string() : " to " + named) + " at " + format_utc(at);
     if (v.next_freeze) {
       const auto& w = *v.next_windows.front();
       check.message += "; the next starts " + when(*v.next_freeze, *w.zone) + " ('" + w.name + "'" +
@@ -460,18 +475,19 @@ Outcome FreezeGate::evaluate(const Invocation& inv, Log& log) {
       check.message += "; none in the next " + std::to_string(m_run.horizon.count() / 86400) + " days";
     }
   } else {
-    std::vector<std::string> names;
+    std::vector<std::string> freezing;
+    std::vector<std::string> allowing;
     for (const auto& a : v.applied) {
-      names.push_back("'" + a.window->name + "'" + (a.window->reason.empty() ? "" : " (" + a.window->reason + ")"));
+      (a.window->allow ? allowing : freezing)
+          .push_back("'" + a.window->name + "'" + (a.window->reason.empty() ? "" : " (" + a.window->reason + ")"));
     }
-    const auto why = v.outside_allowed && static_cast<std::ptrdiff_t>(v.applied.size()) ==
-                                              std::count_if(v.applied.begin(), v.applied.end(),
-                                                            [](const auto& a) { return a.window->allow; })
-                         ? "outside the allowed hours of " + text::join(names, ", ")
-                         : "frozen by " + text::join(names, ", ");
+    std::string why = freezing.empty() ? std::string() : "frozen by " + text::join(freezing, ", ");
+    if (!allowing.empty()) {
+      why += (why.empty() ? "" : " and ") + std::string("outside the allowed hours of ") + text::join(allowing, ", ");
+    }
     const auto ends = v.ends_at ? "until " + when(*v.ends_at, *shown_zone)
                                 : "for at least " + std::to_string(m_run.horizon.count() / 86400) + " days";
-    check.message = target + " is " + why + " " + ends;
+    check.message = (any ? std::string("deploys are ") : named + " is ") + why + " " + ends;
     if (m_run.override_reason.empty()) {
       check.verdict = Verdict::fail;
       check.message += v.hard ? "; a hard freeze: no override" : "; to deploy anyway, give --override-reason";
@@ -511,9 +527,6 @@ Outcome FreezeGate::evaluate(const Invocation& inv, Log& log) {
   if (!overridden.empty()) {
     check.details["override"] = {{"reason", m_run.override_reason}, {"actor", overridden}, {"at", format_utc(at)}};
   }
-  if (v.frozen && !overridden.empty()) {
-    log.diagnose("freeze overridden by " + overridden + ": " + m_run.override_reason);
-  }
   outcome.outputs = {{"frozen", v.frozen ? "true" : "false"},
                      {"window", first != nullptr ? first->name : ""},
                      {"ends-at", v.ends_at ? format_utc(*v.ends_at) : ""},
@@ -521,9 +534,10 @@ Outcome FreezeGate::evaluate(const Invocation& inv, Log& log) {
                      {"overridden", overridden.empty() ? "false" : "true"}};
   outcome.summary = check.details;
   outcome.summary["tzdata"] = tzdata::version();
-  outcome.headline = !v.frozen             ? "not frozen: " + target + " may deploy"
-                     : !overridden.empty() ? "freeze overridden by " + overridden
-                                           : "frozen: " + target + " may not deploy";
+  outcome.headline = !v.frozen ? "not frozen: " + (any ? std::string("deploys may go ahead") : named + " may deploy")
+                     : !overridden.empty()
+                         ? "freeze overridden by " + overridden + ": \"" + m_run.override_reason + "\""
+                         : "frozen: " + (any ? std::string("no deploys") : named + " may not deploy");
   outcome.checks.push_back(std::move(check));
   return outcome;
 }

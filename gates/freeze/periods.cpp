@@ -159,6 +159,39 @@ Result<Answer> evaluate(const Calendar& calendar, const std::string& environment
   };
 
   Answer v;
+  // The next freeze to start after `t` (a time nothing freezes), and the windows that start it.
+  const auto next_after = [&](Instant t) {
+    std::optional<Instant> next;
+    const auto later = std::find_if(denied.begin(), denied.end(), [&](const Period& p) { return p.start > t; });
+    if (later != denied.end()) {
+      next = later->start;
+    }
+    if (has_allow) {
+      if (const auto* open = containing(allowed, t); open != nullptr && (!next || open->end < *next)) {
+        next = open->end;
+      }
+    }
+    if (!next || *next >= range_end) {
+      return;
+    }
+    v.next_freeze = next;
+    for (const auto& a : deny) {
+      if (std::any_of(a.periods.begin(), a.periods.end(), [&](const Period& p) { return p.start == *next; })) {
+        v.next_windows.push_back(a.window);
+      }
+    }
+    if (outside(*next)) {  // the allow window whose hours end then
+      const auto before = v.next_windows.size();
+      for (const auto& a : allow) {
+        if (std::any_of(a.periods.begin(), a.periods.end(), [&](const Period& p) { return p.end == *next; })) {
+          v.next_windows.push_back(a.window);
+        }
+      }
+      if (v.next_windows.size() == before) {  // hours merged from several: name the first
+        v.next_windows.push_back(allow.front().window);
+      }
+    }
+  };
   if (containing(denied, at) != nullptr || outside(at)) {
     v.frozen = true;
     for (const auto& a : deny) {
@@ -193,38 +226,11 @@ Result<Answer> evaluate(const Calendar& calendar, const std::string& environment
     }
     if (known && cur < range_end) {
       v.ends_at = cur;
+      next_after(cur);  // the freeze after this one
     }
     return v;
   }
-  std::optional<Instant> next;
-  const auto later = std::find_if(denied.begin(), denied.end(), [&](const Period& p) { return p.start > at; });
-  if (later != denied.end()) {
-    next = later->start;
-  }
-  if (has_allow) {
-    if (const auto* open = containing(allowed, at); open != nullptr && (!next || open->end < *next)) {
-      next = open->end;
-    }
-  }
-  if (next && *next < range_end) {
-    v.next_freeze = next;
-    for (const auto& a : deny) {
-      if (std::any_of(a.periods.begin(), a.periods.end(), [&](const Period& p) { return p.start == *next; })) {
-        v.next_windows.push_back(a.window);
-      }
-    }
-    if (outside(*next)) {  // the allow window whose hours end then
-      const auto before = v.next_windows.size();
-      for (const auto& a : allow) {
-        if (std::any_of(a.periods.begin(), a.periods.end(), [&](const Period& p) { return p.end == *next; })) {
-          v.next_windows.push_back(a.window);
-        }
-      }
-      if (v.next_windows.size() == before) {  // hours merged from several: name the first
-        v.next_windows.push_back(allow.front().window);
-      }
-    }
-  }
+  next_after(at);
   return v;
 }
 
