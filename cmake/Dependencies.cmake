@@ -6,7 +6,13 @@ endif()
 find_package(yaml-cpp REQUIRED)
 find_package(nlohmann_json 3 REQUIRED)
 find_package(CLI11 REQUIRED)
+find_package(ZLIB REQUIRED)
 set(CMAKE_FIND_LIBRARY_SUFFIXES ${_saved_suffixes})
+
+# toml++ (header-only): slug's readers of pyproject.toml, Pipfile and uv.lock.
+find_path(SHIPGATE_TOMLPP_INCLUDE toml++/toml.h REQUIRED)
+add_library(shipgate_toml INTERFACE)
+target_include_directories(shipgate_toml SYSTEM INTERFACE "${SHIPGATE_TOMLPP_INCLUDE}")
 find_package(PkgConfig REQUIRED)
 find_package(Threads REQUIRED)
 

@@ -11,6 +11,7 @@
 //   exit: 1                   # the exit code the run must end with
 //   checks:                   # checks that must be reported (name, and optionally verdict, message part)
 //     - {name: size a.txt, verdict: fail, message: "12 bytes"}
+//     - {name: rule-id, verdict: warn, file: a/link}   # a check at a path (line 0), relative to the case
 //   errors: ["no such file"]  # input errors that must be reported (message parts)
 //   stdout: [part]            # text stdout and stderr must contain
 //   stderr: [part]
@@ -114,7 +115,7 @@ void read_checks(const yaml::Document& doc, const yaml::Node* checks, Spec& spec
   }
   for (const auto id : checks->items) {
     const auto& item = doc.at(id);
-    for (const auto& e : config::check_keys(doc, item, {"name", "verdict", "message"}, "checks")) {
+    for (const auto& e : config::check_keys(doc, item, {"name", "verdict", "message", "file"}, "checks")) {
       bad_fixture(e.to_string());
     }
     auto field = [&](const char* key) {
@@ -124,7 +125,9 @@ void read_checks(const yaml::Document& doc, const yaml::Node* checks, Spec& spec
     if (field("name").empty() || field("verdict").empty()) {
       bad_fixture(doc.file() + ": every expected check needs a name and a verdict");
     }
-    spec.expectations.push_back({"check", field("name"), "", 0, field("message"), field("verdict")});
+    // With a file: a check pointing at that path of the case (resolved once the case is known).
+    spec.expectations.push_back({field("file").empty() ? "check" : "check-file", field("name"), field("file"), 0,
+                                 field("message"), field("verdict")});
   }
 }
 
@@ -326,6 +329,12 @@ int main(int argc, char** argv) {
   const auto own = fixture / "fixture.yml";
   Spec spec = read_spec(fs::is_directory(fixture) && fs::exists(own) ? own : fixture.parent_path() / "fixture.yml");
 
+  for (auto& e : spec.expectations) {
+    if (e.kind == "check-file") {
+      e.kind = "expect";
+      e.file = paths::canonical((fixture / e.file).string());
+    }
+  }
   std::vector<fs::path> files;
   std::vector<std::string> inputs;
   walk_case(fixture, files, inputs);

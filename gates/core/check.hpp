@@ -80,6 +80,15 @@ struct RuleInfo {
   std::string summary;
 };
 
+/// A table for people (the largest parts of a slug, say): shown after the checks in the text form
+/// and in the step summary, every cell escaped there; the JSON report carries the same data in
+/// the checks' details.
+struct Table {
+  std::string title;
+  std::vector<std::string> columns;
+  std::vector<std::vector<std::string>> rows;
+};
+
 /// What a gate's evaluation produced; core turns it into every output form and the exit code.
 struct Outcome {
   std::vector<Check> checks;
@@ -92,6 +101,8 @@ struct Outcome {
   std::string headline;
   /// Gate-specific fields added to the JSON summary object.
   nlohmann::json summary = nlohmann::json::object();
+  /// Tables shown after the checks (text form and step summary).
+  std::vector<Table> tables;
   /// Gate-specific step outputs (each must be declared by the gate).
   std::vector<std::pair<std::string, std::string>> outputs;
 

@@ -1,5 +1,6 @@
 #include "core/report.hpp"
 
+#include <algorithm>
 #include <ostream>
 
 #include <nlohmann/json.hpp>
@@ -76,6 +77,40 @@ void write_text(const Outcome& outcome, std::ostream& out, bool color) {
     }
     for (const auto& r : c.related) {
       out << "    " << text::one_line(r.where.to_string()) << ": " << r.message << '\n';
+    }
+  }
+  for (const auto& t : outcome.tables) {
+    // Columns padded to their widest cell (in bytes; cells are one line each).
+    std::vector<std::string> head;
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& c : t.columns) {
+      head.push_back(text::one_line(c));
+    }
+    std::vector<std::size_t> width(head.size(), 0);
+    for (std::size_t i = 0; i < head.size(); ++i) {
+      width[i] = head[i].size();
+    }
+    for (const auto& row : t.rows) {
+      auto& cells = rows.emplace_back();
+      for (std::size_t i = 0; i < row.size() && i < head.size(); ++i) {
+        cells.push_back(text::one_line(row[i]));
+        width[i] = std::max(width[i], cells.back().size());
+      }
+    }
+    out << '\n' << text::one_line(t.title) << ":\n";
+    for (const auto* line : {&head}) {
+      out << ' ';
+      for (std::size_t i = 0; i < line->size(); ++i) {
+        out << ' ' << (*line)[i] << std::string(i + 1 < line->size() ? width[i] - (*line)[i].size() + 1 : 0, ' ');
+      }
+      out << '\n';
+    }
+    for (const auto& cells : rows) {
+      out << ' ';
+      for (std::size_t i = 0; i < cells.size(); ++i) {
+        out << ' ' << cells[i] << std::string(i + 1 < cells.size() ? width[i] - cells[i].size() + 1 : 0, ' ');
+      }
+      out << '\n';
     }
   }
 }
@@ -224,6 +259,25 @@ std::string summary_markdown(const Outcome& o, const ReportInfo& info, ExitCode 
   if (!o.checks.empty()) {
     const bool findings = o.findings() == o.checks.size();
     md += (findings ? findings_table(o) : checks_table(o)) + "\n";
+  }
+  for (const auto& t : o.tables) {
+    md += "#### " + text::markdown(t.title) + "\n\n|";
+    for (const auto& c : t.columns) {
+      md += " " + text::markdown(c) + " |";
+    }
+    md += "\n|";
+    for (std::size_t i = 0; i < t.columns.size(); ++i) {
+      md += "---|";
+    }
+    md += "\n";
+    for (const auto& row : t.rows) {
+      md += "|";
+      for (std::size_t i = 0; i < t.columns.size(); ++i) {
+        md += " " + (i < row.size() ? text::markdown(row[i]) : std::string()) + " |";
+      }
+      md += "\n";
+    }
+    md += "\n";
   }
   for (const auto& e : o.input_errors) {
     md += "- could not read " + text::markdown(e.where.to_string()) + ": " + text::markdown(e.message) + "\n";

@@ -75,6 +75,9 @@ Result<std::vector<Release>> parse_releases(const std::string& body) {
                    {}};
     }
     r.description = string_at(item, "description");
+    if (const auto it = item.find("current"); it != item.end() && it->is_boolean()) {
+      r.current = it->get<bool>();
+    }
     r.created_at = string_at(item, "created_at");
     if (const auto it = item.find("slug"); it != item.end() && !it->is_null()) {
       auto id = it->is_object() ? string_at(*it, "id") : std::string();

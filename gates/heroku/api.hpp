@@ -27,6 +27,7 @@ struct Release {
   std::string created_at;
   std::optional<std::string> slug_id;
   std::vector<std::string> artifact_types;  // "slug", "oci-image"
+  bool current = false;                     // the release the app runs now
 
   /// Whether the release runs code: a slug, or an artifact (an OCI image on Fir).
   bool has_code() const { return slug_id.has_value() || !artifact_types.empty(); }
