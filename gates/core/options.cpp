@@ -287,7 +287,7 @@ void add_to_cli(CLI::App& app, const std::vector<Option>& declared, RawFlags& ra
     }
     auto& into = raw[o.name];
     if (o.positional) {
-      app.add_option(o.name, into, help_line(o))->option_text(placeholder(o) + "...");
+      app.add_option(o.name, into, help_line(o))->option_text(placeholder(o) + (o.repeatable ? "..." : ""));
       continue;
     }
     std::string names = "--" + o.name;
@@ -371,7 +371,15 @@ Values resolve(const std::vector<Option>& declared, const RawFlags& raw, const C
       e.origin = Origin::flag;
       e.texts = flag->second;
       e.label = o.positional ? o.name : "--" + o.name;
-      if (!o.repeatable && e.texts.size() > 1) {
+      if (o.positional && !o.repeatable && e.texts.size() > 1) {
+        // One directory was meant; two is a typo or an unquoted space, never "the last one".
+        Error err;
+        err.message = o.name + ": takes one " + placeholder(o) + ", got " + std::to_string(e.texts.size()) +
+                      " (quote a path with spaces)";
+        err.key = o.name;
+        errors.push_back(std::move(err));
+        e.texts = {e.texts.front()};
+      } else if (!o.repeatable && e.texts.size() > 1) {
         e.texts = {e.texts.back()};
       }
     }

@@ -189,10 +189,28 @@ struct PipState {
 };
 
 constexpr int k_max_include_depth = 10;
+constexpr std::size_t k_max_pip_files = 64;  // files read through -r, whatever their spellings
+
+/// `path` with empty and `.` segments dropped, so `./a//b.txt` and `a/b.txt` are one file.
+std::string normal_path(std::string_view path) {
+  std::string out;
+  for (const auto part : text::split(path, '/')) {
+    if (part.empty() || part == ".") {
+      continue;
+    }
+    out += (out.empty() ? "" : "/") + std::string(part);
+  }
+  return out;
+}
 
 void read_pip_file(const PackageRules& rules, const std::string& path, const ReadFile& read,
                    const std::function<std::string(const std::string&)>& shown, PipState& st, int depth,
                    const Location& from) {
+  if (st.seen.size() >= k_max_pip_files) {
+    st.problems.push_back(finding(k_dependency_file, Severity::note, from,
+                                  "more than " + std::to_string(k_max_pip_files) + " files included: not followed"));
+    return;
+  }
   if (!st.seen.insert(path).second) {
     return;  // included twice, or a loop
   }
@@ -244,7 +262,7 @@ void read_pip_file(const PackageRules& rules, const std::string& path, const Rea
           st.problems.push_back(finding(k_dependency_file, Severity::note, where,
                                         "an include outside the app is not read: " + shown_name(value)));
         } else if (opt == "-r" || opt == "--requirement") {
-          read_pip_file(rules, dir + value, read, shown, st, depth + 1, where);
+          read_pip_file(rules, normal_path(dir + value), read, shown, st, depth + 1, where);
         }
       }
       continue;

@@ -22,8 +22,6 @@
 #include <unistd.h>
 #include <zlib.h>
 
-extern char** environ;
-
 namespace shipgate::slug {
 
 namespace {
@@ -810,8 +808,14 @@ private:
       argv.push_back(a.data());
     }
     argv.push_back(nullptr);
+    auto env_strings = m_tree->git_env;
+    std::vector<char*> envp;
+    for (auto& e : env_strings) {
+      envp.push_back(e.data());
+    }
+    envp.push_back(nullptr);
     pid_t pid = 0;
-    const int spawned = ::posix_spawnp(&pid, "git", &actions, nullptr, argv.data(), environ);
+    const int spawned = ::posix_spawn(&pid, m_tree->git_program.c_str(), &actions, nullptr, argv.data(), envp.data());
     posix_spawn_file_actions_destroy(&actions);
     ::close(out_pipe[1]);
     ::close(err_pipe[1]);

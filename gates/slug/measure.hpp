@@ -33,6 +33,9 @@ struct TreeSpec {
   bool git = false;
   /// Applied to this tree only (the app's .slugignore, applied before the buildpack runs).
   const SlugIgnore* ignore = nullptr;
+  /// With `git`: the git executable, and the environment it runs with ("NAME=value").
+  std::string git_program = {};
+  std::vector<std::string> git_env = {};
 };
 
 /// Something in the tree worth a line of its own.

@@ -7,6 +7,7 @@
 #include <set>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/json.hpp"
 #include "core/net/curl.hpp"
@@ -116,6 +117,8 @@ struct Include {
 };
 
 struct Settings {
+  std::string git;  // the git executable, found on PATH (without --all-files)
+  std::vector<std::string> git_env;
   std::string dir;
   std::string dir_shown;
   bool all_files = false;
@@ -261,6 +264,30 @@ std::vector<Error> SlugGate::configure(const options::Values& values, const Invo
     }
     s.includes.push_back(std::move(inc));
   }
+  if (!s.all_files && values.text("app").empty()) {
+    // git from the PATH the gate was given; its environment without what would point it at
+    // another repository or index.
+    const auto path = inv.getenv("PATH").value_or("/usr/local/bin:/usr/bin:/bin");
+    for (const auto dir : text::split(path, ':')) {
+      const auto candidate = (std::filesystem::path(dir.empty() ? "." : std::string(dir)) / "git").string();
+      if (::access(candidate.c_str(), X_OK) == 0) {
+        s.git = candidate;
+        break;
+      }
+    }
+    if (s.git.empty()) {
+      errors.push_back({"git is not on PATH: the slug holds what git tracks; install git, or measure the directory as "
+                        "it is with --all-files",
+                        {},
+                        {}});
+    }
+    for (const auto& [name, value] : inv.env) {
+      if (name.rfind("GIT_", 0) != 0) {
+        s.git_env.push_back(name + "=" + value);
+      }
+    }
+    s.git_env.emplace_back("GIT_OPTIONAL_LOCKS=0");
+  }
   s.soft = *values.size("soft");
   s.hard = *values.size("hard");
   if (s.soft > s.hard) {
@@ -381,7 +408,7 @@ Outcome SlugGate::local(const Invocation& /*inv*/, Log& log) {
   watch.top_files = s.top;
   Measure measure(s.jobs, watch);
   std::vector<TreeSpec> trees;
-  trees.push_back({s.dir, "", !s.all_files, &ignore});
+  trees.push_back({s.dir, "", !s.all_files, &ignore, s.git, s.git_env});
   for (const auto& inc : s.includes) {
     trees.push_back({inc.dir, inc.prefix, false, nullptr});
   }
@@ -617,18 +644,24 @@ Outcome SlugGate::remote(const Invocation& inv, Log& log) {
       error = what + ": " + net::describe_failure(r, s.secrets, heroku::k_api_errors);
     }
   };
-  auto get_slug = [&](const std::string& id) {
-    get(heroku::slug_path(s.app, id), [&, id](const net::Response& r) {
+  // The current slug is needed for a verdict; the previous one only adds the change, so a
+  // failure to read it is a note, not an error.
+  auto get_slug = [&](const std::string& id, bool needed) {
+    get(heroku::slug_path(s.app, id), [&, id, needed](const net::Response& r) {
+      std::string problem;
       if (!good(r)) {
-        failed(r, "reading slug " + id);
+        problem = "reading slug " + id + ": " + net::describe_failure(r, s.secrets, heroku::k_api_errors);
+      } else if (auto slug = heroku::parse_slug(r.body)) {
+        slugs[id] = *slug;
         return;
+      } else {
+        problem = "slug " + id + ": " + slug.error().message;
       }
-      auto slug = heroku::parse_slug(r.body);
-      if (!slug) {
-        error = "slug " + id + ": " + slug.error().message;
-        return;
+      if (needed) {
+        error = problem;
+      } else {
+        log.diagnose("note: no change shown: " + problem);
       }
-      slugs[id] = *slug;
     });
   };
   get(heroku::app_path(s.app), [&](const net::Response& r) {
@@ -664,10 +697,10 @@ Outcome SlugGate::remote(const Invocation& inv, Log& log) {
           if (cur == releases.end() || !cur->slug_id) {
             return;
           }
-          get_slug(*cur->slug_id);
+          get_slug(*cur->slug_id, true);
           for (auto it = cur + 1; it != releases.end(); ++it) {
             if (it->slug_id && *it->slug_id != *cur->slug_id) {
-              get_slug(*it->slug_id);
+              get_slug(*it->slug_id, false);
               break;
             }
           }
@@ -692,17 +725,22 @@ Outcome SlugGate::remote(const Invocation& inv, Log& log) {
   }
   const bool fir = app && !app->generation.empty() && app->generation != "cedar";
   const bool image = cur != releases.end() && !cur->slug_id && cur->has_code();
+  // No slug to weigh: not applicable, reported as skipped and as a check that could not be made
+  // (exit 3), so a sweep never counts it as a pass.
+  std::string why;
   if (fir || image) {
-    outcome.skipped.push_back({"slug size", s.app + " runs on the " + (app->generation.empty() ? std::string("image-based") : app->generation) +
-                                                " generation, which deploys images, not slugs: a slug budget does not apply"});
-    outcome.headline = "not applicable: " + s.app + " has no slug (image-based generation)";
-    outcome.outputs = {{"compressed-bytes", ""}, {"uncompressed-bytes", ""}, {"over-soft", "false"}, {"over-hard", "false"}};
-    return outcome;
+    why = s.app + " runs on the " + (app && !app->generation.empty() ? app->generation : std::string("image-based")) +
+          " generation, which deploys images, not slugs";
+  } else if (cur == releases.end() || !cur->slug_id) {
+    why = s.app + " has no release with a slug yet";
   }
-  if (cur == releases.end() || !cur->slug_id) {
-    outcome.skipped.push_back({"slug size", s.app + " has no release with a slug yet: nothing to measure"});
-    outcome.headline = "not applicable: " + s.app + " has no slug yet";
+  if (!why.empty()) {
+    outcome.skipped.push_back({"slug size", why});
+    size.verdict = Verdict::error;
+    size.message = "not applicable: " + why + ": a slug budget cannot be checked";
+    outcome.headline = size.message;
     outcome.outputs = {{"compressed-bytes", ""}, {"uncompressed-bytes", ""}, {"over-soft", "false"}, {"over-hard", "false"}};
+    outcome.checks.push_back(std::move(size));
     return outcome;
   }
   const auto& slug = slugs.at(*cur->slug_id);

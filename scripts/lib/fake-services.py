@@ -7,8 +7,9 @@ Listens on 127.0.0.1 on a free port and writes the port to PORT_FILE once it acc
 Serves canned JSON:
   GET /health                                a ready app: {"status":"ok","model_loaded":true}
   GET /apps/shipgate-demo[/...]              Heroku's Platform API for one healthy app: the app,
-                                             its releases (Range header required), the slug of
-                                             the latest one (built from SHA), formation, dynos
+                                             its releases (Range header required), the slugs of
+                                             the latest two (the latest built from SHA),
+                                             formation, dynos
   GET /repos/o/r[/environments/production]   GitHub's REST API: a public repository and a
                                              production environment with one required reviewer
 Anything else is a 404 with a JSON error. Each request is logged to stderr.
@@ -90,6 +91,8 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(206, body, dict(limit, **{"Content-Range": "version 41..42"}))
         elif path == base + "/slugs/slug-42":
             self.send_json(200, {"id": "slug-42", "size": 52000000, "commit": o.commit}, limit)
+        elif path == base + "/slugs/slug-41":
+            self.send_json(200, {"id": "slug-41", "size": 48000000, "commit": "0" * 40}, limit)
         elif path == base + "/formation":
             self.send_json(200, [{"type": "web", "quantity": 1, "size": "basic"}], limit)
         elif path == base + "/dynos":
