@@ -281,8 +281,9 @@ TEST_CASE("consistency: each gate's action declares every output the gate writes
   }
 }
 
-TEST_CASE("consistency: each rule has a doc, a row on its gate's page and a fixture or test that fires it, in sorted order",
-          "[consistency]") {
+TEST_CASE(
+    "consistency: each rule has a doc, a row on its gate's page and a fixture or test that fires it, in sorted order",
+    "[consistency]") {
   for (const auto& entry : test::all_gates()) {
     INFO("gate " << entry.section);
     const auto rules = entry.make()->rules();

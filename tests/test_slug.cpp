@@ -124,16 +124,36 @@ TEST_CASE("slug: .slugignore reads as Heroku reads it", "[slug]") {
     bool ignored;
   };
   const Case cases[] = {
-      {"art.psd", false, true},          {"deep/er/art.psd", false, true},    {"keep.psd", false, true},
-      {"art.psd.txt", false, false},     {"docs", true, true},                {"docs", false, false},
-      {"sub/docs", true, false},         {"tmp", true, true},                 {"sub/tmp", true, true},
-      {"tmp", false, false},             {"spec", true, true},                {"a/spec", false, true},
-      {"assets/raw/x.tiff", false, true}, {"assets/raw/d/x.tiff", false, false}, {"x/assets/raw/x.tiff", false, false},
-      {"fixtures/a", false, true},       {"a/b/fixtures/c/d", false, true},   {"data/x/y", false, true},
-      {"data", true, false},             {"file1.txt", false, true},          {"file12.txt", false, false},
-      {"ax.bin", false, true},           {"dx.bin", false, false},            {"ay.bin", false, true},
-      {"1y.bin", false, false},          {"#hash.txt", false, true},          {"trailing.txt", false, true},
-      {"app.py", false, false},          {"a\nb.psd", false, true},           {"\xff\xfe.psd", false, true},
+      {"art.psd", false, true},
+      {"deep/er/art.psd", false, true},
+      {"keep.psd", false, true},
+      {"art.psd.txt", false, false},
+      {"docs", true, true},
+      {"docs", false, false},
+      {"sub/docs", true, false},
+      {"tmp", true, true},
+      {"sub/tmp", true, true},
+      {"tmp", false, false},
+      {"spec", true, true},
+      {"a/spec", false, true},
+      {"assets/raw/x.tiff", false, true},
+      {"assets/raw/d/x.tiff", false, false},
+      {"x/assets/raw/x.tiff", false, false},
+      {"fixtures/a", false, true},
+      {"a/b/fixtures/c/d", false, true},
+      {"data/x/y", false, true},
+      {"data", true, false},
+      {"file1.txt", false, true},
+      {"file12.txt", false, false},
+      {"ax.bin", false, true},
+      {"dx.bin", false, false},
+      {"ay.bin", false, true},
+      {"1y.bin", false, false},
+      {"#hash.txt", false, true},
+      {"trailing.txt", false, true},
+      {"app.py", false, false},
+      {"a\nb.psd", false, true},
+      {"\xff\xfe.psd", false, true},
   };
   for (const auto& c : cases) {
     INFO(c.path << (c.dir ? " (directory)" : ""));
@@ -187,8 +207,7 @@ TEST_CASE("slug: the archive is GNU tar's byte for byte, and its gzip size withi
   REQUIRE(r.code == 0);
   const auto d = size_details(report(r));
   // The same entries, named as a slug names them (./app/...), in a real GNU tar.
-  const auto tar_bytes =
-      count_bytes("tar -C " + q(app) + " --transform 's,^\\.,./app,S' -cf - .", dir);
+  const auto tar_bytes = count_bytes("tar -C " + q(app) + " --transform 's,^\\.,./app,S' -cf - .", dir);
   CHECK(d["tar_bytes"].get<std::uint64_t>() == tar_bytes);
   const auto gz = count_bytes("tar -C " + q(app) + " --transform 's,^\\.,./app,S' -cf - . | gzip -6", dir);
   const auto ours = d["compressed_bytes"].get<double>();
@@ -261,8 +280,8 @@ TEST_CASE("slug: the ML service's tree explained: CUDA, weights, tests, nested .
   write_random(site / "triton" / "_C" / "libtriton.so", 100'000, 5);
   write_text(site / "torch" / "__init__.py", 1'000, 6);
 
-  const auto r = run({"--all-files", app.string(), "--include", site.string() + ":.heroku/python/lib/python3.12/site-packages",
-                      "--format", "json"});
+  const auto r = run({"--all-files", app.string(), "--include",
+                      site.string() + ":.heroku/python/lib/python3.12/site-packages", "--format", "json"});
   REQUIRE(r.code == 0);  // explanations never fail the gate: the budget does
   const auto doc = report(r);
   CHECK_THAT(fires("cuda-build", doc).front()["message"].get<std::string>(), Catch::Contains("torch==VERSION+cpu"));
@@ -272,7 +291,8 @@ TEST_CASE("slug: the ML service's tree explained: CUDA, weights, tests, nested .
   const auto weights = fires("model-weights", doc);
   CHECK(weights.front()["file"] == (app / "models" / "model.safetensors").string());
   CHECK_THAT(weights.front()["message"].get<std::string>(), Catch::Contains("61.0 MiB"));
-  CHECK_THAT(fires("test-data", doc).front()["message"].get<std::string>(), Catch::Contains("add /tests/ to .slugignore"));
+  CHECK_THAT(fires("test-data", doc).front()["message"].get<std::string>(),
+             Catch::Contains("add /tests/ to .slugignore"));
   CHECK_THAT(fires("nested-git", doc).front()["file"].get<std::string>(), Catch::EndsWith("vendor/lib/.git"));
   CHECK_THAT(fires("special-file", doc).front()["message"].get<std::string>(), Catch::Contains("a FIFO"));
   const auto d = size_details(doc);
@@ -290,14 +310,12 @@ TEST_CASE("slug: the ML service's tree explained: CUDA, weights, tests, nested .
   if (::geteuid() == 0) {
     fs::permissions(dir.path(), fs::perms::all);
     const auto bin = fs::path(SHIPGATE_BINARY_DIR) / "shipgate-slug";
-    const auto as_nobody = test::run_shell("setpriv --reuid=65534 --regid=65534 --clear-groups " + q(bin) +
-                                               " --all-files --format json " + q(app),
-                                           dir);
+    const auto as_nobody = test::run_shell(
+        "setpriv --reuid=65534 --regid=65534 --clear-groups " + q(bin) + " --all-files --format json " + q(app), dir);
     INFO(as_nobody.err);
     REQUIRE(as_nobody.code == 0);
     const auto nobody = json::parse(as_nobody.out);
-    CHECK_THAT(fires("unreadable-file", nobody).front()["message"].get<std::string>(),
-               Catch::Contains("lower bound"));
+    CHECK_THAT(fires("unreadable-file", nobody).front()["message"].get<std::string>(), Catch::Contains("lower bound"));
     CHECK(size_details(nobody)["lower_bound"] == true);
     CHECK_THAT(nobody["checks"][0]["message"].get<std::string>(), Catch::StartsWith("at least"));
   } else {
@@ -458,16 +476,18 @@ json release(long version, const char* slug, bool current) {
 
 TEST_CASE("slug: --app reads the current release's slug and the change since the last other slug", "[slug]") {
   FakeHeroku heroku;
-  heroku.releases = json::array({release(14, nullptr, true), release(13, "slug-b", false),
-                                 release(12, "slug-b", false), release(11, "slug-a", false)});
+  heroku.releases = json::array({release(14, nullptr, true), release(13, "slug-b", false), release(12, "slug-b", false),
+                                 release(11, "slug-a", false)});
   // v14 only set config vars: the release running now has no slug of its own.
   heroku.releases[0] = release(14, "slug-b", true);
   heroku.slugs["slug-b"] = {{"id", "slug-b"}, {"size", 367'001'600}, {"commit", "abc1234"}};
   heroku.slugs["slug-a"] = {{"id", "slug-a"}, {"size", 209'715'200}, {"commit", "0001111"}};
   test::TempDir gh;
   const auto out_file = gh.write("output", "");
-  const Environment env = {{"HEROKU_API_KEY", k_token},     {"HEROKU_API_URL", heroku.server.base()},
-                           {"GITHUB_ACTIONS", "true"},      {"GITHUB_OUTPUT", out_file},
+  const Environment env = {{"HEROKU_API_KEY", k_token},
+                           {"HEROKU_API_URL", heroku.server.base()},
+                           {"GITHUB_ACTIONS", "true"},
+                           {"GITHUB_OUTPUT", out_file},
                            {"GITHUB_STEP_SUMMARY", gh.write("summary", "")}};
   const auto r = run({"--app", "raxx-ml", "--format", "json"}, env);
   INFO(r.out << r.err);
@@ -522,4 +542,31 @@ TEST_CASE("slug: --app on an image-based app, or one never deployed, is not appl
   const auto dead = run({"--app", "raxx-ml", "--timeout", "2s", "--deadline", "5s"},
                         {{"HEROKU_API_KEY", k_token}, {"HEROKU_API_URL", "http://127.0.0.1:9"}});
   CHECK(dead.code == 3);
+}
+
+TEST_CASE("slug: the config's slug section, its include relative to the repository root", "[slug]") {
+  test::TempDir dir;
+  const auto repo = dir.path();
+  dir.write(".github/shipgate.yml", "slug:\n  dir: services/api\n  all-files: true\n  soft: 1KB\n  hard: 10MB\n"
+                                    "  include:\n    - build/site-packages:.heroku/python/lib/python3.12/site-packages\n");
+  write_random(repo / "services" / "api" / "app.bin", 20'000, 1);
+  write_random(repo / "build" / "site-packages" / "numpy" / "core.so", 30'000, 2);
+  fs::create_directories(repo / "services" / "api" / "deep");
+  // Run from below the root: the config is found upwards, and its paths are the root's.
+  const auto r = run({"--format", "json"}, {}, (repo / "services" / "api" / "deep").string());
+  REQUIRE(r.code == 0);
+  const auto doc = report(r);
+  const auto d = size_details(doc);
+  CHECK(d["files"] == 2);
+  CHECK(d["over_soft"] == true);
+  bool placed = false;
+  for (const auto& e : d["largest_directories"]) {
+    placed = placed || e["path"] == ".heroku/python/lib/python3.12/site-packages/numpy";
+  }
+  CHECK(placed);
+  // A config key of the wrong kind is exit 2 at its line.
+  dir.write(".github/shipgate.yml", "slug:\n  top: many\n");
+  const auto bad = run({"--all-files", "."}, {}, repo.string());
+  CHECK(bad.code == 2);
+  CHECK_THAT(bad.err, Catch::Contains("shipgate.yml:2"));
 }

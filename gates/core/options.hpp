@@ -81,6 +81,8 @@ public:
   /// Whether a flag, the config or the environment gave the option (its default does not count).
   bool given(std::string_view name) const;
   Origin origin(std::string_view name) const;
+  /// Where a config value was written (the config file, line and column); empty otherwise.
+  const Location& where(std::string_view name) const { return entry(name).where; }
   /// The one value (the default when none was given), or "" when there is none.
   const std::string& text(std::string_view name) const;
   /// Every value of a repeatable option (the default, split at ',', when none was given).

@@ -1,8 +1,8 @@
 #include "slug/explain.hpp"
 
 #include <algorithm>
-#include <set>
 #include <cstdio>
+#include <set>
 
 #include <toml++/toml.h>
 
@@ -39,7 +39,6 @@ Check finding(const char* rule, Severity severity, Location where, std::string m
   c.verdict = severity == Severity::note ? Verdict::pass : Verdict::warn;
   return c;
 }
-
 
 /// A path from the tree, safe in one line of any output form.
 std::string shown_name(const std::string& path) { return text::shorten(text::one_line(path), 120); }
@@ -99,8 +98,7 @@ std::optional<Check> judge_cpu(const PackageRules& rules, const Requirement& r, 
   }
   const bool label = has_cpu_label(r.version) || has_cpu_label(r.url);
   const bool pinned_index = !r.index.empty() && has_marker(rules, r.index);
-  if ((!r.url.empty() && (label || has_marker(rules, r.url))) || only_index || pinned_index ||
-      (label && cpu_index)) {
+  if ((!r.url.empty() && (label || has_marker(rules, r.url))) || only_index || pinned_index || (label && cpu_index)) {
     return std::nullopt;
   }
   const auto& n = r.name;
@@ -108,11 +106,11 @@ std::optional<Check> judge_cpu(const PackageRules& rules, const Requirement& r, 
   if (label) {
     message = n + "'s +cpu build is not on PyPI: add --extra-index-url " + rules.cpu_index + " or the install fails";
   } else if (cpu_index) {
-    message = "with the CPU index only as an extra index, pip may still take PyPI's CUDA build of " + n + ": pin " +
-              n + "==VERSION+cpu";
+    message = "with the CPU index only as an extra index, pip may still take PyPI's CUDA build of " + n + ": pin " + n +
+              "==VERSION+cpu";
   } else {
-    message = n + " from PyPI pulls in CUDA (nvidia-*-cu12, ~2.3 GB): pin " + n + "==VERSION+cpu with --extra-index-url " +
-              rules.cpu_index;
+    message = n + " from PyPI pulls in CUDA (nvidia-*-cu12, ~2.3 GB): pin " + n +
+              "==VERSION+cpu with --extra-index-url " + rules.cpu_index;
   }
   return finding(k_cuda_build, Severity::warning, r.where, message);
 }
@@ -143,8 +141,8 @@ bool off_linux(std::string_view markers) {
 std::optional<Requirement> parse_pep508(std::string_view s) {
   s = text::trim(s);
   std::size_t i = 0;
-  while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) != 0 || s[i] == '-' || s[i] == '_' ||
-                          s[i] == '.')) {
+  while (i < s.size() &&
+         (std::isalnum(static_cast<unsigned char>(s[i])) != 0 || s[i] == '-' || s[i] == '_' || s[i] == '.')) {
     ++i;
   }
   if (i == 0) {
@@ -218,8 +216,8 @@ void read_pip_file(const PackageRules& rules, const std::string& path, const Rea
   const auto text = read(path, why);
   if (!text) {
     if (!from.file.empty()) {
-      st.problems.push_back(finding(k_dependency_file, Severity::note, from, "cannot read the included " +
-                                                                          shown_name(path) + ": " + why));
+      st.problems.push_back(finding(k_dependency_file, Severity::note, from,
+                                    "cannot read the included " + shown_name(path) + ": " + why));
     }
     return;
   }
@@ -255,10 +253,11 @@ void read_pip_file(const PackageRules& rules, const std::string& path, const Rea
         st.cpu_extra = st.cpu_extra || has_marker(rules, value);
       } else if ((opt == "-r" || opt == "--requirement" || opt == "-c" || opt == "--constraint") && !value.empty()) {
         if (depth >= k_max_include_depth) {
-          st.problems.push_back(finding(k_dependency_file, Severity::note, where, "includes nest deeper than " +
-                                                                                 std::to_string(k_max_include_depth) +
-                                                                                 ": not followed"));
-        } else if (value.front() == '/' || value.find("..") != std::string::npos || value.find("://") != std::string::npos) {
+          st.problems.push_back(
+              finding(k_dependency_file, Severity::note, where,
+                      "includes nest deeper than " + std::to_string(k_max_include_depth) + ": not followed"));
+        } else if (value.front() == '/' || value.find("..") != std::string::npos ||
+                   value.find("://") != std::string::npos) {
           st.problems.push_back(finding(k_dependency_file, Severity::note, where,
                                         "an include outside the app is not read: " + shown_name(value)));
         } else if (opt == "-r" || opt == "--requirement") {
@@ -359,8 +358,8 @@ Result<PackageRules> builtin_rules() {
     if (const auto* list = doc->get(root, "replacements"); list != nullptr && list->is_sequence()) {
       for (const auto id : list->items) {
         const auto& e = doc->at(id);
-        rules.replacements.push_back({normalise_package(scalar(*doc, e, "package")), scalar(*doc, e, "instead"),
-                                      scalar(*doc, e, "why")});
+        rules.replacements.push_back(
+            {normalise_package(scalar(*doc, e, "package")), scalar(*doc, e, "instead"), scalar(*doc, e, "why")});
       }
     }
     if (const auto* list = doc->get(root, "installed"); list != nullptr && list->is_sequence()) {
@@ -450,8 +449,8 @@ std::vector<Check> read_pyproject(const PackageRules& rules, const std::string& 
   if (const auto* arr = (*doc)["tool"]["uv"]["index"].as_array()) {
     for (const auto& item : *arr) {
       if (const auto* t = item.as_table()) {
-        default_cpu = default_cpu || (has_marker(rules, (*t)["url"].value_or(std::string())) &&
-                                      !(*t)["explicit"].value_or(false));
+        default_cpu = default_cpu ||
+                      (has_marker(rules, (*t)["url"].value_or(std::string())) && !(*t)["explicit"].value_or(false));
       }
     }
   }
@@ -642,17 +641,18 @@ std::vector<Check> explain_tree(const PackageRules& rules, const Totals& totals,
     const auto test = std::find(rules.test_names.begin(), rules.test_names.end(), m.name);
     if (test != rules.test_names.end()) {
       // .slugignore reaches the app's own files only; a package's tests are the package's business.
-      if (m.in_app && m.size.uncompressed >= rules.test_min_bytes && m.path.find("node_modules/") == std::string::npos) {
-        out.push_back(finding(k_test_data, Severity::note, where,
-                              "tests and their data take " + size + ": add /" + shown_name(m.path) +
-                                  "/ to .slugignore"));
+      if (m.in_app && m.size.uncompressed >= rules.test_min_bytes &&
+          m.path.find("node_modules/") == std::string::npos) {
+        out.push_back(
+            finding(k_test_data, Severity::note, where,
+                    "tests and their data take " + size + ": add /" + shown_name(m.path) + "/ to .slugignore"));
       }
       continue;
     }
     for (const auto& inst : rules.installed) {
       if (m.name == inst.dir && m.size.uncompressed > 0 && installed_seen.insert(m.path).second) {
-        out.push_back(finding(k_cuda_installed, Severity::warning, where,
-                              inst.what + " take " + size + ": " + inst.fix));
+        out.push_back(
+            finding(k_cuda_installed, Severity::warning, where, inst.what + " take " + size + ": " + inst.fix));
       }
     }
   }
@@ -678,8 +678,9 @@ std::vector<Check> explain_tree(const PackageRules& rules, const Totals& totals,
                               "tracked by git but not in the work tree: not counted (commit or restore it)"));
         break;
       case Observation::Kind::special:
-        out.push_back(finding(k_special_file, Severity::note, where,
-                              text::one_line(o.detail) + " has no contents in a slug: delete it or add it to .slugignore"));
+        out.push_back(
+            finding(k_special_file, Severity::note, where,
+                    text::one_line(o.detail) + " has no contents in a slug: delete it or add it to .slugignore"));
         break;
       case Observation::Kind::link_outside:
         out.push_back(finding(k_link_outside, Severity::warning, where,

@@ -284,9 +284,10 @@ class Measure::Impl {
 public:
   Impl(unsigned workers, Watch watch)
       : m_watch(std::move(watch)),
-        m_pool(workers == 0 ? std::max(1u, std::thread::hardware_concurrency()) : workers,
-               4 * static_cast<std::size_t>(workers == 0 ? std::max(1u, std::thread::hardware_concurrency()) : workers) +
-                   2) {
+        m_pool(
+            workers == 0 ? std::max(1u, std::thread::hardware_concurrency()) : workers,
+            4 * static_cast<std::size_t>(workers == 0 ? std::max(1u, std::thread::hardware_concurrency()) : workers) +
+                2) {
     m_chunk = std::make_unique<Chunk>();
     m_chunk->data.reserve(k_block);
   }
@@ -430,9 +431,9 @@ private:
     done.clear();
   }
 
-  std::array<unsigned char, k_tar_block> header(const std::string& name, char type, std::uint64_t size,
-                                                 unsigned mode, long long mtime, const std::string& link,
-                                                 unsigned dev_major = 0, unsigned dev_minor = 0) {
+  std::array<unsigned char, k_tar_block> header(const std::string& name, char type, std::uint64_t size, unsigned mode,
+                                                long long mtime, const std::string& link, unsigned dev_major = 0,
+                                                unsigned dev_minor = 0) {
     std::array<unsigned char, k_tar_block> h{};
     std::memcpy(h.data(), name.data(), std::min<std::size_t>(name.size(), 100));
     octal(h.data() + 100, 8, mode & 07777);
@@ -458,8 +459,8 @@ private:
   }
 
   /// A member's header(s): GNU tar's ././@LongLink records first for a name or link over 100 bytes.
-  void member(std::string name, char type, std::uint64_t size, unsigned mode, long long mtime,
-              const std::string& link, std::uint64_t file, unsigned dev_major = 0, unsigned dev_minor = 0) {
+  void member(std::string name, char type, std::uint64_t size, unsigned mode, long long mtime, const std::string& link,
+              std::uint64_t file, unsigned dev_major = 0, unsigned dev_minor = 0) {
     name = "./app/" + name;  // where Heroku's slug holds the app
     if (type == '5') {
       name += '/';
@@ -674,10 +675,14 @@ private:
 
   /// A directory met on the way down: archived, marked if the rules name it, or left out.
   /// Returns false when it is left out (.slugignore, or the root's .git).
-  bool enter_directory(const std::string& rel, std::size_t depth, const struct stat& st) {
+  /// `parentfd` (the directory that holds it), when not -1, is used to count what a left-out
+  /// directory holds; git's listing counts its own files instead.
+  bool enter_directory(const std::string& rel, std::size_t depth, const struct stat& st, int parentfd = -1) {
     const auto name = last_name(rel);
     if (m_tree->ignore != nullptr && m_tree->ignore->ignored(rel, true)) {
-      ++m_totals.ignored_files;
+      if (parentfd >= 0) {
+        count_left_out(parentfd, name, 0);
+      }
       return false;
     }
     const auto slug_path = join_path(m_tree->prefix, rel);
@@ -685,13 +690,47 @@ private:
     if (name == ".git") {
       observe(Observation::Kind::nested_git, slug_path, "");
     }
-    const bool watched = name == ".git" || std::find(m_watch.marked_names.begin(), m_watch.marked_names.end(),
-                                                     name) != m_watch.marked_names.end();
+    const bool watched = name == ".git" || std::find(m_watch.marked_names.begin(), m_watch.marked_names.end(), name) !=
+                                               m_watch.marked_names.end();
     if (watched && m_totals.marked.size() < k_max_observations) {
       m_marks.emplace_back(depth, m_totals.marked.size());
       m_totals.marked.push_back({slug_path, name, {}, m_tree->prefix.empty()});
     }
     return true;
+  }
+
+  /// Counts the files under a directory .slugignore leaves out (how much it saves), without
+  /// reading them; never follows a link.
+  void count_left_out(int parentfd, const std::string& name, int depth) {
+    Fd fd(::openat(parentfd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    const int dup = fd.get() < 0 || depth > 64 ? -1 : ::dup(fd.get());
+    DIR* d = dup < 0 ? nullptr : ::fdopendir(dup);
+    if (d == nullptr) {
+      if (dup >= 0) {
+        ::close(dup);
+      }
+      return;
+    }
+    std::vector<std::string> subdirs;
+    while (const auto* e = ::readdir(d)) {
+      if (std::strcmp(e->d_name, ".") == 0 || std::strcmp(e->d_name, "..") == 0) {
+        continue;
+      }
+      struct stat st {};
+      if (::fstatat(fd.get(), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        continue;
+      }
+      if (S_ISDIR(st.st_mode)) {
+        subdirs.emplace_back(e->d_name);
+      } else if (S_ISREG(st.st_mode)) {
+        ++m_totals.ignored_files;
+        m_totals.ignored_bytes += static_cast<std::uint64_t>(st.st_size);
+      }
+    }
+    ::closedir(d);
+    for (const auto& sub : subdirs) {
+      count_left_out(fd.get(), sub, depth + 1);
+    }
   }
 
   void leave_directory(std::size_t depth) {
@@ -757,7 +796,7 @@ private:
         continue;
       }
       const auto depth = base + stack.size();
-      if (!enter_directory(rel, depth, st)) {
+      if (!enter_directory(rel, depth, st, top.fd.get())) {
         continue;
       }
       Fd sub(::openat(top.fd.get(), name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
@@ -792,17 +831,8 @@ private:
     posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
     // No hook, fsmonitor or pager of the checkout's config runs; the listing is git's own.
-    std::vector<std::string> args = {"git",
-                                     "-C",
-                                     m_tree->dir,
-                                     "-c",
-                                     "core.fsmonitor=false",
-                                     "--no-pager",
-                                     "ls-files",
-                                     "-z",
-                                     "--stage",
-                                     "--",
-                                     "."};
+    std::vector<std::string> args = {
+        "git", "-C", m_tree->dir, "-c", "core.fsmonitor=false", "--no-pager", "ls-files", "-z", "--stage", "--", "."};
     std::vector<char*> argv;
     for (auto& a : args) {
       argv.push_back(a.data());
@@ -893,6 +923,13 @@ private:
       const auto slash = path.rfind('/');
       const std::string dir = slash == std::string::npos ? "" : path.substr(0, slash);
       if (!move_to(dir)) {
+        if (m_stack.back().ignored) {  // under a directory .slugignore leaves out
+          struct stat st {};
+          if (::fstatat(m_root, path.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode)) {
+            ++m_m.m_totals.ignored_files;
+            m_m.m_totals.ignored_bytes += static_cast<std::uint64_t>(st.st_size);
+          }
+        }
         return;
       }
       const auto name = path.substr(slash == std::string::npos ? 0 : slash + 1);

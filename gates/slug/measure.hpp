@@ -72,8 +72,8 @@ struct Totals {
   std::uint64_t links = 0;
   std::uint64_t unknown_bytes = 0;  // on-disk size of what could not be read (a bound, not a measure)
   std::uint64_t unreadable = 0;
-  std::uint64_t ignored_files = 0;  // taken out by .slugignore
-  std::uint64_t ignored_bytes = 0;
+  std::uint64_t ignored_files = 0;  // files .slugignore takes out (those under a left-out directory too)
+  std::uint64_t ignored_bytes = 0;  // their size
   /// Directories at most k_dir_depth below a tree's root (and each root), by slug path.
   std::map<std::string, Size> directories_size;
   bool directories_capped = false;

@@ -40,7 +40,8 @@ std::optional<std::string> check_include(std::string_view text) {
   const auto colon = text.find(':');
   const auto dir = text.substr(0, colon);
   if (dir.empty()) {
-    return "expected DIR or DIR:PREFIX, e.g. .venv/lib/python3.12/site-packages:.heroku/python/lib/python3.12/site-packages";
+    return "expected DIR or DIR:PREFIX, e.g. "
+           ".venv/lib/python3.12/site-packages:.heroku/python/lib/python3.12/site-packages";
   }
   if (colon != std::string_view::npos) {
     const auto prefix = text.substr(colon + 1);
@@ -175,8 +176,8 @@ Budget judge(std::uint64_t compressed, std::optional<std::uint64_t> upper, const
     b.message = "over the hard limit: Heroku refuses a slug over " + mib(s.hard) + limits;
   } else if (upper && *upper > s.hard) {
     b.verdict = Verdict::error;
-    b.message = "could not tell: with what could not be read it may be up to " + mib(*upper) + ", over the hard limit" +
-                limits;
+    b.message =
+        "could not tell: with what could not be read it may be up to " + mib(*upper) + ", over the hard limit" + limits;
   } else if (b.over_soft) {
     b.verdict = Verdict::warn;
     b.message = "over the soft limit: boot gets slower above " + mib(s.soft) + limits;
@@ -205,9 +206,8 @@ Result<nlohmann::json> read_baseline(const std::string& path, const Invocation& 
       }
     }
   }
-  return Error{"the report has no 'slug size' check with compressed_bytes: is it shipgate-slug's JSON?",
-               {path, 0, 0},
-               {}};
+  return Error{
+      "the report has no 'slug size' check with compressed_bytes: is it shipgate-slug's JSON?", {path, 0, 0}, {}};
 }
 
 bool good(const net::Response& r) { return r.answered() && (r.status == 200 || r.status == 206); }
@@ -256,7 +256,12 @@ std::vector<Error> SlugGate::configure(const options::Values& values, const Invo
   s.all_files = values.boolean("all-files");
   for (const auto& text : values.list("include")) {
     const auto colon = text.find(':');
-    Include inc{inv.resolve(text.substr(0, colon)), "", text.substr(0, colon)};
+    // Written in the config, a directory is relative to the repository root, as a path key is.
+    auto dir = text.substr(0, colon);
+    if (values.origin("include") == options::Origin::config) {
+      dir = paths::from_config(values.where("include").file, dir);
+    }
+    Include inc{inv.resolve(dir), "", dir};
     inc.prefix = clean_prefix(colon == std::string::npos ? default_prefix(text) : text.substr(colon + 1));
     if (inc.prefix.empty() && colon == std::string::npos) {
       errors.push_back(values.error("include", "'" + text::shorten(text::one_line(text), 60) +
@@ -276,10 +281,11 @@ std::vector<Error> SlugGate::configure(const options::Values& values, const Invo
       }
     }
     if (s.git.empty()) {
-      errors.push_back({"git is not on PATH: the slug holds what git tracks; install git, or measure the directory as "
-                        "it is with --all-files",
-                        {},
-                        {}});
+      errors.push_back(
+          {"git is not on PATH: the slug holds what git tracks; install git, or measure the directory as "
+           "it is with --all-files",
+           {},
+           {}});
     }
     for (const auto& [name, value] : inv.env) {
       if (name.rfind("GIT_", 0) != 0) {
@@ -291,8 +297,8 @@ std::vector<Error> SlugGate::configure(const options::Values& values, const Invo
   s.soft = *values.size("soft");
   s.hard = *values.size("hard");
   if (s.soft > s.hard) {
-    errors.push_back(values.error("soft", "the soft limit (" + mib(s.soft) + ") is above the hard limit (" +
-                                              mib(s.hard) + ")"));
+    errors.push_back(
+        values.error("soft", "the soft limit (" + mib(s.soft) + ") is above the hard limit (" + mib(s.hard) + ")"));
   }
   s.top = static_cast<std::size_t>(values.integer("top"));
   s.baseline = values.text("baseline");
@@ -302,10 +308,12 @@ std::vector<Error> SlugGate::configure(const options::Values& values, const Invo
   s.deadline = *values.duration("deadline");
   if (!s.app.empty()) {
     if (!heroku::valid_app_name(s.app)) {
-      errors.push_back(values.error("app", "'" + text::shorten(text::one_line(s.app), 40) + "' is not a Heroku app name"));
+      errors.push_back(
+          values.error("app", "'" + text::shorten(text::one_line(s.app), 40) + "' is not a Heroku app name"));
     }
     if (values.given("include") || values.given("all-files") || values.given("dir")) {
-      errors.push_back(values.error("app", "checks the app's slug on Heroku: leave out DIR, --include and --all-files"));
+      errors.push_back(
+          values.error("app", "checks the app's slug on Heroku: leave out DIR, --include and --all-files"));
     }
     s.token = values.text("heroku-api-key");
     s.secrets.add(s.token);
@@ -316,9 +324,8 @@ std::vector<Error> SlugGate::configure(const options::Values& values, const Invo
       errors.push_back({"HEROKU_API_URL: " + base.error().message, {}, {}});
     }
     if (s.token.empty()) {
-      errors.push_back({"HEROKU_API_KEY: not set: --app reads the slug through the Platform API, which needs a token",
-                        {},
-                        {}});
+      errors.push_back(
+          {"HEROKU_API_KEY: not set: --app reads the slug through the Platform API, which needs a token", {}, {}});
     }
     if (!net::global_init()) {
       throw std::runtime_error("libcurl could not be initialised");
@@ -355,7 +362,9 @@ std::vector<Error> SlugGate::prepare(const Invocation& inv) {
   return {};
 }
 
-Outcome SlugGate::evaluate(const Invocation& inv, Log& log) { return m_s.app.empty() ? local(inv, log) : remote(inv, log); }
+Outcome SlugGate::evaluate(const Invocation& inv, Log& log) {
+  return m_s.app.empty() ? local(inv, log) : remote(inv, log);
+}
 
 void SlugGate::finish(Outcome& outcome, std::uint64_t compressed, std::uint64_t uncompressed, const Budget& b) const {
   outcome.outputs = {{"compressed-bytes", std::to_string(compressed)},
@@ -384,10 +393,10 @@ Outcome SlugGate::local(const Invocation& /*inv*/, Log& log) {
     }
     ignore = SlugIgnore::parse(*text);
     if (ignore.too_many_at() != 0) {
-      outcome.input_errors.push_back({"more than " + std::to_string(SlugIgnore::k_max_patterns) +
-                                          " patterns: a .slugignore this long is not read",
-                                      {ignore_shown, ignore.too_many_at(), 1},
-                                      {}});
+      outcome.input_errors.push_back(
+          {"more than " + std::to_string(SlugIgnore::k_max_patterns) + " patterns: a .slugignore this long is not read",
+           {ignore_shown, ignore.too_many_at(), 1},
+           {}});
       return outcome;
     }
     for (const auto& note : ignore.notes()) {
@@ -525,7 +534,8 @@ Outcome SlugGate::local(const Invocation& /*inv*/, Log& log) {
   std::map<std::string, std::pair<std::int64_t, std::int64_t>> changes;  // path -> (compressed, uncompressed)
   if (m_baseline) {
     const auto& base = *m_baseline;
-    const auto dc = static_cast<std::int64_t>(totals.compressed) - static_cast<std::int64_t>(number(base, "compressed_bytes"));
+    const auto dc =
+        static_cast<std::int64_t>(totals.compressed) - static_cast<std::int64_t>(number(base, "compressed_bytes"));
     const auto du =
         static_cast<std::int64_t>(totals.uncompressed) - static_cast<std::int64_t>(number(base, "uncompressed_bytes"));
     std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> before;
@@ -601,15 +611,17 @@ Outcome SlugGate::local(const Invocation& /*inv*/, Log& log) {
     log.diagnose("note: " + std::to_string(totals.observations_dropped) +
                  " more unreadable or odd entries were not listed one by one");
   }
-  log.diagnose(text::plural(totals.files, "file") + ", " + std::to_string(totals.directories) + (totals.directories == 1 ? " directory" : " directories") + ", " +
-               std::to_string(totals.ignored_files) + " left out by .slugignore; " + mib(totals.tar_bytes) +
-               " of tar compressed to " + mib(totals.compressed));
+  log.diagnose(text::plural(totals.files, "file") + ", " + std::to_string(totals.directories) +
+               (totals.directories == 1 ? " directory" : " directories") + ", " + std::to_string(totals.ignored_files) +
+               " left out by .slugignore; " + mib(totals.tar_bytes) + " of tar compressed to " +
+               mib(totals.compressed));
 
-  outcome.headline = "slug " + std::string(lower_bound ? "at least " : "") + mib(totals.compressed) +
-                     " compressed (" + mib(totals.uncompressed) + " of files): " +
-                     (b.verdict == Verdict::pass ? "within budget" : b.verdict == Verdict::warn ? "over the soft limit"
-                                                                 : b.verdict == Verdict::fail ? "over the hard limit"
-                                                                                              : "could not tell");
+  outcome.headline = "slug " + std::string(lower_bound ? "at least " : "") + mib(totals.compressed) + " compressed (" +
+                     mib(totals.uncompressed) + " of files): " +
+                     (b.verdict == Verdict::pass   ? "within budget"
+                      : b.verdict == Verdict::warn ? "over the soft limit"
+                      : b.verdict == Verdict::fail ? "over the hard limit"
+                                                   : "could not tell");
   finish(outcome, totals.compressed, totals.uncompressed, b);
   outcome.summary["lower_bound"] = lower_bound;
   outcome.checks.push_back(std::move(size));
@@ -630,7 +642,8 @@ Outcome SlugGate::remote(const Invocation& inv, Log& log) {
   std::optional<heroku::App> app;
   std::vector<heroku::Release> releases;
   std::map<std::string, heroku::Slug> slugs;
-  auto get = [&](const std::string& path, std::function<void(const net::Response&)> then, const std::string& range = "") {
+  auto get = [&](const std::string& path, std::function<void(const net::Response&)> then,
+                 const std::string& range = "") {
     auto request = heroku::request(s.base, path, s.token, s.timeout);
     if (!range.empty()) {
       request.headers.push_back({"Range", range, false});
@@ -691,8 +704,7 @@ Outcome SlugGate::remote(const Invocation& inv, Log& log) {
           // The release running now, and the latest one before it with another slug.
           auto cur = std::find_if(releases.begin(), releases.end(), [](const auto& x) { return x.current; });
           if (cur == releases.end()) {
-            cur = std::find_if(releases.begin(), releases.end(),
-                               [](const auto& x) { return x.status == "succeeded"; });
+            cur = std::find_if(releases.begin(), releases.end(), [](const auto& x) { return x.status == "succeeded"; });
           }
           if (cur == releases.end() || !cur->slug_id) {
             return;
@@ -739,7 +751,8 @@ Outcome SlugGate::remote(const Invocation& inv, Log& log) {
     size.verdict = Verdict::error;
     size.message = "not applicable: " + why + ": a slug budget cannot be checked";
     outcome.headline = size.message;
-    outcome.outputs = {{"compressed-bytes", ""}, {"uncompressed-bytes", ""}, {"over-soft", "false"}, {"over-hard", "false"}};
+    outcome.outputs = {
+        {"compressed-bytes", ""}, {"uncompressed-bytes", ""}, {"over-soft", "false"}, {"over-hard", "false"}};
     outcome.checks.push_back(std::move(size));
     return outcome;
   }
