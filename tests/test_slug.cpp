@@ -546,9 +546,10 @@ TEST_CASE("slug: --app on an image-based app, or one never deployed, is not appl
 
 TEST_CASE("slug: the config's slug section, its include relative to the repository root", "[slug]") {
   test::TempDir dir;
-  const auto repo = dir.path();
-  dir.write(".github/shipgate.yml", "slug:\n  dir: services/api\n  all-files: true\n  soft: 1KB\n  hard: 10MB\n"
-                                    "  include:\n    - build/site-packages:.heroku/python/lib/python3.12/site-packages\n");
+  const auto& repo = dir.path();
+  dir.write(".github/shipgate.yml",
+            "slug:\n  dir: services/api\n  all-files: true\n  soft: 1KB\n  hard: 10MB\n"
+            "  include:\n    - build/site-packages:.heroku/python/lib/python3.12/site-packages\n");
   write_random(repo / "services" / "api" / "app.bin", 20'000, 1);
   write_random(repo / "build" / "site-packages" / "numpy" / "core.so", 30'000, 2);
   fs::create_directories(repo / "services" / "api" / "deep");

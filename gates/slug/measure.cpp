@@ -26,8 +26,8 @@ namespace shipgate::slug {
 
 namespace {
 
-constexpr std::size_t k_block = 128 * 1024;  // pigz's block size
-constexpr std::size_t k_dict = 32 * 1024;    // deflate's window: each block is primed with this much
+constexpr std::size_t k_block = std::size_t{128} * 1024;  // pigz's block size
+constexpr std::size_t k_dict = std::size_t{32} * 1024;    // deflate's window: each block is primed with this much
 constexpr std::size_t k_tar_block = 512;
 constexpr std::size_t k_tar_record = 10240;  // tar's default record (blocking factor 20)
 constexpr int k_level = 6;                   // gzip's default level, and tar czf's
@@ -834,12 +834,14 @@ private:
     std::vector<std::string> args = {
         "git", "-C", m_tree->dir, "-c", "core.fsmonitor=false", "--no-pager", "ls-files", "-z", "--stage", "--", "."};
     std::vector<char*> argv;
+    argv.reserve(args.size() + 1);
     for (auto& a : args) {
       argv.push_back(a.data());
     }
     argv.push_back(nullptr);
     auto env_strings = m_tree->git_env;
     std::vector<char*> envp;
+    envp.reserve(env_strings.size() + 1);
     for (auto& e : env_strings) {
       envp.push_back(e.data());
     }
