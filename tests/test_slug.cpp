@@ -571,3 +571,18 @@ TEST_CASE("slug: the config's slug section, its include relative to the reposito
   CHECK(bad.code == 2);
   CHECK_THAT(bad.err, Catch::Contains("shipgate.yml:2"));
 }
+
+TEST_CASE("slug: dependency files with non-ASCII text are read, without undefined behaviour", "[slug][hostile]") {
+  const auto rules = slug::builtin_rules();
+  REQUIRE(rules);
+  const auto checks = slug::read_pyproject(*rules,
+                                           "[project]\nname = \"café\"\ndescription = \"Ünïcödé ʦ　\"\n"
+                                           "dependencies = [\"torch\"]  # é\n",
+                                           "pyproject.toml");
+  REQUIRE(checks.size() == 1);
+  CHECK(checks[0].name == "cuda-build");
+  CHECK(checks[0].where.line == 4);
+  // A bare key holding U+02A6, where toml++ 3.3's white-space test has no answer (found by fuzzing).
+  CHECK(slug::read_pyproject(*rules, "nam\xca\xa6 = 1\n", "pyproject.toml").empty());
+  CHECK(slug::read_uv_lock(*rules, "[[package]]\nname = \"torch\"\nvérsion = \"2.4.1\"\n", "uv.lock").size() == 1);
+}
