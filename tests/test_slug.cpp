@@ -287,7 +287,7 @@ TEST_CASE("slug: the ML service's tree explained: CUDA, weights, tests, nested .
   CHECK_THAT(fires("cuda-build", doc).front()["message"].get<std::string>(), Catch::Contains("torch==VERSION+cpu"));
   const auto cuda = fires("cuda-installed", doc);
   CHECK(cuda.size() == 2);  // nvidia and triton
-  CHECK(cuda.front()["file"] == site.string() + "/nvidia");
+  CHECK(std::any_of(cuda.begin(), cuda.end(), [&](const json& f) { return f["file"] == site.string() + "/nvidia"; }));
   const auto weights = fires("model-weights", doc);
   CHECK(weights.front()["file"] == (app / "models" / "model.safetensors").string());
   CHECK_THAT(weights.front()["message"].get<std::string>(), Catch::Contains("61.0 MiB"));
@@ -393,7 +393,8 @@ TEST_CASE("slug: a baseline gives the change overall and per directory", "[slug]
     static_gone = static_gone || (e["path"] == "static" && e["uncompressed_bytes_change"] == -50'000);
   }
   CHECK(static_gone);
-  CHECK_THAT(doc["checks"][0]["message"].get<std::string>(), Catch::Contains("against the baseline, site +2.9 MiB"));
+  CHECK_THAT(doc["checks"][0]["message"].get<std::string>(),
+             Catch::Contains("against the baseline, site/nvidia +2.9 MiB"));
   const auto text_run = run({"--all-files", app.string(), "--baseline", baseline});
   CHECK_THAT(text_run.out, Catch::Contains("Changed since the baseline:"));
   // Not a report of this gate: exit 2, saying so.
@@ -585,4 +586,35 @@ TEST_CASE("slug: dependency files with non-ASCII text are read, without undefine
   // A bare key holding U+02A6, where toml++ 3.3's white-space test has no answer (found by fuzzing).
   CHECK(slug::read_pyproject(*rules, "nam\xca\xa6 = 1\n", "pyproject.toml").empty());
   CHECK(slug::read_uv_lock(*rules, "[[package]]\nname = \"torch\"\nvérsion = \"2.4.1\"\n", "uv.lock").size() == 1);
+}
+
+TEST_CASE("slug: ./app/ is an entry of its own, as in tar over the app's folder", "[slug]") {
+  test::TempDir dir;
+  const auto app = dir.path() / "stage" / "app";
+  write_random(app / "one.bin", 8'193, 1);  // headers and content end just past a 10 KiB record
+  const auto r = run({"--all-files", app.string(), "--format", "json"});
+  REQUIRE(r.code == 0);
+  CHECK(size_details(report(r))["tar_bytes"].get<std::uint64_t>() ==
+        count_bytes("tar cf - -C " + q(dir.path() / "stage") + " ./app", dir));
+}
+
+TEST_CASE("slug: node_modules installed by the job, links past /app, --hard alone, an include twice", "[slug]") {
+  test::TempDir dir;
+  const auto app = dir.path() / "app";
+  dir.write("app/package.json", R"({"devDependencies": {"typescript": "5", "@types/node": "20", "jest": "29"}})");
+  write_random(dir.path() / "nm" / "typescript" / "lib" / "tsc.js", 300'000, 1);
+  write_random(dir.path() / "nm" / "@types" / "node" / "index.d.ts", 40'000, 2);
+  write_random(dir.path() / "nm" / "express" / "index.js", 20'000, 3);
+  fs::create_symlink("/app/../etc/passwd", app / "passwd");
+  const auto r = run({"--all-files", app.string(), "--include", (dir.path() / "nm").string() + ":node_modules",
+                      "--format", "json", "--hard", "200KiB"});
+  CHECK(r.code == 1);  // over a hard limit given alone: the soft one followed it down
+  const auto doc = report(r);
+  const auto dev = fires("node-dev-dependencies", doc);
+  CHECK_THAT(dev.front()["message"].get<std::string>(), Catch::Contains("(typescript and 1 more)"));
+  CHECK(fires("link-outside-slug", doc).size() == 1);
+  const auto twice = run({"--all-files", app.string(), "--include", (dir.path() / "nm").string() + ":a", "--include",
+                          (dir.path() / "nm").string() + ":b"});
+  CHECK(twice.code == 2);
+  CHECK_THAT(twice.err, Catch::Contains("would count twice"));
 }

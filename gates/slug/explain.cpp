@@ -89,10 +89,14 @@ struct Requirement {
 
 bool has_cpu_label(std::string_view version) { return text::to_lower(version).find("+cpu") != std::string::npos; }
 
+/// Which file a requirement came from, for advice in that file's own terms.
+enum class Source { pip, uv, poetry, pipfile };
+
 /// The finding for a package with a CPU build, or nullopt when it is the CPU build for sure.
 /// `cpu_index`: a CPU index is configured for the whole file (an extra index); `only_index`: the
 /// CPU index replaces PyPI (`--index-url`).
-std::optional<Check> judge_cpu(const PackageRules& rules, const Requirement& r, bool cpu_index, bool only_index) {
+std::optional<Check> judge_cpu(const PackageRules& rules, const Requirement& r, bool cpu_index, bool only_index,
+                               Source source) {
   if (!r.linux) {
     return std::nullopt;
   }
@@ -102,15 +106,22 @@ std::optional<Check> judge_cpu(const PackageRules& rules, const Requirement& r, 
     return std::nullopt;
   }
   const auto& n = r.name;
+  const auto& idx = rules.cpu_index;
+  const std::string cuda = n + " gets its CUDA build on Linux (~2.3 GB): ";
   std::string message;
-  if (label) {
-    message = n + "'s +cpu build is not on PyPI: add --extra-index-url " + rules.cpu_index + " or the install fails";
+  if (source == Source::uv) {
+    message = cuda + "map it to the index " + idx + " in [tool.uv.sources]";
+  } else if (source == Source::poetry) {
+    message = cuda + "give it the source of a [[tool.poetry.source]] with url " + idx;
+  } else if (source == Source::pipfile) {
+    message = cuda + "give it the index of a [[source]] with url " + idx;
+  } else if (label) {
+    message = n + "'s +cpu build is not on PyPI: add --extra-index-url " + idx + " or the install fails";
   } else if (cpu_index) {
     message = "with the CPU index only as an extra index, pip may still take PyPI's CUDA build of " + n + ": pin " + n +
               "==VERSION+cpu";
   } else {
-    message = n + " from PyPI pulls in CUDA (nvidia-*-cu12, ~2.3 GB): pin " + n +
-              "==VERSION+cpu with --extra-index-url " + rules.cpu_index;
+    message = cuda + "pin " + n + "==VERSION+cpu with --extra-index-url " + idx;
   }
   return finding(k_cuda_build, Severity::warning, r.where, message);
 }
@@ -123,15 +134,25 @@ std::optional<Check> judge_replacement(const PackageRules& rules, const Requirem
   return finding(k_heavy_package, Severity::note, r.where, r.name + ": " + rep->why + ": use " + rep->instead);
 }
 
-/// Whether PEP 508 markers keep a requirement off Linux (`sys_platform == "darwin"`).
+/// Whether PEP 508 markers keep a requirement off Linux: `sys_platform == "darwin"`,
+/// `sys_platform != "linux"`, `os_name == "nt"`, `platform_system == "Windows"`. Markers that
+/// also name Linux as a match are taken to include it.
 bool off_linux(std::string_view markers) {
-  const auto m = text::to_lower(markers);
-  for (const auto* other : {"darwin", "win32", "windows", "cygwin"}) {
-    for (const auto* q : {"\"", "'"}) {
-      if (m.find(std::string("== ") + q + other + q) != std::string::npos ||
-          m.find(std::string("==") + q + other + q) != std::string::npos) {
-        return true;
-      }
+  std::string m;
+  for (const char c : text::to_lower(markers)) {
+    if (c != ' ' && c != '\t') {
+      m += c == '\'' ? '"' : c;
+    }
+  }
+  if (m.empty() || m.find("==\"linux\"") != std::string::npos) {
+    return false;
+  }
+  if (m.find("!=\"linux\"") != std::string::npos) {
+    return true;
+  }
+  for (const auto* other : {"darwin", "win32", "windows", "cygwin", "nt"}) {
+    if (m.find(std::string("==\"") + other + "\"") != std::string::npos) {
+      return true;
     }
   }
   return false;
@@ -243,14 +264,28 @@ void read_pip_file(const PackageRules& rules, const std::string& path, const Rea
     }
     const Location where{shown(path), number, 1};
     if (t.front() == '-') {
-      // An option: its name, then its value after `=` or white space.
-      auto sep = t.find_first_of("= \t");
-      const auto opt = t.substr(0, sep);
-      const auto value = sep == std::string::npos ? std::string() : std::string(text::trim(t.substr(sep + 1)));
+      // An option: its name, then its value after `=` or white space; a short option may hold
+      // its value (`-rbase.txt`), as pip's parser allows.
+      std::string opt;
+      std::string value;
+      if (t.size() > 2 && t[1] != '-') {
+        opt = t.substr(0, 2);
+        value = std::string(text::trim(t.substr(2)));
+        if (!value.empty() && value.front() == '=') {
+          value = std::string(text::trim(value.substr(1)));
+        }
+      } else {
+        const auto sep = t.find_first_of("= \t");
+        opt = t.substr(0, sep);
+        value = sep == std::string::npos ? std::string() : std::string(text::trim(t.substr(sep + 1)));
+      }
+      // An index pip reads from the environment (`${PYTORCH_INDEX}`) may be the CPU one: no
+      // finding rests on what cannot be read here.
+      const bool cpu_url = has_marker(rules, value) || value.find("${") != std::string::npos;
       if (opt == "-i" || opt == "--index-url") {
-        st.cpu_only = st.cpu_only || has_marker(rules, value);
+        st.cpu_only = st.cpu_only || cpu_url;
       } else if (opt == "--extra-index-url" || opt == "-f" || opt == "--find-links") {
-        st.cpu_extra = st.cpu_extra || has_marker(rules, value);
+        st.cpu_extra = st.cpu_extra || cpu_url;
       } else if ((opt == "-r" || opt == "--requirement" || opt == "-c" || opt == "--constraint") && !value.empty()) {
         if (depth >= k_max_include_depth) {
           st.problems.push_back(
@@ -420,7 +455,7 @@ std::vector<Check> read_requirements_txt(const PackageRules& rules, const std::s
   std::vector<Check> out = std::move(st.problems);
   for (const auto& r : st.requirements) {
     if (is_cpu_package(rules, r.name)) {
-      append(out, judge_cpu(rules, r, st.cpu_extra, st.cpu_only));
+      append(out, judge_cpu(rules, r, st.cpu_extra, st.cpu_only, Source::pip));
     }
     append(out, judge_replacement(rules, r));
   }
@@ -445,10 +480,15 @@ std::vector<Check> read_pyproject(const PackageRules& rules, const std::string& 
       if (normalise_package(key.str()) != name) {
         continue;
       }
+      // An entry for other platforms (`marker = "sys_platform == 'darwin'"`) says nothing of
+      // Linux; one with `url` names the wheel itself.
       auto pick = [&](const toml::node& n) -> std::string {
         const auto* t = n.as_table();
-        if (t == nullptr) {
+        if (t == nullptr || off_linux((*t)["marker"].value_or(std::string()))) {
           return {};
+        }
+        if (const auto url = (*t)["url"].value_or(std::string()); !url.empty()) {
+          return has_cpu_label(url) || has_marker(rules, url) ? rules.cpu_index : url;
         }
         const auto index = (*t)["index"].value_or(std::string());
         const auto it = uv_index.find(index);
@@ -490,7 +530,14 @@ std::vector<Check> read_pyproject(const PackageRules& rules, const std::string& 
       r->where = at(item, shown);
       if (is_cpu_package(rules, r->name)) {
         r->index = uv_source_index(r->name);
-        append(out, judge_cpu(rules, *r, false, default_cpu));
+        // Poetry 2 reads [project] dependencies, with their source in [tool.poetry.dependencies].
+        const auto source = (*doc)["tool"]["poetry"]["dependencies"][r->name]["source"].value_or(std::string());
+        const auto poetry = poetry_sources.find(source);
+        if (r->index.empty() && poetry != poetry_sources.end()) {
+          r->index = poetry->second;
+        }
+        const bool uses_poetry = (*doc)["tool"]["poetry"].as_table() != nullptr;
+        append(out, judge_cpu(rules, *r, false, default_cpu, uses_poetry ? Source::poetry : Source::uv));
       }
       append(out, judge_replacement(rules, *r));
     }
@@ -515,7 +562,7 @@ std::vector<Check> read_pyproject(const PackageRules& rules, const std::string& 
         r.linux = r.linux && (platform.empty() || platform == "linux");
       }
       if (is_cpu_package(rules, r.name)) {
-        append(out, judge_cpu(rules, r, false, false));
+        append(out, judge_cpu(rules, r, false, false, Source::poetry));
       }
       append(out, judge_replacement(rules, r));
     }
@@ -548,7 +595,7 @@ std::vector<Check> read_pipfile(const PackageRules& rules, const std::string& te
                   !off_linux((*t)["sys_platform"].value_or(std::string()));
       }
       if (is_cpu_package(rules, r.name)) {
-        append(out, judge_cpu(rules, r, false, false));
+        append(out, judge_cpu(rules, r, false, false, Source::pipfile));
       }
       append(out, judge_replacement(rules, r));
     }
@@ -635,6 +682,7 @@ std::vector<Check> explain_tree(const PackageRules& rules, const Totals& totals,
                                 const std::function<std::string(const std::string&)>& on_disk) {
   std::vector<Check> out;
   std::set<std::string> installed_seen;
+  std::vector<std::string> tests_reported;  // a tests/ inside a reported one is in its size already
   for (const auto& m : totals.marked) {
     const Location where{on_disk(m.path), 0, 0};
     const auto size = size_text(m.size.uncompressed) + " (" + size_text(m.size.compressed) + " compressed)";
@@ -645,18 +693,20 @@ std::vector<Check> explain_tree(const PackageRules& rules, const Totals& totals,
     }
     if (m.name == "node_modules") {
       std::uint64_t dev = 0;
-      std::vector<std::string> names;
+      std::vector<std::pair<std::uint64_t, std::string>> found;  // size, name: the largest named
       for (const auto& d : dev_dependencies) {
         const auto it = totals.directories_size.find(m.path + "/" + d);
         if (it != totals.directories_size.end() && it->second.uncompressed > 0) {
           dev += it->second.uncompressed;
-          names.push_back(d);
+          found.emplace_back(it->second.uncompressed, d);
         }
       }
-      if (!names.empty()) {
+      if (!found.empty()) {
+        std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
         out.push_back(finding(k_node_dev, Severity::warning, where,
-                              "devDependencies in the slug take " + size_text(dev) + " (" + shown_name(names.front()) +
-                                  (names.size() > 1 ? " and " + std::to_string(names.size() - 1) + " more" : "") +
+                              "devDependencies in the slug take " + size_text(dev) + " (" +
+                                  shown_name(found.front().second) +
+                                  (found.size() > 1 ? " and " + std::to_string(found.size() - 1) + " more" : "") +
                                   "): run npm prune --omit=dev before measuring, as the buildpack does"));
       }
       continue;

@@ -239,7 +239,25 @@ void octal(unsigned char* field, std::size_t width, std::uint64_t value) {
 /// absolute path under /app, where the slug is unpacked on a dyno).
 bool link_stays_inside(const std::string& link, const std::string& target) {
   if (!target.empty() && target.front() == '/') {
-    return target == "/app" || target.rfind("/app/", 0) == 0;
+    // Inside /app, where the slug is unpacked on a dyno, once `.` and `..` are taken out.
+    std::vector<std::string_view> parts;
+    std::size_t start = 1;
+    while (start <= target.size()) {
+      auto end = target.find('/', start);
+      if (end == std::string::npos) {
+        end = target.size();
+      }
+      const auto part = std::string_view(target).substr(start, end - start);
+      if (part == "..") {
+        if (!parts.empty()) {
+          parts.pop_back();
+        }
+      } else if (!part.empty() && part != ".") {
+        parts.push_back(part);
+      }
+      start = end + 1;
+    }
+    return !parts.empty() && parts.front() == "app";
   }
   long depth = static_cast<long>(std::count(link.begin(), link.end(), '/'));  // the link's directory depth
   std::size_t start = 0;
@@ -299,6 +317,12 @@ public:
     }
     m_tree = &tree;
     m_marks.clear();
+    if (!m_root_written) {  // ./app/ itself, as tar writes the directory it was given
+      struct stat st {};
+      const bool own = tree.prefix.empty() && ::fstat(root.get(), &st) == 0;
+      directory_entry("", own ? st.st_mode : 0755, own ? st.st_mtime : 0);
+      m_root_written = true;
+    }
     if (!tree.prefix.empty()) {
       // The directories leading to the prefix, as tar would hold them.
       std::string so_far;
@@ -312,6 +336,13 @@ public:
           directory_entry(so_far, 0755, 0);
         }
         start = end + 1;
+      }
+      // An included tree that the rules name (node_modules, say) is watched from its root.
+      const auto name = last_name(tree.prefix);
+      if (std::find(m_watch.marked_names.begin(), m_watch.marked_names.end(), name) != m_watch.marked_names.end() &&
+          m_totals.marked.size() < k_max_observations) {
+        m_marks.emplace_back(0, m_totals.marked.size());
+        m_totals.marked.push_back({tree.prefix, name, {}, false});
       }
     }
     if (tree.git) {
@@ -461,7 +492,7 @@ private:
   /// A member's header(s): GNU tar's ././@LongLink records first for a name or link over 100 bytes.
   void member(std::string name, char type, std::uint64_t size, unsigned mode, long long mtime, const std::string& link,
               std::uint64_t file, unsigned dev_major = 0, unsigned dev_minor = 0) {
-    name = "./app/" + name;  // where Heroku's slug holds the app
+    name = name.empty() ? std::string("./app") : "./app/" + name;  // where Heroku's slug holds the app
     if (type == '5') {
       name += '/';
     }
@@ -767,7 +798,8 @@ private:
         }
       }
       ::closedir(d);
-      std::sort(level.names.begin(), level.names.end());
+      // In the order the directory gives them, as GNU tar takes them (--sort=none): the order
+      // changes how well the stream compresses, and tar czf over the same tree is the measure.
       stack.push_back(std::move(level));
     };
     open_level(std::move(root), root_rel);
@@ -1027,6 +1059,7 @@ private:
   std::unordered_map<std::uint64_t, FileRec> m_files;
   std::map<std::pair<dev_t, ino_t>, std::string> m_hardlinks;
   std::set<std::string> m_prefix_dirs;
+  bool m_root_written = false;
   std::vector<std::pair<std::size_t, std::size_t>> m_marks;  // (depth, index in marked) of open directories
   const TreeSpec* m_tree = nullptr;
   Totals m_totals;

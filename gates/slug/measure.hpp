@@ -94,7 +94,7 @@ struct Watch {
   std::size_t top_files = 10;
 };
 
-inline constexpr std::size_t k_dir_depth = 2;
+inline constexpr std::size_t k_dir_depth = 3;
 inline constexpr std::size_t k_max_directories = 100'000;
 inline constexpr std::size_t k_max_observations = 1'000;
 

@@ -30,6 +30,23 @@ using std::chrono::milliseconds;
 
 std::string mib(std::uint64_t bytes) { return size_text(bytes); }
 
+/// A path from the tree as every output shows it: bytes that are not UTF-8 as `\xHH`, so the text,
+/// the JSON (which would replace them) and a later baseline all name it the same way.
+std::string display(std::string_view path) {
+  std::string out;
+  while (const auto bad = text::find_invalid_utf8(path)) {
+    out.append(path.substr(0, *bad));
+    static constexpr char k_hex[] = "0123456789abcdef";
+    const auto c = static_cast<unsigned char>(path[*bad]);
+    out += "\\x";
+    out += k_hex[c >> 4];
+    out += k_hex[c & 15];
+    path.remove_prefix(*bad + 1);
+  }
+  out.append(path);
+  return out;
+}
+
 /// A change in bytes: "+212.0 MiB", "-3.1 MiB", "+0.0 MiB".
 std::string change(std::int64_t delta) {
   const auto abs = static_cast<std::uint64_t>(delta < 0 ? -delta : delta);
@@ -267,6 +284,14 @@ std::vector<Error> SlugGate::configure(const options::Values& values, const Invo
       errors.push_back(values.error("include", "'" + text::shorten(text::one_line(text), 60) +
                                                    "' has no name to place it under: write DIR:PREFIX"));
     }
+    for (const auto& other : s.includes) {
+      if (other.prefix == inc.prefix || paths::canonical(other.dir) == paths::canonical(inc.dir)) {
+        errors.push_back(values.error("include", "'" + text::shorten(text::one_line(text), 60) +
+                                                     "' repeats a directory or a place in the slug: its files "
+                                                     "would count twice"));
+        break;
+      }
+    }
     s.includes.push_back(std::move(inc));
   }
   if (!s.all_files && values.text("app").empty()) {
@@ -296,6 +321,9 @@ std::vector<Error> SlugGate::configure(const options::Values& values, const Invo
   }
   s.soft = *values.size("soft");
   s.hard = *values.size("hard");
+  if (s.soft > s.hard && !values.given("soft")) {
+    s.soft = s.hard;  // only --hard given, below the default soft limit: no separate warning level
+  }
   if (s.soft > s.hard) {
     errors.push_back(
         values.error("soft", "the soft limit (" + mib(s.soft) + ") is above the hard limit (" + mib(s.hard) + ")"));
@@ -380,6 +408,7 @@ Outcome SlugGate::local(const Invocation& /*inv*/, Log& log) {
   const auto& s = m_s;
   // .slugignore: Heroku applies it to the pushed tree, before the buildpack installs anything.
   SlugIgnore ignore;
+  std::vector<Check> ignore_checks;
   const auto ignore_path = (std::filesystem::path(s.dir) / ".slugignore").string();
   const auto ignore_shown = paths::join(s.dir_shown == "." ? "" : s.dir_shown, ".slugignore");
   struct stat st {};
@@ -399,11 +428,11 @@ Outcome SlugGate::local(const Invocation& /*inv*/, Log& log) {
            {}});
       return outcome;
     }
-    for (const auto& note : ignore.notes()) {
+    for (const auto& note : ignore.notes()) {  // reported after the size
       auto c = Check::finding("slugignore-pattern", Severity::warning, {ignore_shown, note.line, note.line ? 1 : 0},
                               note.message);
       c.verdict = Verdict::warn;
-      outcome.checks.push_back(std::move(c));
+      ignore_checks.push_back(std::move(c));
     }
   }
   Watch watch;
@@ -469,13 +498,13 @@ Outcome SlugGate::local(const Invocation& /*inv*/, Log& log) {
   const auto on_disk = [&](const std::string& slug_path) {
     for (const auto& inc : s.includes) {
       if (slug_path == inc.prefix) {
-        return inc.shown;
+        return display(inc.shown);
       }
       if (slug_path.rfind(inc.prefix + "/", 0) == 0) {
-        return paths::join(inc.shown, slug_path.substr(inc.prefix.size() + 1));
+        return display(paths::join(inc.shown, slug_path.substr(inc.prefix.size() + 1)));
       }
     }
-    return shown(slug_path);
+    return display(shown(slug_path));
   };
   auto tree_checks = explain_tree(m_rules, totals, dev, on_disk);
 
@@ -517,7 +546,7 @@ Outcome SlugGate::local(const Invocation& /*inv*/, Log& log) {
   constexpr std::size_t k_reported_dirs = 1000;  // kept in the report, for later baselines
   auto dir_list = nlohmann::json::array();
   for (std::size_t i = 0; i < dirs.size() && i < k_reported_dirs; ++i) {
-    dir_list.push_back({{"path", dirs[i].first},
+    dir_list.push_back({{"path", display(dirs[i].first)},
                         {"compressed_bytes", dirs[i].second.compressed},
                         {"uncompressed_bytes", dirs[i].second.uncompressed},
                         {"files", dirs[i].second.files}});
@@ -526,12 +555,12 @@ Outcome SlugGate::local(const Invocation& /*inv*/, Log& log) {
   d["largest_directories"] = dir_list;
   auto file_list = nlohmann::json::array();
   for (const auto& [path, sz] : totals.largest_files) {
-    file_list.push_back({{"path", path}, {"compressed_bytes", sz.compressed}, {"uncompressed_bytes", sz.uncompressed}});
+    file_list.push_back(
+        {{"path", display(path)}, {"compressed_bytes", sz.compressed}, {"uncompressed_bytes", sz.uncompressed}});
   }
   d["largest_files"] = file_list;
 
   Table dir_table{"Largest directories", {"directory", "compressed", "files size", "files"}, {}};
-  std::map<std::string, std::pair<std::int64_t, std::int64_t>> changes;  // path -> (compressed, uncompressed)
   if (m_baseline) {
     const auto& base = *m_baseline;
     const auto dc =
@@ -550,21 +579,24 @@ Outcome SlugGate::local(const Invocation& /*inv*/, Log& log) {
     for (const auto& [p, v] : before) {
       paths.insert(p);
     }
+    std::map<std::string, Size> now_sizes;  // by the path as reports show it
     for (std::size_t i = 0; i < dirs.size() && i < k_reported_dirs; ++i) {
-      paths.insert(dirs[i].first);
+      paths.insert(display(dirs[i].first));
+      now_sizes[display(dirs[i].first)] = dirs[i].second;
     }
     auto grown = nlohmann::json::array();
     std::vector<std::tuple<std::int64_t, std::int64_t, std::string>> moved;
     for (const auto& p : paths) {
-      const auto now = totals.directories_size.find(p);
+      const auto now = now_sizes.find(p);
       const auto was = before.find(p);
-      const auto nc = now == totals.directories_size.end() ? 0 : static_cast<std::int64_t>(now->second.compressed);
-      const auto nu = now == totals.directories_size.end() ? 0 : static_cast<std::int64_t>(now->second.uncompressed);
+      const auto nc = now == now_sizes.end() ? 0 : static_cast<std::int64_t>(now->second.compressed);
+      const auto nu = now == now_sizes.end() ? 0 : static_cast<std::int64_t>(now->second.uncompressed);
       const auto bc = was == before.end() ? 0 : static_cast<std::int64_t>(was->second.first);
       const auto bu = was == before.end() ? 0 : static_cast<std::int64_t>(was->second.second);
-      if (nc != bc || nu != bu) {
+      // A directory whose files kept their size is not listed: its compressed share moves with
+      // its neighbours' (an estimate), not with anything it holds.
+      if (nu != bu) {
         moved.emplace_back(nc - bc, nu - bu, p);
-        changes[p] = {nc - bc, nu - bu};
       }
     }
     std::sort(moved.begin(), moved.end(), [](const auto& x, const auto& y) {
@@ -583,9 +615,25 @@ Outcome SlugGate::local(const Invocation& /*inv*/, Log& log) {
                      {"compressed_bytes_change", dc},
                      {"uncompressed_bytes_change", du},
                      {"directories", grown}};
+    // The headline names the most specific directory that carries most of the largest change:
+    // site-packages/nvidia rather than the site-packages that holds it.
     std::string top_change;
     if (!moved.empty()) {
-      const auto& [c, u, p] = moved.front();
+      std::size_t pick = 0;
+      for (bool deeper = true; deeper;) {
+        deeper = false;
+        const auto& parent = std::get<2>(moved[pick]);
+        const auto parent_change = std::abs(std::get<1>(moved[pick]));
+        for (std::size_t i = 0; i < moved.size(); ++i) {
+          const auto& [c, u, p] = moved[i];
+          if (p.rfind(parent + "/", 0) == 0 && std::abs(u) * 10 >= parent_change * 9) {
+            pick = i;
+            deeper = true;
+            break;  // sorted by the size of the change: the first child that qualifies is the largest
+          }
+        }
+      }
+      const auto& [c, u, p] = moved[pick];
       top_change = ", " + text::shorten(text::one_line(p), 60) + " " + change(u) + " of files";
     }
     size.message += "; " + change(dc) + " against the baseline" + top_change;
@@ -594,12 +642,12 @@ Outcome SlugGate::local(const Invocation& /*inv*/, Log& log) {
     }
   }
   for (std::size_t i = 0; i < dirs.size() && i < s.top; ++i) {
-    dir_table.rows.push_back({dirs[i].first, mib(dirs[i].second.compressed), mib(dirs[i].second.uncompressed),
+    dir_table.rows.push_back({display(dirs[i].first), mib(dirs[i].second.compressed), mib(dirs[i].second.uncompressed),
                               std::to_string(dirs[i].second.files)});
   }
   Table file_table{"Largest files", {"file", "compressed", "size"}, {}};
   for (const auto& [path, sz] : totals.largest_files) {
-    file_table.rows.push_back({path, mib(sz.compressed), mib(sz.uncompressed)});
+    file_table.rows.push_back({display(path), mib(sz.compressed), mib(sz.uncompressed)});
   }
   if (!dir_table.rows.empty()) {
     outcome.tables.insert(outcome.tables.begin(), std::move(dir_table));
@@ -625,7 +673,7 @@ Outcome SlugGate::local(const Invocation& /*inv*/, Log& log) {
   finish(outcome, totals.compressed, totals.uncompressed, b);
   outcome.summary["lower_bound"] = lower_bound;
   outcome.checks.push_back(std::move(size));
-  for (auto* list : {&deps, &tree_checks}) {
+  for (auto* list : {&ignore_checks, &deps, &tree_checks}) {
     outcome.checks.insert(outcome.checks.end(), std::make_move_iterator(list->begin()),
                           std::make_move_iterator(list->end()));
   }
