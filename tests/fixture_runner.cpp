@@ -20,7 +20,11 @@
 //   summary: [part]           # text the step summary must contain
 //   absent: [text]            # text that must appear nowhere: stdout, stderr (but for its
 //                             # ::add-mask:: lines, which exist to say it), outputs, summary
+//   judge: [rule-id, ...]     # the checks judged besides the group's own (see below), or [all]
 // Unknown keys and values of the wrong shape make the fixture itself an error.
+// A group named after one check (fixtures/lint/heroku-autocreate/...) tests that check: other
+// checks there are judged only when `judge:` names them (or says `all`), so a case need not
+// restate every other rule's findings; the catalog's own cases (`judge: [all]`) do.
 // Expectations can also be comments in any file of the case, on the line a check must point at:
 //   # expect[rule-id]: part of the message    a check with that name must point at this line
 //   # related[rule-id]: part of the message   a check with that name must list this line as related
@@ -32,6 +36,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <set>
 #include <sstream>
@@ -77,6 +82,7 @@ struct Spec {
   std::vector<std::string> summary_parts;
   std::vector<std::string> absent;
   std::vector<Expectation> expectations;
+  std::vector<std::string> judge;
 };
 
 [[noreturn]] void bad_fixture(const std::string& message) {
@@ -144,7 +150,7 @@ Spec read_spec(const fs::path& file) {
   const auto& root = doc->root();
   for (const auto& e : config::check_keys(*doc, root,
                                           {"args", "env", "config", "exit", "checks", "errors", "stdout", "stderr",
-                                           "actions", "outputs", "summary", "absent"},
+                                           "actions", "outputs", "summary", "absent", "judge"},
                                           "")) {
     bad_fixture(e.to_string());
   }
@@ -174,6 +180,7 @@ Spec read_spec(const fs::path& file) {
   spec.stderr_parts = strings(*doc, doc->get(root, "stderr"), "stderr");
   spec.summary_parts = strings(*doc, doc->get(root, "summary"), "summary");
   spec.absent = strings(*doc, doc->get(root, "absent"), "absent");
+  spec.judge = strings(*doc, doc->get(root, "judge"), "judge");
   read_checks(*doc, doc->get(root, "checks"), spec);
   for (const auto& part : strings(*doc, doc->get(root, "errors"), "errors")) {
     spec.expectations.push_back({"error", "input", "", 0, part, ""});
@@ -277,10 +284,14 @@ constexpr std::size_t k_max_message = 160;
 
 /// Claims every reported check and input error; returns the number of unclaimed ones (and of
 /// messages too long to be one line).
-int claim_results(const nlohmann::json& doc, std::vector<Expectation>& expectations) {
+int claim_results(const nlohmann::json& doc, std::vector<Expectation>& expectations,
+                  const std::function<bool(const std::string&)>& judged) {
   int failures = 0;
   for (const auto& c : doc.value("checks", nlohmann::json::array())) {
     const auto name = c.value("name", std::string());
+    if (!judged(name)) {
+      continue;
+    }
     const auto message = c.value("message", std::string());
     const auto verdict = c.value("verdict", std::string());
     const auto file = canonical_of(c);
@@ -376,7 +387,17 @@ int main(int argc, char** argv) {
   if (!out.str().empty()) {
     try {
       const auto doc = nlohmann::json::parse(out.str());
-      failures += claim_results(doc, spec.expectations);
+      // The group's own check, when the group is named after one that was reported.
+      const auto group = fixture.parent_path().filename().string();
+      const auto rules = gate->make()->rules();
+      const bool scoped = std::find(spec.judge.begin(), spec.judge.end(), "all") == spec.judge.end() &&
+                          std::any_of(rules.begin(), rules.end(), [&group](const RuleInfo& r) { return r.id == group; });
+      const auto judged = [&](const std::string& name) {
+        return !scoped || name == group || std::find(spec.judge.begin(), spec.judge.end(), name) != spec.judge.end() ||
+               std::any_of(spec.expectations.begin(), spec.expectations.end(),
+                           [&name](const Expectation& e) { return e.name == name; });
+      };
+      failures += claim_results(doc, spec.expectations, judged);
       for (const auto& c : doc.value("checks", nlohmann::json::array())) {
         failed_check = failed_check || c.value("verdict", std::string()) == "fail";
       }

@@ -58,12 +58,33 @@ std::optional<std::string> literal(std::string_view s) {
   return text::to_lower(out);
 }
 
+/// `startsWith(github.ref, 'LITERAL')`, compared case-insensitively as GitHub does.
+std::optional<Requirement> starts_with(std::string_view part) {
+  const auto lower = text::to_lower(part);
+  if (lower.rfind("startswith(", 0) != 0 || lower.back() != ')') {
+    return std::nullopt;
+  }
+  const auto inner = std::string_view(lower).substr(11, lower.size() - 12);
+  const auto comma = inner.find(',');
+  if (comma == std::string_view::npos || text::trim(inner.substr(0, comma)) != "github.ref") {
+    return std::nullopt;
+  }
+  const auto value = literal(inner.substr(comma + 1));
+  if (!value) {
+    return std::nullopt;
+  }
+  return Requirement{"github.ref", true, *value, true};
+}
+
 std::optional<Requirement> comparison(std::string_view part) {
   part = text::trim(part);
   for (int unwrapped = 0; unwrapped < k_max_parentheses && part.size() >= 2 && part.front() == '(' &&
                           part.back() == ')' && split_top(part.substr(1, part.size() - 2), "||").size() == 1;
        ++unwrapped) {
     part = text::trim(part.substr(1, part.size() - 2));
+  }
+  if (auto prefix = starts_with(part)) {
+    return prefix;
   }
   for (const auto& [op, equal] : {std::pair{"==", true}, std::pair{"!=", false}}) {
     const auto at = part.find(op);
@@ -79,6 +100,9 @@ std::optional<Requirement> comparison(std::string_view part) {
     const auto field = text::to_lower(left);
     if (value && (field == "github.event_name" || field == "github.ref")) {
       return Requirement{field, equal, *value};
+    }
+    if (value && equal && field == "github.ref_type" && (*value == "tag" || *value == "branch")) {
+      return Requirement{"github.ref", true, *value == "tag" ? "refs/tags/" : "refs/heads/", true};
     }
   }
   return std::nullopt;
@@ -108,6 +132,16 @@ bool exclusive(const std::vector<Requirement>& a, const std::vector<Requirement>
   for (const auto& x : a) {
     for (const auto& y : b) {
       if (x.field != y.field) {
+        continue;
+      }
+      const auto begins = [](const Requirement& r, const std::string& v) { return !r.prefix || v.rfind(r.value, 0) == 0; };
+      if (x.prefix || y.prefix) {
+        // Prefixes only constrain positively: 'refs/tags/' excludes 'refs/heads/main' and 'refs/heads/'.
+        if (x.equal && y.equal &&
+            ((x.prefix && y.prefix) ? !(begins(x, y.value) || begins(y, x.value))
+                                    : (x.prefix ? !begins(x, y.value) : !begins(y, x.value)))) {
+          return true;
+        }
         continue;
       }
       if ((x.equal && y.equal && x.value != y.value) || (x.equal != y.equal && x.value == y.value)) {

@@ -12,6 +12,8 @@ struct Requirement {
   std::string field;  // "github.event_name" or "github.ref"
   bool equal = true;
   std::string value;
+  /// `startsWith(github.ref, 'refs/tags/')` (or `github.ref_type == 'tag'`): the value is a prefix.
+  bool prefix = false;
   friend bool operator==(const Requirement&, const Requirement&) = default;
 };
 
@@ -22,6 +24,7 @@ struct Requirement {
 std::vector<Requirement> requirements(std::string_view condition);
 
 /// Whether no event can satisfy both sets of requirements: the jobs never run together.
+/// (Both are lower-case; a prefix requirement excludes an exact one it does not begin.)
 bool exclusive(const std::vector<Requirement>& a, const std::vector<Requirement>& b);
 
 }  // namespace shipgate::lint

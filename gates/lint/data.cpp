@@ -75,7 +75,9 @@ void read_deploy_actions(const yaml::Document& doc, const yaml::Node& list, std:
       continue;
     }
     append(errors, config::check_keys(
-                       doc, entry, {"uses", "platform", "app-input", "autocreate", "login-only", "trims-inputs"}, {}));
+                       doc, entry, {"uses", "platform", "app-input", "autocreate", "login-only", "trims-inputs",
+                                        "boolean-inputs", "heroku-cli"},
+                       {}));
     DeployAction action;
     action.uses = scalar(doc, entry, "uses");
     action.platform = scalar(doc, entry, "platform");
@@ -105,6 +107,20 @@ void read_deploy_actions(const yaml::Document& doc, const yaml::Node& list, std:
     }
     if (const auto* trims = doc.get(entry, "trims-inputs"); trims != nullptr) {
       action.trims_inputs = !yaml::is_core_false(*trims);
+    }
+    if (const auto* cli = doc.get(entry, "heroku-cli"); cli != nullptr) {
+      action.uses_heroku_cli = yaml::is_core_true(*cli);
+    }
+    if (const auto* booleans = doc.get(entry, "boolean-inputs"); booleans != nullptr) {
+      if (!booleans->is_sequence()) {
+        errors.push_back(data_error(doc, *booleans, "'boolean-inputs' must be a list of input names"));
+        continue;
+      }
+      for (const auto item : booleans->items) {
+        if (doc.at(item).is_scalar()) {
+          action.boolean_inputs.push_back(doc.at(item).value);
+        }
+      }
     }
     out.push_back(std::move(action));
   }

@@ -34,6 +34,12 @@ struct DeployAction {
   std::optional<LoginOnlyInput> login_only;
   /// Whether the action reads inputs with `core.getInput`, which trims surrounding white space.
   bool trims_inputs = true;
+  /// Inputs the action reads as booleans by exact string (heroku-boolean-input): every value but
+  /// `false_only` is true.
+  std::vector<std::string> boolean_inputs;
+  std::string false_only = "false";
+  /// Whether the action runs the Heroku CLI, which the runner image must have (heroku-cli-missing).
+  bool uses_heroku_cli = false;
 };
 
 /// Facts the rules need that change over time: data, built into the binary, extendable by config.

@@ -6,6 +6,8 @@
 #include <set>
 #include <tuple>
 
+#include <re2/re2.h>
+
 #include "core/text.hpp"
 #include "lint/model.hpp"
 #include "lint/shell.hpp"
@@ -41,19 +43,49 @@ public:
       : m_wf(wf), m_job(job), m_data(data), m_unknown(unknown), m_scope_env(environment_scope(wf, job)) {}
 
   std::vector<DeploySite> run() {
+    m_facts = job_facts(m_wf, m_job);
+    // The step index of each site (and each unknown one), to find checks after it.
+    std::vector<std::size_t> site_step;
+    std::vector<std::size_t> unknown_step;
+    const auto unknown_before = m_unknown != nullptr ? m_unknown->size() : 0;
+    std::size_t last_check = 0;
+    bool any_check = false;
     for (const auto& step : m_job.steps) {
       m_scope = Scope::for_step(m_wf, m_job, &step);
+      m_step = &step;
+      const auto before = m_sites.size();
       if (step.uses) {
         from_action(step);
       }
       if (step.run != nullptr && step.run->is_scalar()) {
         from_script(*step.run);
       }
+      site_step.resize(m_sites.size(), step.index);
+      if (m_unknown != nullptr) {
+        unknown_step.resize(m_unknown->size() - unknown_before, step.index);
+      }
+      const auto health = step.uses ? step.input(*m_wf.doc, "healthcheck") : std::nullopt;
+      if (m_sites.size() > before && health && !health->value.empty()) {
+        for (auto i = before; i < m_sites.size(); ++i) {
+          m_sites[i].checked = true;  // heroku-deploy's own health check fails the step
+        }
+      }
+      if (step_checks(m_wf, step)) {
+        any_check = true;
+        last_check = step.index;
+      }
+    }
+    for (std::size_t i = 0; i < m_sites.size(); ++i) {
+      m_sites[i].checked = m_sites[i].checked || (any_check && last_check > site_step[i]);
+    }
+    for (std::size_t i = 0; i < unknown_step.size(); ++i) {
+      auto& site = (*m_unknown)[unknown_before + i];
+      site.facts = m_facts;
+      site.checked = any_check && last_check > unknown_step[i];
     }
     return std::move(m_sites);
   }
 
-private:
   void add(const std::string& app, const std::string& how, const yaml::Position& pos) {
     if (app.empty() || !m_seen.insert({app, how, pos.line, pos.column}).second) {
       return;
@@ -66,7 +98,12 @@ private:
       }
       scope = it->second;
     }
-    m_sites.push_back({"heroku", app, how, m_job.id, {m_wf.path, pos.line, pos.column}, scope, {}});
+    m_sites.push_back({"heroku", app, how, m_job.id, {m_wf.path, pos.line, pos.column}, scope, {}, m_facts,
+                       condition(), false, false, how.ends_with("rollback")});
+  }
+
+  std::string condition() const {
+    return m_step != nullptr && m_step->condition ? text::shorten(m_step->condition->value, 4096) : std::string();
   }
 
   /// A deploy to an app that cannot be known before the run: reported, never silently dropped;
@@ -75,9 +112,11 @@ private:
     static constexpr std::string_view k_per_run[] = {"github.run_id", "github.run_number", "github.sha",
                                                      "github.event.number", "github.event.pull_request.number"};
     const auto per_run = [this](std::string_view marker) { return m_unresolved->find(marker) != std::string::npos; };
-    if (m_unknown != nullptr && m_unresolved && std::none_of(std::begin(k_per_run), std::end(k_per_run), per_run) &&
-        !unpassed_secret(*m_unresolved)) {
-      m_unknown->push_back({"heroku", *m_unresolved, how, m_job.id, {m_wf.path, pos.line, pos.column}, {}, {}});
+    if (m_unknown != nullptr && m_unresolved && !unpassed_secret(*m_unresolved)) {
+      m_unknown->push_back({"heroku", *m_unresolved, how, m_job.id, {m_wf.path, pos.line, pos.column}, {}, {},
+                            nullptr, condition(), false,
+                            std::any_of(std::begin(k_per_run), std::end(k_per_run), per_run),
+                            how.ends_with("rollback")});
     }
   }
 
@@ -335,6 +374,35 @@ private:
     return {};
   }
 
+  /// `heroku pipelines:promote [-a FROM] [--to A,B]`: releases FROM's slug to the apps after
+  /// --to (every downstream app when --to is not given, which cannot be known here).
+  void from_promote(const std::vector<std::string>& words, const yaml::Position& pos) {
+    m_unresolved.reset();
+    std::optional<std::string> to;
+    for (std::size_t i = 1; i < words.size(); ++i) {
+      if ((words[i] == "--to" || words[i] == "-t") && i + 1 < words.size()) {
+        to = words[i + 1];
+      } else if (words[i].rfind("--to=", 0) == 0) {
+        to = words[i].substr(5);
+      }
+    }
+    const std::string how = "heroku pipelines:promote";
+    if (!to) {
+      m_unresolved = "the pipeline's next stage";
+      return add_unknown(how, pos);
+    }
+    std::size_t added = 0;
+    for (const auto& part : text::split(*to, ',')) {
+      for (const auto& app : literals(std::string(text::trim(part)))) {
+        add(app, how, pos);
+        ++added;
+      }
+    }
+    if (added == 0) {
+      add_unknown(how, pos);
+    }
+  }
+
   std::vector<std::string> remote_app(const std::string& remote) {
     if (const auto it = m_remotes.find(remote); it != m_remotes.end()) {
       return {it->second};
@@ -344,6 +412,9 @@ private:
 
   void from_heroku(const std::vector<std::string>& words, const yaml::Position& pos) {
     const auto command = heroku_command(words);
+    if (command == "pipelines:promote") {
+      return from_promote(words, pos);
+    }
     if (command == "git:remote") {
       // `heroku git:remote -a APP [-r NAME]` names a remote; it deploys nothing by itself.
       std::string remote = "heroku";
@@ -426,6 +497,8 @@ private:
   const Job& m_job;
   const LintData& m_data;
   std::vector<DeploySite>* m_unknown;
+  std::shared_ptr<const JobFacts> m_facts;
+  const Step* m_step = nullptr;
   std::optional<std::string> m_scope_env;
   std::optional<std::string> m_unresolved;  // the last app word that could not be resolved
   Scope m_scope;
@@ -443,16 +516,119 @@ std::vector<DeploySite> find_deploy_sites(const Workflow& wf, const Job& job, co
   return SiteFinder(wf, job, data, unknown).run();
 }
 
+std::shared_ptr<const JobFacts> job_facts(const Workflow& wf, const Job& job) {
+  auto facts = std::make_shared<JobFacts>();
+  facts->file = wf.path;
+  facts->id = job.id;
+  if (job.key != nullptr) {
+    facts->key = {wf.path, job.key->pos.line, job.key->pos.column};
+  }
+  if (!wf.is_action) {
+    auto env = environment_names(wf, job);
+    facts->environment = env.state;
+    facts->environments = std::move(env.names);
+    facts->environment_written = std::move(env.written);
+    if (env.where != nullptr) {
+      facts->environment_at = Location{wf.path, env.where->pos.line, env.where->pos.column};
+    }
+  }
+  const auto& concurrency = job.concurrency ? job.concurrency : wf.concurrency;
+  if (concurrency.group && !concurrency.group->value.empty()) {
+    const auto scope = Scope::for_step(wf, job, nullptr);
+    const auto resolved = resolve(concurrency.group->value, scope);
+    facts->group_known = resolved && resolved->size() == 1;
+    facts->concurrency = facts->group_known ? resolved->front() : text::shorten(concurrency.group->value, 200);
+  } else if (concurrency) {
+    facts->concurrency = "?";  // a group written in a form not read here: taken as a group, never compared
+  }
+  if (concurrency.cancel_in_progress && concurrency.cancel_in_progress->value != "false") {
+    const auto& at = concurrency.cancel_in_progress->pos;
+    facts->cancel_at = Location{wf.path, at.line, at.column};
+  }
+  if (job.condition != nullptr && job.condition->is_scalar()) {
+    facts->condition = text::shorten(job.condition->value, 4096);
+  }
+  facts->checks = std::any_of(job.steps.begin(), job.steps.end(), [&wf](const Step& s) { return step_checks(wf, s); });
+  return facts;
+}
+
+bool step_checks(const Workflow& wf, const Step& step) {
+  static const RE2 k_output_read(R"(steps\.[A-Za-z0-9_-]+\.outputs\.status)");
+  if (step.condition && RE2::PartialMatch(step.condition->value, k_output_read)) {
+    return true;
+  }
+  if (step.uses && step.uses.value->is_scalar()) {
+    const auto uses = text::to_lower(step.uses.value->value);
+    if ((uses.find("shipgate") != std::string::npos &&
+         (uses.find("smoke") != std::string::npos || uses.find("release") != std::string::npos)) ||
+        uses.rfind("jtalk/url-health-check-action", 0) == 0) {
+      return true;
+    }
+  }
+  if (step.run == nullptr || !step.run->is_scalar()) {
+    return false;
+  }
+  const auto& script = step.run->value;
+  if (script.find("shipgate-smoke") != std::string::npos || script.find("shipgate-release") != std::string::npos ||
+      RE2::PartialMatch(script, k_output_read)) {
+    return true;
+  }
+  (void)wf;
+  for (const auto& command : split_commands(script)) {
+    if (command.words.empty()) {
+      continue;
+    }
+    const auto& program = command.words.front();
+    if (program == "wget") {
+      return true;  // exits non-zero on an error status
+    }
+    if (program != "curl") {
+      continue;
+    }
+    for (const auto& w : command.words) {
+      if (w == "--fail" || w == "--fail-with-body" ||
+          (w.size() > 1 && w[0] == '-' && w[1] != '-' && w.find('f') != std::string::npos)) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+bool looks_like_production(std::string_view name) {
+  static const std::set<std::string, std::less<>> k_parts = {"prod", "production", "prd", "live"};
+  std::string part;
+  for (std::size_t i = 0; i <= name.size(); ++i) {
+    const char c = i < name.size() ? static_cast<char>(std::tolower(static_cast<unsigned char>(name[i]))) : ' ';
+    if (std::isalnum(static_cast<unsigned char>(c)) != 0) {
+      part += c;
+    } else {
+      if (k_parts.count(part) != 0) {
+        return true;
+      }
+      part.clear();
+    }
+  }
+  return false;
+}
+
 WorkflowSummary summarize(const Workflow& wf, const LintData& data) {
   std::string full;
   for (const auto& t : wf.triggers) {
     full += t.describe();
     full += '\n';
   }
-  WorkflowSummary summary{wf.path, wf.describe_triggers(), std::hash<std::string>{}(full), {}, {}, {}, {}, false};
+  WorkflowSummary summary{
+      wf.path, wf.describe_triggers(), std::hash<std::string>{}(full), {}, {}, {}, {}, wf.triggers, {}, false};
   summary.dispatch_only = wf.triggers.size() == 1 && wf.triggers.front().event == "workflow_dispatch";
   for (const auto& job : wf.jobs) {
     summary.needs[job.id] = job.needs;
+    const bool calls_check = job.uses && job.uses.value->is_scalar() &&
+                             RE2::PartialMatch(text::to_lower(job.uses.value->value), R"(smoke|health|verify|shipgate)");
+    if (calls_check || std::any_of(job.steps.begin(), job.steps.end(),
+                                   [&wf](const Step& step) { return step_checks(wf, step); })) {
+      summary.checking_jobs.insert(job.id);
+    }
     if (job.condition != nullptr && job.condition->is_scalar()) {
       if (auto required = requirements(job.condition->value); !required.empty()) {
         summary.conditions[job.id] = std::move(required);

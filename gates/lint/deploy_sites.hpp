@@ -1,6 +1,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,6 +12,26 @@
 #include "lint/model.hpp"
 
 namespace shipgate::lint {
+
+/// What the deploy rules need to know of the job a deploy runs in, read once per job.
+struct JobFacts {
+  std::string file;  // the workflow file the job is written in
+  std::string id;
+  Location key;  // the job id's key
+  EnvironmentNames::State environment = EnvironmentNames::State::none;
+  std::vector<std::string> environments;  // for `known`: every name it can take
+  std::string environment_written;        // the name as written, for messages
+  std::optional<Location> environment_at;
+  /// The concurrency group that holds the job (its own, else the workflow's), resolved when it
+  /// can be; "" for none. `group_known` says whether the text is the literal group.
+  std::string concurrency;
+  bool group_known = false;
+  std::optional<Location> cancel_at;  // where `cancel-in-progress` is true (or may be)
+  std::string condition;              // the job's `if:` (cut at 4 KiB)
+  /// A job whose steps check a deploy (a smoke or release gate, a health request, a read of the
+  /// deploy's output): a job that needs a deploying job and checks verifies that deploy.
+  bool checks = false;
+};
 
 /// One place that deploys to an app: where, how, and the app's name: a literal, or a secret or
 /// variable the name comes from (`${{ secrets.HEROKU_APP }}`), which is one value per environment.
@@ -26,6 +47,13 @@ struct DeploySite {
   /// For a deploy inside a reusable workflow or composite action: where it is written there
   /// (`where` is then the call).
   std::optional<Location> via;
+  /// The job the deploy runs in: for a composite action, the calling job; for a reusable
+  /// workflow, the called workflow's job.
+  std::shared_ptr<const JobFacts> facts;
+  std::string condition;     // the deploying step's `if:`, "" for none
+  bool checked = false;      // a later step of the same job (or the deploy step itself) checks it
+  bool per_run = false;      // an app named per run or pull request (a review app)
+  bool rollback = false;     // `heroku releases:rollback`: returns to an earlier release
 };
 
 /// What a workflow contributes to the repository-level pass; small, so every workflow's summary
@@ -39,10 +67,24 @@ struct WorkflowSummary {
   std::vector<DeploySite> sites;
   /// Deploys whose app cannot be known before the run (`app` holds what is written there).
   std::vector<DeploySite> unknown;
+  std::vector<workflow::Trigger> triggers;
+  /// Jobs that check deploys (step_checks), or call a workflow named for it (smoke, health, verify).
+  std::set<std::string> checking_jobs;
   /// Runs only when someone starts it by hand (`workflow_dispatch` is its one trigger): one
   /// dispatch starts one workflow, so two such workflows never run on the same event.
   bool dispatch_only = false;
 };
+
+/// The facts of one job (its environment, concurrency, `if:`, whether it checks deploys).
+std::shared_ptr<const JobFacts> job_facts(const Workflow& wf, const Job& job);
+
+/// Whether a step checks a deploy: a shipgate smoke or release gate, a health request that fails
+/// on an error status, or a read of a deploy step's outputs.
+bool step_checks(const Workflow& wf, const Step& step);
+
+/// Whether a value looks like a production target (an app or environment name with a `prod`,
+/// `production` or `live` part).
+bool looks_like_production(std::string_view name);
 
 /// The deploy sites of one job, in step order, each place once (steps reused through an alias
 /// share the anchor's place); sites whose app cannot be known go to `unknown`.

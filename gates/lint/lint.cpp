@@ -64,9 +64,11 @@ void apply_severity(std::vector<Check>& findings, const Options& options) {
   }
 }
 
-/// The repository pass: every enabled rule's on_repository hook, or why it was skipped.
-void lint_repository(const std::vector<WorkflowSummary>& summaries, const Context& ctx, const Options& options,
-                     std::vector<Check>& findings, std::vector<Skipped>& skipped) {
+/// The repository pass: every enabled rule's on_repository hook, or why it was skipped. Each
+/// rule sees the summaries `summaries_for` gives it (its suppressed deploy sites left out).
+void lint_repository(const std::function<const std::vector<WorkflowSummary>&(const std::string&)>& summaries_for,
+                     const Context& ctx, const Options& options, std::vector<Check>& findings,
+                     std::vector<Skipped>& skipped) {
   for (const auto& rule : all_rules()) {
     const auto severity = effective_severity(*rule, options);
     if (!severity) {
@@ -77,7 +79,7 @@ void lint_repository(const std::vector<WorkflowSummary>& summaries, const Contex
       continue;
     }
     Reporter reporter(std::string(rule->id()), *severity, findings);
-    rule->on_repository(summaries, ctx, reporter);
+    rule->on_repository(summaries_for(std::string(rule->id())), ctx, reporter);
   }
 }
 
@@ -100,12 +102,29 @@ std::string finding_key(const Check& f) {
 }
 
 /// A deploy site inside a callee, as the caller's: its job, at the call, via the callee's place.
-DeploySite moved_site(DeploySite site, const LocalCall& call, const CallerPlaces& places) {
+/// A composite action's steps run in the calling job, so that job's facts (environment,
+/// concurrency) are the site's; a reusable workflow's jobs keep their own.
+DeploySite moved_site(DeploySite site, const workflow::FollowedCall& c, const CallerPlaces& places,
+                      std::shared_ptr<const JobFacts>& caller_facts) {
   if (!site.via) {
     site.via = site.where;
   }
   site.where = places.place();
-  site.job = call.job->id;
+  site.job = c.call.job->id;
+  if (c.callee.is_action) {
+    if (caller_facts == nullptr) {
+      caller_facts = job_facts(c.caller, *c.call.job);
+    }
+    site.facts = caller_facts;
+    if (site.condition.empty() && c.call.step != nullptr && c.call.step->condition) {
+      site.condition = text::shorten(c.call.step->condition->value, 4096);
+    }
+    // A check after the calling step verifies what the action deployed.
+    const auto& steps = c.call.job->steps;
+    site.checked = site.checked || std::any_of(steps.begin(), steps.end(), [&c](const Step& s) {
+                     return s.index > c.call.step->index && step_checks(c.caller, s);
+                   });
+  }
   return site;
 }
 
@@ -149,6 +168,7 @@ void Linter::lint_one(const Source& source, const std::string& key) {
     m_outcome.input_errors.push_back(wf.error());
     return;
   }
+  wf->text = source.text;
   m_inline_ignores.emplace(source.path, InlineSuppressions(source.text, *doc, rule_ids(), m_outcome.input_errors));
   std::vector<Check> own;
   lint_workflow(*wf, m_ctx, m_options, own);
@@ -209,14 +229,15 @@ void Linter::follow(const Workflow& caller, const std::string& caller_file, cons
     }
     // At the call every site has the same place and job: one per app (and how) is enough.
     std::set<std::tuple<std::string, std::string, std::string>> seen;
+    std::shared_ptr<const JobFacts> caller_facts;
     for (auto& site : inner.sites) {
       if (seen.emplace(site.app, site.how, site.scope).second) {
-        parent.sites.push_back(moved_site(std::move(site), c.call, places));
+        parent.sites.push_back(moved_site(std::move(site), c, places, caller_facts));
       }
     }
     for (auto& site : inner.unknown) {
       if (seen.emplace(site.app, site.how, "?").second) {
-        parent.unknown.push_back(moved_site(std::move(site), c.call, places));
+        parent.unknown.push_back(moved_site(std::move(site), c, places, caller_facts));
       }
     }
   };
@@ -251,7 +272,11 @@ Outcome Linter::finish() && {
     m_findings.push_back(std::move(f.check));
   }
   m_call_findings.clear();
-  lint_repository(m_summaries, m_ctx, m_options, m_findings, m_outcome.skipped);
+  std::vector<WorkflowSummary> filtered;
+  const auto summaries_for = [this, &filtered](const std::string& rule) -> const std::vector<WorkflowSummary>& {
+    return without_suppressed_sites(rule, filtered);
+  };
+  lint_repository(summaries_for, m_ctx, m_options, m_findings, m_outcome.skipped);
   apply_severity(m_findings, m_options);
   std::map<std::string, std::string> canonical;  // finding file -> canonical path, computed once
   for (auto& f : m_findings) {
@@ -270,6 +295,7 @@ Outcome Linter::finish() && {
       m_outcome.checks.push_back(std::move(f));
     }
   }
+  report_unused_suppressions();
   sort_checks(m_outcome.checks);
   std::sort(m_outcome.input_errors.begin(), m_outcome.input_errors.end(),
             [](const Error& a, const Error& b) { return a.where < b.where; });
@@ -285,6 +311,72 @@ Outcome Linter::finish() && {
                        {"notes", std::to_string(m_outcome.count(Severity::note))},
                        {"suppressed", std::to_string(m_suppressed)}};
   return std::move(m_outcome);
+}
+
+/// A repository-level finding is suppressed per deploy site: a site covered by a suppression of
+/// `rule` (at the site, or where a callee writes it) drops out before the rule runs, so the
+/// finding moves to the sites left, and a suppression never hides sites added later.
+const std::vector<WorkflowSummary>& Linter::without_suppressed_sites(const std::string& rule,
+                                                                      std::vector<WorkflowSummary>& out) {
+  const bool mentioned = std::any_of(m_inline_ignores.begin(), m_inline_ignores.end(), [&rule](const auto& entry) {
+    const auto& all = entry.second.directives();
+    return std::any_of(all.begin(), all.end(), [&rule](const auto& d) { return d.rule == rule; });
+  });
+  if (!mentioned) {
+    return m_summaries;
+  }
+  const auto suppressed = [&](const DeploySite& site) {
+    for (const auto& place : {std::optional<Location>(site.where), site.via}) {
+      if (!place) {
+        continue;
+      }
+      const auto it = m_inline_ignores.find(place->file);
+      Check probe;
+      probe.name = rule;
+      probe.where = *place;
+      if (it != m_inline_ignores.end() && it->second.covers(probe)) {
+        ++m_suppressed;
+        return true;
+      }
+    }
+    return false;
+  };
+  out = m_summaries;
+  for (auto& summary : out) {
+    std::erase_if(summary.sites, suppressed);
+    std::erase_if(summary.unknown, suppressed);
+  }
+  return out;
+}
+
+/// unused-suppression: each inline suppression of an enabled rule that ran and covered nothing.
+void Linter::report_unused_suppressions() {
+  const auto& rules = all_rules();
+  const auto rule_of = [&rules](const std::string& id) -> const Rule* {
+    for (const auto& r : rules) {
+      if (r->id() == id) {
+        return r.get();
+      }
+    }
+    return nullptr;
+  };
+  const auto* self = rule_of("unused-suppression");
+  const auto severity = self != nullptr ? effective_severity(*self, m_options) : std::nullopt;
+  if (!severity) {
+    return;
+  }
+  for (const auto& [file, ignores] : m_inline_ignores) {
+    for (const auto& d : ignores.directives()) {
+      const auto* rule = rule_of(d.rule);
+      if (d.used || rule == nullptr || rule == self || !effective_severity(*rule, m_options) ||
+          !rule->skip_reason(m_ctx).empty()) {
+        continue;
+      }
+      m_outcome.checks.push_back(Check::finding(
+          "unused-suppression", *severity, {file, d.line, d.column},
+          "`shipgate: ignore[" + d.rule + "]` suppresses nothing here; remove it, or move it to the finding's line"));
+    }
+  }
 }
 
 Outcome lint_sources(const std::vector<Source>& sources, std::vector<Error> unreadable, const Context& ctx,
@@ -328,7 +420,7 @@ public:
     m_options.base_dir = inv.cwd;
     m_options.root = paths::repository_root(inv.cwd, inv.getenv("GITHUB_WORKSPACE").value_or(""));
     lint::apply(values, m_options);
-    return {};
+    return std::move(m_options.errors);
   }
 
   std::vector<Error> prepare(const Invocation& inv) override {
@@ -367,7 +459,8 @@ private:
 /// Reads and lints one file at a time, so memory holds one file's text, not the corpus; in debug
 /// mode it says what it reads.
 Outcome LintGate::evaluate(const Invocation& inv, Log& log) {
-  const Context ctx{*m_data, m_records ? &*m_records : nullptr};
+  const Context ctx{*m_data, m_records ? &*m_records : nullptr,
+                    m_options.app_pattern ? &*m_options.app_pattern : nullptr, m_options.pin_sha};
   log.group_begin("shipgate-lint inputs");
   log.debug("fail level " + std::string(to_string(m_options.fail_level)));
   if (m_records) {

@@ -51,6 +51,9 @@ private:
     Location in_callee;
   };
   void lint_one(const Source& source, const std::string& key);
+  const std::vector<WorkflowSummary>& without_suppressed_sites(const std::string& rule,
+                                                               std::vector<WorkflowSummary>& out);
+  void report_unused_suppressions();
   void follow(const Workflow& caller, const std::string& caller_file, const std::string& key, Followed& out);
 
   const Context& m_ctx;

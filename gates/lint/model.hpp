@@ -15,13 +15,16 @@ using workflow::Job;
 using workflow::LocalCall;
 using workflow::Scope;
 using workflow::Step;
+using workflow::String;
 using workflow::Workflow;
 
 using workflow::build_model;
 using workflow::collect_files;
 using workflow::environment_names;
 using workflow::environment_scope;
+using workflow::has_expression;
 using workflow::lookup_reference;
 using workflow::resolve;
+using workflow::version_comment;
 
 }  // namespace shipgate::lint

@@ -96,6 +96,16 @@ const std::vector<options::Option>& declared() {
        .default_value = "error",
        .placeholder = "LEVEL",
        .choices = k_severity_names.names()},
+      {.name = "app-pattern",
+       .type = Type::string,
+       .help = "Naming convention deploy targets must follow (app-name-convention): raxx-{surface}-{env}",
+       .placeholder = "PATTERN"},
+      {.name = "pin",
+       .type = Type::choice,
+       .help = "How deploy actions must be pinned (unpinned-deploy-action): tag or sha",
+       .default_value = "tag",
+       .placeholder = "POLICY",
+       .choices = {"tag", "sha"}},
   };
   return k_options;
 }
@@ -126,6 +136,14 @@ void apply(const options::Values& values, Options& into) {
     into.environments = values.text("environments");
   }
   into.fail_level = parse_severity(values.text("fail-level")).value_or(Severity::error);
+  into.pin_sha = values.text("pin") == "sha";
+  if (const auto& pattern = values.text("app-pattern"); !pattern.empty()) {
+    if (auto parsed = heroku::AppPattern::parse(pattern)) {
+      into.app_pattern = std::move(*parsed);
+    } else {
+      into.errors.push_back({"app-pattern: " + parsed.error().message, {}, {}});
+    }
+  }
 }
 
 }  // namespace shipgate::lint

@@ -8,6 +8,7 @@
 #include "core/check.hpp"
 #include "core/config.hpp"
 #include "core/options.hpp"
+#include "heroku/names.hpp"
 #include "lint/data.hpp"
 #include "lint/suppress.hpp"
 
@@ -26,6 +27,9 @@ struct Options {
   std::vector<IgnoreEntry> ignore;
   std::map<std::string, std::optional<Severity>> severity;  // rule id -> new severity (nullopt: off)
   std::vector<DeployAction> extra_actions;
+  std::optional<heroku::AppPattern> app_pattern;  // app-name-convention; off when not set
+  bool pin_sha = false;                           // unpinned-deploy-action: only a commit SHA is pinned
+  std::vector<Error> errors;                      // option values that could not be used
 };
 
 /// shipgate-lint's options: PATH..., --environments and --fail-level (core adds the rest).

@@ -7,6 +7,7 @@
 #include "core/check.hpp"
 #include "core/text.hpp"
 #include "github/environments.hpp"
+#include "heroku/names.hpp"
 #include "lint/data.hpp"
 #include "lint/deploy_sites.hpp"
 #include "lint/model.hpp"
@@ -17,6 +18,8 @@ namespace shipgate::lint {
 struct Context {
   const LintData& data;
   const github::Environments* environments = nullptr;  // nullptr: not given
+  const heroku::AppPattern* app_pattern = nullptr;     // nullptr: no naming convention configured
+  bool pin_sha = false;                                // deploy actions must be pinned by commit SHA
 };
 
 /// Collects one rule's findings; the only way a rule reports.

@@ -142,10 +142,11 @@ InlineSuppressions::InlineSuppressions(std::string_view text, const yaml::Docume
           errors.push_back({std::move(*message), {doc.file(), line, static_cast<int>(hash - line_start) + 1}, {}});
           continue;
         }
-        m_by_line[line].push_back(id);
+        m_by_line[line].push_back(m_directives.size());
         if (alone) {
-          m_by_line[line + 1].push_back(id);
+          m_by_line[line + 1].push_back(m_directives.size());
         }
+        m_directives.push_back({line, static_cast<int>(hash - line_start) + 1, id});
       }
     }
     line_start = end + 1;
@@ -157,8 +158,9 @@ bool InlineSuppressions::covers(const Check& finding) const {
   if (it == m_by_line.end()) {
     return false;
   }
-  for (const auto& id : it->second) {
-    if (id == finding.name) {
+  for (const auto index : it->second) {
+    if (m_directives[index].rule == finding.name) {
+      m_directives[index].used = true;
       return true;
     }
   }

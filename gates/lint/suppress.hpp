@@ -20,10 +20,21 @@ public:
   /// is an error (with "did you mean"), collected in `errors`.
   InlineSuppressions(std::string_view text, const yaml::Document& doc, const std::vector<std::string>& rule_ids,
                      std::vector<Error>& errors);
+  /// Whether a directive covers the finding; a directive that does is marked used.
   bool covers(const Check& finding) const;
 
+  /// One rule id of one directive: where it is written, and whether it covered anything.
+  struct Directive {
+    int line = 0;
+    int column = 0;
+    std::string rule;
+    mutable bool used = false;
+  };
+  const std::vector<Directive>& directives() const { return m_directives; }
+
 private:
-  std::map<int, std::vector<std::string>> m_by_line;
+  std::vector<Directive> m_directives;
+  std::map<int, std::vector<std::size_t>> m_by_line;  // line -> directives that cover it
 };
 
 /// A config `ignore` entry: a rule id and/or a `file[:line[:col]]` place; empty parts match all.

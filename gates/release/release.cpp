@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <memory>
 
-#include <re2/re2.h>
-
 #include "core/net/curl.hpp"
 #include "core/net/pool.hpp"
 #include "core/secrets.hpp"
@@ -12,6 +10,7 @@
 #include "core/text.hpp"
 #include "core/units.hpp"
 #include "heroku/api.hpp"
+#include "heroku/names.hpp"
 #include "heroku/request.hpp"
 
 namespace shipgate::release {
@@ -89,8 +88,7 @@ struct Settings {
   milliseconds grace{120'000};
   bool fail_idle = false;
   std::optional<std::uint64_t> max_slug_size;
-  std::shared_ptr<re2::RE2> pattern;
-  std::string pattern_text;
+  std::optional<heroku::AppPattern> pattern;
   milliseconds timeout{30'000};
   milliseconds deadline{300'000};
   std::string base{heroku::k_default_base};
@@ -137,8 +135,8 @@ public:
 
   void start(AppState& st) {
     st.started = m_pool.clock().monotonic();
-    if (m_settings.pattern && !re2::RE2::FullMatch(st.app, *m_settings.pattern)) {
-      st.problems.push_back("the name breaks the naming convention " + m_settings.pattern_text);
+    if (m_settings.pattern && !m_settings.pattern->matches(st.app)) {
+      st.problems.push_back("the name breaks the naming convention " + m_settings.pattern->text());
     }
     get(heroku::app_path(st.app), [this, &st](const net::Response& r) {
       if (r.status == 404) {
@@ -502,18 +500,11 @@ std::vector<Error> ReleaseGate::configure(const options::Values& values, const I
     errors.push_back({"GITHUB_SHA: " + *wrong, {}, {}});
   }
   if (const auto& pattern = values.text("app-pattern"); !pattern.empty()) {
-    std::string regex;
-    for (std::size_t i = 0; i < pattern.size(); ++i) {
-      const auto close = pattern.find('}', i);
-      if (pattern[i] == '{' && close != std::string::npos) {
-        regex += "[a-z0-9]+";
-        i = close;
-      } else {
-        regex += re2::RE2::QuoteMeta(std::string(1, pattern[i]));
-      }
+    if (auto parsed = heroku::AppPattern::parse(pattern)) {
+      s.pattern = std::move(*parsed);
+    } else {
+      errors.push_back({"--app-pattern: " + parsed.error().message, {}, {}});
     }
-    s.pattern = std::make_shared<re2::RE2>(regex);
-    s.pattern_text = pattern;
   }
   secrets.add_url(inv.getenv("HEROKU_API_URL").value_or(""));
   if (auto base = heroku::api_base(inv.getenv("HEROKU_API_URL"))) {

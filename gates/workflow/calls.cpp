@@ -227,6 +227,7 @@ std::shared_ptr<const Loaded> CallWalker::load(const std::string& absolute, cons
     return nullptr;
   }
   loaded->wf = std::move(*wf);
+  loaded->wf.text = loaded->text;
   if (m_cached_bytes + loaded->text.size() <= k_max_cached_bytes) {
     m_cached_bytes += loaded->text.size();
     m_cache.emplace(key, loaded);

@@ -1,5 +1,7 @@
 #include "workflow/workflow.hpp"
 
+#include <re2/re2.h>
+
 #include "core/text.hpp"
 #include "workflow/expressions.hpp"
 
@@ -21,7 +23,99 @@ std::string Workflow::describe_triggers() const {
   return out;
 }
 
+std::optional<String> String::of(const yaml::Node* node) {
+  if (node == nullptr || (!node->is_scalar() && !node->is_null())) {
+    return std::nullopt;
+  }
+  std::string value = node->is_null()              ? std::string()
+                      : yaml::is_core_true(*node)  ? std::string("true")
+                      : yaml::is_core_false(*node) ? std::string("false")
+                                                   : node->value;
+  return String{std::move(value), node->pos, node->style, node};
+}
+
+bool String::has_expression() const { return value.find("${{") != std::string::npos; }
+
+std::optional<String> Step::input(const yaml::Document& doc, std::string_view input_name) const {
+  if (with == nullptr || !with->is_mapping()) {
+    return std::nullopt;
+  }
+  const auto entry = doc.find_ci(*with, input_name);
+  return entry ? String::of(entry.value) : std::nullopt;
+}
+
+std::optional<std::string> version_comment(const Workflow& wf, const Step& step) {
+  if (!step.uses || wf.text.empty() || step.uses.value->pos.offset >= wf.text.size()) {
+    return std::nullopt;
+  }
+  const auto from = step.uses.value->pos.offset;
+  const auto end = std::min(wf.text.find('\n', from), wf.text.size());
+  const auto line = wf.text.substr(from, end - from);
+  const auto hash = line.find(" #");
+  if (hash == std::string_view::npos) {
+    return std::nullopt;
+  }
+  static const RE2 k_version(R"(^\s*#\s*(?:(?:tag|version|pin)\s*[=:@]\s*)?(v?[0-9]+(?:\.[0-9]+){0,2})\b)");
+  std::string version;
+  if (!RE2::PartialMatch(line.substr(hash + 1), k_version, &version)) {
+    return std::nullopt;
+  }
+  return version;
+}
+
+bool Workflow::runs_on_event(std::string_view event) const {
+  return std::any_of(triggers.begin(), triggers.end(), [event](const Trigger& t) { return t.event == event; });
+}
+
 namespace {
+
+/// The scalars of a scalar or a sequence of scalars.
+std::vector<std::string> scalars(const yaml::Document& doc, const yaml::Node* node) {
+  std::vector<std::string> out;
+  if (node == nullptr) {
+    return out;
+  }
+  if (node->is_scalar()) {
+    out.push_back(node->value);
+  } else if (node->is_sequence()) {
+    for (const auto id : node->items) {
+      if (doc.at(id).is_scalar()) {
+        out.push_back(doc.at(id).value);
+      }
+    }
+  }
+  return out;
+}
+
+Filters read_filters(const yaml::Document& doc, const yaml::Node& config) {
+  Filters f;
+  if (!config.is_mapping()) {
+    return f;
+  }
+  f.branches = scalars(doc, doc.get(config, "branches"));
+  f.branches_ignore = scalars(doc, doc.get(config, "branches-ignore"));
+  f.tags = scalars(doc, doc.get(config, "tags"));
+  f.tags_ignore = scalars(doc, doc.get(config, "tags-ignore"));
+  f.paths = scalars(doc, doc.get(config, "paths"));
+  f.paths_ignore = scalars(doc, doc.get(config, "paths-ignore"));
+  return f;
+}
+
+Concurrency read_concurrency(const yaml::Document& doc, const yaml::Node& parent) {
+  Concurrency c;
+  const auto entry = doc.find(parent, "concurrency");
+  if (!entry) {
+    return c;
+  }
+  c.key = entry.key;
+  if (entry.value->is_scalar()) {
+    c.group = String::of(entry.value);
+  } else if (entry.value->is_mapping()) {
+    c.group = String::of(doc.get(*entry.value, "group"));
+    c.cancel_in_progress = String::of(doc.get(*entry.value, "cancel-in-progress"));
+  }
+  return c;
+}
 
 /// "a, b" for a scalar or a sequence of scalars; "" for anything else.
 std::string join_scalars(const yaml::Document& doc, const yaml::Node& node) {
@@ -80,18 +174,19 @@ std::vector<Trigger> read_triggers(const yaml::Document& doc, const yaml::Node* 
     return triggers;
   }
   if (on->is_scalar()) {
-    triggers.push_back({on->value, {}});
+    triggers.push_back({on->value, {}, {}});
   } else if (on->is_sequence()) {
     for (const auto id : on->items) {
       if (doc.at(id).is_scalar()) {
-        triggers.push_back({doc.at(id).value, {}});
+        triggers.push_back({doc.at(id).value, {}, {}});
       }
     }
   } else if (on->is_mapping()) {
     for (const auto& pair : on->pairs) {
       const auto& event = doc.at(pair.key).value;
       const auto& config = doc.at(pair.value);
-      triggers.push_back({event, event == "schedule" ? describe_schedule(doc, config) : describe_filters(doc, config)});
+      triggers.push_back({event, event == "schedule" ? describe_schedule(doc, config) : describe_filters(doc, config),
+                          read_filters(doc, config)});
     }
   }
   std::sort(triggers.begin(), triggers.end());
@@ -131,6 +226,9 @@ void read_steps(const yaml::Document& doc, const yaml::Node* steps, Job& job) {
     step.with = doc.get(node, "with");
     step.run = doc.get(node, "run");
     step.env = doc.get(node, "env");
+    step.id = String::of(doc.get(node, "id"));
+    step.name = String::of(doc.get(node, "name"));
+    step.condition = String::of(doc.get(node, "if"));
     job.steps.push_back(step);
   }
 }
@@ -154,6 +252,22 @@ Job read_job(const yaml::Document& doc, const yaml::Pair& pair) {
   job.with = doc.get(*job.node, "with");
   job.secrets = doc.get(*job.node, "secrets");
   read_steps(doc, doc.get(*job.node, "steps"), job);
+  job.concurrency = read_concurrency(doc, *job.node);
+  if (job.environment && job.environment.value->is_mapping()) {
+    job.environment_url = String::of(doc.get(*job.environment.value, "url"));
+  }
+  if (const auto* runs_on = doc.get(*job.node, "runs-on"); runs_on != nullptr) {
+    const auto* labels = runs_on->is_mapping() ? doc.get(*runs_on, "labels") : runs_on;
+    if (labels != nullptr && labels->is_scalar()) {
+      job.runs_on.push_back(*String::of(labels));
+    } else if (labels != nullptr && labels->is_sequence()) {
+      for (const auto id : labels->items) {
+        if (auto s = String::of(&doc.at(id)); s && doc.at(id).is_scalar()) {
+          job.runs_on.push_back(std::move(*s));
+        }
+      }
+    }
+  }
   return job;
 }
 
@@ -222,6 +336,7 @@ Result<Workflow> build_workflow(const yaml::Document& doc) {
   wf.path = doc.file();
   wf.triggers = read_triggers(doc, on);
   wf.env = doc.get(root, "env");
+  wf.concurrency = read_concurrency(doc, root);
   for (const auto& pair : jobs->pairs) {
     wf.jobs.push_back(read_job(doc, pair));
   }
@@ -231,6 +346,12 @@ Result<Workflow> build_workflow(const yaml::Document& doc) {
   wf.declared_inputs = call != nullptr ? doc.get(*call, "inputs") : nullptr;
   wf.binding = own_binding(doc, dispatch != nullptr ? doc.get(*dispatch, "inputs") : nullptr, wf.declared_inputs,
                            wf.called_only);
+  if (const auto* inputs = dispatch != nullptr ? doc.get(*dispatch, "inputs") : nullptr;
+      inputs != nullptr && inputs->is_mapping()) {
+    for (const auto& pair : inputs->pairs) {
+      wf.dispatch_inputs.push_back(*String::of(&doc.at(pair.key)));
+    }
+  }
   return wf;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,10 +13,45 @@ namespace shipgate::workflow {
 
 struct Binding;  // expressions.hpp
 
+/// A scalar value with where it is written and how it is quoted (0 for plain, '"', '\'', '|', '>'),
+/// as the runner reads it: a YAML core-schema boolean is "true" or "false", null is "".
+struct String {
+  std::string value;
+  yaml::Position pos;
+  char style = 0;
+  const yaml::Node* node = nullptr;
+
+  /// The scalar at `node` (nullopt for a mapping, a sequence or no node).
+  static std::optional<String> of(const yaml::Node* node);
+  /// Whether the value holds a `${{ }}` expression.
+  bool has_expression() const;
+};
+
+/// A branch, tag or path filter of a push or pull_request event, as written.
+struct Filters {
+  std::vector<std::string> branches, branches_ignore, tags, tags_ignore, paths, paths_ignore;
+  bool any() const {
+    return !branches.empty() || !branches_ignore.empty() || !tags.empty() || !tags_ignore.empty();
+  }
+  friend bool operator==(const Filters&, const Filters&) = default;
+  friend auto operator<=>(const Filters&, const Filters&) = default;
+};
+
+/// `concurrency:` at workflow or job level: its group (nullopt when not set) and
+/// `cancel-in-progress` (as written; nullopt when absent, which means false).
+struct Concurrency {
+  const yaml::Node* key = nullptr;  // the `concurrency:` key; nullptr when absent
+  std::optional<String> group;
+  std::optional<String> cancel_in_progress;
+  explicit operator bool() const { return key != nullptr; }
+};
+
 /// One event a workflow runs on, with its filters normalised ("branches: main; tags: v*").
 struct Trigger {
   std::string event;
   std::string filters;
+  /// push and pull_request family: the branch and tag filters (empty for other events).
+  Filters refs;
 
   /// "push (branches: main; tags: v*)" or "workflow_dispatch".
   std::string describe() const;
@@ -30,6 +66,13 @@ struct Step {
   const yaml::Node* with = nullptr;  // `with:` value, if any
   const yaml::Node* run = nullptr;   // `run:` value, if any
   const yaml::Node* env = nullptr;   // `env:` value, if any
+  std::optional<String> id;          // `id:`
+  std::optional<String> name;        // `name:`
+  std::optional<String> condition;   // `if:`
+
+  /// The `with:` input `name` as the runner passes it (case-insensitive, booleans as
+  /// "true"/"false"); nullopt when not given or not a scalar.
+  std::optional<String> input(const yaml::Document& doc, std::string_view input_name) const;
 };
 
 struct Job {
@@ -46,6 +89,9 @@ struct Job {
   yaml::Entry uses;
   const yaml::Node* with = nullptr;
   const yaml::Node* secrets = nullptr;
+  std::vector<String> runs_on;  // `runs-on:` labels (a scalar, a list, or a mapping's `labels`)
+  Concurrency concurrency;
+  std::optional<String> environment_url;  // `environment.url`
 };
 
 /// The parts of a workflow file the rules look at, over the positioned YAML document.
@@ -65,12 +111,25 @@ struct Workflow {
   /// What the inputs hold: a dispatch's options when linted on its own, one caller's values
   /// when evaluated for a call.
   std::shared_ptr<const Binding> binding;
+  Concurrency concurrency;  // workflow-level `concurrency:`
+  /// The file's text, when the caller keeps it alive while rules run (comments are read from it).
+  std::string_view text;
+
+  /// `on.workflow_dispatch.inputs`: each input's name, where it is written.
+  std::vector<String> dispatch_inputs;
+
+  /// Whether `event` is one of the triggers.
+  bool runs_on_event(std::string_view event) const;
 
   /// "push (branches: main), workflow_dispatch", or "no triggers"; cut at k_max_trigger_text
   /// characters, since filter lists can be long and the text goes into every related message.
   std::string describe_triggers() const;
   static constexpr std::size_t k_max_trigger_text = 300;
 };
+
+/// The version a commit-SHA pin names in its comment (`uses: o/r@<sha> # v3.13.15`, also
+/// `# tag=v3.13.15`), read from the workflow's text; nullopt without one (or without the text).
+std::optional<std::string> version_comment(const Workflow& wf, const Step& step);
 
 /// Builds the workflow view of `doc`. A root that is not a mapping, or has no `on` or no `jobs`
 /// mapping, is an error (GitHub rejects such a file too); other shape problems leave the affected

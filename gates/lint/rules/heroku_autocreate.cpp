@@ -4,6 +4,7 @@
 
 #include "core/text.hpp"
 #include "lint/model.hpp"
+#include "lint/shell.hpp"
 
 namespace shipgate::lint {
 
@@ -18,6 +19,9 @@ public:
         m_where(at(wf, *step.uses.key)),
         m_out(out) {}
 
+  /// Findings about a written value point at it, where a suppression comment also belongs.
+  void at_value(const Workflow& wf, const yaml::Node& value) { m_where = at(wf, value); }
+
   /// The ref predates the input: setting it changes nothing, so only an upgrade helps.
   void too_old(const std::string& uses) const {
     m_out.report(m_where, uses + " has no `" + m_input.input + "` (added in v" + m_input.since +
@@ -26,7 +30,7 @@ public:
   void unknown_version() const {
     m_out.report(Severity::note, m_where,
                  "`" + m_input.input + "` needs v" + m_input.since +
-                     "+; the release of this SHA pin is unknown: " + "pin a release tag");
+                     "+; the release of this SHA pin is unknown: add it as a comment (`@<sha> # v3.13.15`)");
   }
   void missing() const { m_out.report(m_where, m_name + " without `" + m_input.input + "`" + consequence()); }
   void unreadable(const std::string& what) const {
@@ -69,8 +73,44 @@ private:
 
 }  // namespace
 
+namespace {
+
+/// `heroku create` / `heroku apps:create` in a script: CI creating apps is how a typo in a name
+/// becomes a new, empty app. A name made per run or pull request (a review app) is left alone.
+void creates_in_script(const Workflow& wf, const Step& step, Reporter& out) {
+  if (step.run == nullptr || !step.run->is_scalar() || step.run->value.find("create") == std::string::npos) {
+    return;
+  }
+  for (const auto& command : split_commands(step.run->value)) {
+    const auto& w = command.words;
+    const auto program = std::find_if(w.begin(), w.end(), [](const std::string& word) {
+      return word == "heroku" || word.ends_with("/heroku");
+    });
+    if (program == w.end() || program - w.begin() > 2) {
+      continue;
+    }
+    const auto sub = std::find_if(program + 1, w.end(), [](const std::string& word) { return word.empty() || word[0] != '-'; });
+    if (sub == w.end() || (*sub != "create" && *sub != "apps:create")) {
+      continue;
+    }
+    const auto& script = step.run->value;
+    if (script.find("github.event.number") != std::string::npos || script.find("pull_request.number") != std::string::npos ||
+        script.find("github.run_id") != std::string::npos || script.find("PR_NUMBER") != std::string::npos) {
+      return;  // review apps: made per pull request by design
+    }
+    const auto line = step.run->style == '|' ? step.run->pos.line + 1 + command.line : step.run->pos.line;
+    out.report(Severity::warning, {wf.path, line, step.run->style == '|' ? 0 : step.run->pos.column},
+               "`heroku " + *sub + "` creates apps from CI, where a mistyped name makes a new empty app; create apps "
+               "once, outside the deploy");
+    return;
+  }
+}
+
+}  // namespace
+
 void HerokuAutocreate::on_step(const Workflow& wf, const Job& job, const Step& step, const Context& ctx,
                                Reporter& out) const {
+  creates_in_script(wf, step, out);
   if (!step.uses || !step.uses.value->is_scalar()) {
     return;
   }
@@ -81,9 +121,15 @@ void HerokuAutocreate::on_step(const Workflow& wf, const Job& job, const Step& s
   if (only_logs_in(wf, job, step, *action)) {
     return;  // `justlogin`: the step writes credentials and returns before any deploy or create
   }
-  const Check check(wf, step, *action, out);
+  Check check(wf, step, *action, out);
   const auto& uses = step.uses.value->value;
-  const auto support = ref_supports(uses, action->autocreate->since);
+  auto support = ref_supports(uses, action->autocreate->since);
+  if (support == RefSupport::unknown) {
+    // A SHA pin's version comment (`@<sha> # v3.13.15`) says which release it is.
+    if (const auto version = version_comment(wf, step)) {
+      support = ref_supports(action_repository(uses) + "@" + *version, action->autocreate->since);
+    }
+  }
   if (support == RefSupport::no) {
     return check.too_old(text::shorten(uses, 50));
   }
@@ -96,6 +142,9 @@ void HerokuAutocreate::on_step(const Workflow& wf, const Job& job, const Step& s
     return check.missing();
   }
   const auto& value = *entry.value;
+  if (entry.key->pos.offset > step.node->pos.offset && value.pos.offset > step.node->pos.offset) {
+    check.at_value(wf, value.is_null() ? *entry.key : value);  // an alias to an earlier anchor stays at `uses:`
+  }
   if (value.is_null() || (value.is_scalar() && value.value.empty())) {
     return check.empty();
   }

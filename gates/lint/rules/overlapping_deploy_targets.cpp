@@ -168,6 +168,25 @@ std::vector<Site> independent_sites(const std::vector<Site>& sites,
   return out;
 }
 
+/// Whether every site's job is held by one concurrency group, the same literal group (or the
+/// same text, when it reads nothing that differs between workflows), so runs queue.
+bool shared_group(const std::vector<Site>& sites) {
+  const auto group = [](const Site& s) -> std::string {
+    const auto& facts = s.deploy->facts;
+    if (facts == nullptr || facts->concurrency.empty() || facts->concurrency == "?" || facts->cancel_at) {
+      return {};
+    }
+    if (!facts->group_known && (facts->concurrency.find("github.workflow") != std::string::npos ||
+                                facts->concurrency.find("github.run_") != std::string::npos ||
+                                facts->concurrency.find("github.job") != std::string::npos)) {
+      return {};
+    }
+    return facts->concurrency;
+  };
+  const auto first = group(sites.front());
+  return !first.empty() && std::all_of(sites.begin(), sites.end(), [&](const Site& s) { return group(s) == first; });
+}
+
 /// The job, how it deploys and when it runs (the related place already says the file).
 std::string describe(const Site& site) {
   return "job '" + text::shorten(site.deploy->job, 60) + "' (" + site.deploy->how + ") runs on " +
@@ -180,6 +199,10 @@ void OverlappingDeployTargets::on_repository(const std::vector<WorkflowSummary>&
                                              Reporter& out) const {
   for (const auto& wf : workflows) {
     for (const auto& site : wf.unknown) {
+      if (site.per_run || (site.rollback && wf.dispatch_only) || site.how == "heroku pipelines:promote") {
+        continue;  // a review app overlaps nothing; a manual rollback is no deploy path; promote's
+                   // downstream apps are the pipeline's, not named here
+      }
       std::vector<Related> related;
       if (site.via) {
         related.push_back({*site.via, "the deploy the call above runs"});
@@ -194,7 +217,10 @@ void OverlappingDeployTargets::on_repository(const std::vector<WorkflowSummary>&
   std::map<const WorkflowSummary*, JobOrder> orders;
   for (const auto& wf : workflows) {
     for (const auto& deploy : wf.sites) {
-      by_target[deploy.platform + ":" + deploy.app + "@" + deploy.scope].push_back({&wf, &deploy});
+      // A manual rollback returns the app to a release a deploy path made: not a second path.
+      if (!deploy.rollback || !wf.dispatch_only) {
+        by_target[deploy.platform + ":" + deploy.app + "@" + deploy.scope].push_back({&wf, &deploy});
+      }
     }
   }
   for (auto& [target, all_sites] : by_target) {
@@ -228,9 +254,15 @@ void OverlappingDeployTargets::on_repository(const std::vector<WorkflowSummary>&
       }
     }
     const std::string head = "Heroku app '" + app + "' is deployed from " + std::to_string(sites.size()) + " places";
+    if (same_triggers && shared_group(sites)) {
+      continue;  // one concurrency group queues them: they take turns, never race
+    }
     if (same_triggers) {
+      const bool one_workflow = std::all_of(sites.begin(), sites.end(),
+                                            [&first](const Site& s) { return s.workflow == first.workflow; });
       out.report(Severity::warning, first.deploy->where,
-                 head + " with the same triggers, so they race each other; keep one, or order them with `needs:`",
+                 head + " with the same triggers, so they race each other; keep one, or " +
+                     (one_workflow ? "order them with `needs:`" : "give them one `concurrency:` group"),
                  std::move(related));
     } else {
       out.report(first.deploy->where, head + " with different triggers; keep one deploy path", std::move(related));

@@ -1,0 +1,189 @@
+#include "lint/rules/heroku_steps.hpp"
+
+#include <algorithm>
+
+#include <re2/re2.h>
+
+#include "core/text.hpp"
+#include "lint/shell.hpp"
+
+namespace shipgate::lint {
+
+namespace {
+
+/// The place of line `offset` (0-based) of a `run:` script: a literal block keeps its lines,
+/// other styles point at the value.
+Location script_line(const Workflow& wf, const yaml::Node& run, int offset) {
+  const int line = run.style == '|' ? run.pos.line + 1 + offset : run.style == '>' ? run.pos.line + 1 : run.pos.line;
+  return {wf.path, line, run.style == '|' ? 0 : run.pos.column};
+}
+
+/// Values an author may mean as "false"; heroku-deploy reads each of them as true.
+bool looks_false(const std::string& value) {
+  const auto v = text::to_lower(text::trim(value));
+  return v == "false" || v == "no" || v == "off" || v == "0" || v == "n";
+}
+
+}  // namespace
+
+void HerokuBooleanInput::on_step(const Workflow& wf, const Job& job, const Step& step, const Context& ctx,
+                                 Reporter& out) const {
+  if (!step.uses || !step.uses.value->is_scalar()) {
+    return;
+  }
+  const auto* action = ctx.data.find_action(step.uses.value->value);
+  if (action == nullptr) {
+    return;
+  }
+  for (const auto& input : action->boolean_inputs) {
+    if (action->autocreate && text::to_lower(input) == text::to_lower(action->autocreate->input)) {
+      continue;  // heroku-autocreate judges that one, with its consequence
+    }
+    const auto given = step.input(*wf.doc, input);
+    if (!given) {
+      continue;
+    }
+    const auto values = input_values(wf, job, step, *action, *given->node);
+    if (!values) {
+      continue;  // an expression known only at run time (or from callers, judged there)
+    }
+    const auto where = Location{wf.path, given->pos.line, given->pos.column};
+    const auto shown = "`" + input + ": " + text::shorten(given->node->is_null() ? "" : given->node->value, 30) + "`";
+    const auto bad = std::find_if(values->begin(), values->end(), [action](const std::string& v) {
+      return v != "true" && v != action->false_only;
+    });
+    if (bad == values->end()) {
+      continue;
+    }
+    if (bad->empty()) {
+      out.report(Severity::warning, where, shown + " is empty, which the action reads as true; write true or false");
+    } else if (looks_false(*bad)) {
+      out.report(where, shown + " reads as true: only the exact string \"" + action->false_only +
+                            "\" is false; write " + action->false_only);
+    } else {
+      out.report(Severity::warning, where,
+                 shown + " works only because every value but \"" + action->false_only + "\" reads as true; write true");
+    }
+  }
+}
+
+namespace {
+
+/// Runner labels whose images do not have the Heroku CLI (PLATFORM-FACTS: dropped from 24.04).
+bool image_lacks_cli(const std::string& label) {
+  const auto l = text::to_lower(label);
+  return l == "ubuntu-latest" || l.rfind("ubuntu-24.04", 0) == 0;
+}
+
+/// Whether a step installs the Heroku CLI (the official script, npm/yarn/pnpm, brew, snap, apt).
+bool installs_cli(const Workflow& wf, const Step& step) {
+  static const RE2 k_install(
+      R"((?i)cli-assets\.heroku\.com|heroku-cli|\b(npm|pnpm|yarn|brew|snap|apt|apt-get)\b[^\n;&|]*\bheroku\b)");
+  if (step.uses && step.uses.value->is_scalar() &&
+      RE2::PartialMatch(step.uses.value->value, R"((?i)heroku.*(setup|install|cli)|setup-heroku)")) {
+    return true;
+  }
+  (void)wf;
+  return step.run != nullptr && step.run->is_scalar() && RE2::PartialMatch(step.run->value, k_install);
+}
+
+/// The first line of a script that runs `heroku` (0-based), if any.
+std::optional<int> runs_cli(const yaml::Node& run) {
+  for (const auto& command : split_commands(run.value)) {
+    for (std::size_t i = 0; i < command.words.size(); ++i) {
+      const auto& w = command.words[i];
+      if (w == "npx") {
+        break;  // npx fetches the CLI itself
+      }
+      if (w == "sudo" || w == "env" || w == "command" || w == "exec" || w == "time" ||
+          (w.find('=') != std::string::npos && i + 1 < command.words.size())) {
+        continue;
+      }
+      if (w == "heroku" || w.ends_with("/heroku")) {
+        return command.line;
+      }
+      break;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+void HerokuCliMissing::on_job(const Workflow& wf, const Job& job, const Context& ctx, Reporter& out) const {
+  const auto image = std::find_if(job.runs_on.begin(), job.runs_on.end(),
+                                  [](const String& label) { return image_lacks_cli(label.value); });
+  if (wf.is_action || image == job.runs_on.end() || job.runs_on.size() != 1 || wf.doc->get(*job.node, "container")) {
+    return;  // a self-hosted or container job brings its own tools
+  }
+  for (const auto& step : job.steps) {
+    if (installs_cli(wf, step)) {
+      return;
+    }
+    std::optional<Location> where;
+    std::string what;
+    if (step.uses && step.uses.value->is_scalar()) {
+      const auto* action = ctx.data.find_action(step.uses.value->value);
+      if (action != nullptr && action->uses_heroku_cli && !only_logs_in(wf, job, step, *action)) {
+        where = Location{wf.path, step.uses.key->pos.line, step.uses.key->pos.column};
+        what = action_repository(step.uses.value->value) + " runs the Heroku CLI";
+      }
+    }
+    if (!where && step.run != nullptr && step.run->is_scalar()) {
+      if (const auto line = runs_cli(*step.run)) {
+        where = script_line(wf, *step.run, *line);
+        what = "`heroku` is run";
+      }
+    }
+    if (where) {
+      out.report(*where, what + ", but " + text::shorten(image->value, 30) +
+                             " has no Heroku CLI; install it first: curl https://cli-assets.heroku.com/install.sh | sh");
+      return;
+    }
+  }
+}
+
+void HerokuConfigSetEcho::on_step(const Workflow& wf, const Job&, const Step& step, const Context&,
+                                  Reporter& out) const {
+  if (step.run == nullptr || !step.run->is_scalar() || step.run->value.find("config:set") == std::string::npos) {
+    return;
+  }
+  // One logical line at a time (backslash continuations joined), so a redirect written on the
+  // continuation line still counts; a `>` (to a file or /dev/null) or `&>` silences stdout.
+  static const RE2 k_silenced(R"((^|[^2])>|&>|\|\s*[A-Za-z_./-]+)");
+  static const RE2 k_echoes(R"(\|\s*(tee|cat|grep|tail|head|sed|awk)\b)");
+  const auto& script = step.run->value;
+  int line = 0;
+  for (std::size_t start = 0; start < script.size();) {
+    std::size_t end = start;
+    int lines = 1;
+    while (true) {
+      end = script.find('\n', end);
+      if (end == std::string::npos || end == 0 || script[end - 1] != '\\') {
+        break;
+      }
+      ++end;
+      ++lines;
+    }
+    end = std::min(end, script.size());
+    const auto logical = std::string_view(script).substr(start, end - start);
+    const auto at = logical.find("config:set");
+    const auto hash = logical.find('#');
+    if (at != std::string_view::npos && (hash == std::string_view::npos || hash > at) &&
+        RE2::PartialMatch(logical.substr(0, at), R"((^|[\s;&|(])(\S*/)?heroku\s)")) {
+      const auto rest = logical.substr(at);
+      auto command = rest.substr(0, rest.find(';'));
+      command = command.substr(0, command.find("&&"));
+      command = command.substr(0, command.find("||"));
+      if (!RE2::PartialMatch(command, k_silenced) || RE2::PartialMatch(command, k_echoes)) {
+        out.report(script_line(wf, *step.run, line),
+                   "`heroku config:set` prints every value it sets into the log (masking misses derived values); "
+                   "add `> /dev/null`");
+      }
+    }
+    line += lines;
+    start = end + 1;
+  }
+}
+
+}  // namespace shipgate::lint
