@@ -44,6 +44,9 @@ struct Check {
   /// Set for findings: the severity that, against the fail level, gave the verdict.
   std::optional<Severity> severity;
   std::vector<Related> related;
+  /// Other places that name the same finding for suppressions (a finding on a step's input is
+  /// also the step's: a comment on its `uses:` line covers it). Not shown.
+  std::vector<Location> also_at;
   /// Machine-readable detail for the JSON report (a timeline, the release seen, ...).
   nlohmann::json details = nlohmann::json::object();
 

@@ -79,7 +79,8 @@ void lint_repository(const std::function<const std::vector<WorkflowSummary>&(con
       continue;
     }
     Reporter reporter(std::string(rule->id()), *severity, findings);
-    rule->on_repository(summaries_for(std::string(rule->id())), ctx, reporter);
+    rule->on_repository(rule->judges_sites() ? summaries_for(std::string(rule->id())) : summaries_for({}), ctx,
+                        reporter);
   }
 }
 
@@ -318,7 +319,7 @@ Outcome Linter::finish() && {
 /// finding moves to the sites left, and a suppression never hides sites added later.
 const std::vector<WorkflowSummary>& Linter::without_suppressed_sites(const std::string& rule,
                                                                       std::vector<WorkflowSummary>& out) {
-  const bool mentioned = std::any_of(m_inline_ignores.begin(), m_inline_ignores.end(), [&rule](const auto& entry) {
+  const bool mentioned = !rule.empty() && std::any_of(m_inline_ignores.begin(), m_inline_ignores.end(), [&rule](const auto& entry) {
     const auto& all = entry.second.directives();
     return std::any_of(all.begin(), all.end(), [&rule](const auto& d) { return d.rule == rule; });
   });

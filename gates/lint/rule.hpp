@@ -32,6 +32,13 @@ public:
   void report(const Location& where, const std::string& message, std::vector<Related> related = {}) {
     report(m_severity, where, message, std::move(related));
   }
+  /// A finding on a value that a suppression at `also` (the step's `uses:` line) covers too.
+  void report_also(Severity severity, const Location& where, const Location& also, const std::string& message) {
+    report(severity, where, message);
+    if (also != where) {
+      m_sink.back().also_at.push_back(also);
+    }
+  }
   /// A finding at another severity (an unverifiable case reported lower, say).
   /// Messages embed values from the workflow; they are made one line here, so that no value can
   /// start a line of output (a forged `::add-mask::` or `::stop-commands::` in Actions logs).
@@ -41,6 +48,9 @@ public:
     }
     m_sink.push_back(Check::finding(m_rule, severity, where, text::one_line(message), std::move(related)));
   }
+
+  /// The rule's severity (after config).
+  Severity severity() const { return m_severity; }
 
 private:
   std::string m_rule;
@@ -60,6 +70,9 @@ public:
   virtual void on_workflow(const Workflow&, const Context&, Reporter&) const {}
   virtual void on_job(const Workflow&, const Job&, const Context&, Reporter&) const {}
   virtual void on_step(const Workflow&, const Job&, const Step&, const Context&, Reporter&) const {}
+  /// Whether the rule reports through on_repository from deploy sites (a suppression at a site
+  /// then takes that site out of what the rule sees).
+  virtual bool judges_sites() const { return false; }
   /// Sees every workflow at once, through their summaries.
   virtual void on_repository(const std::vector<WorkflowSummary>&, const Context&, Reporter&) const {}
   /// When the rule cannot run with this context, why (it is reported as skipped); "" otherwise.

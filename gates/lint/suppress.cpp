@@ -154,17 +154,25 @@ InlineSuppressions::InlineSuppressions(std::string_view text, const yaml::Docume
 }
 
 bool InlineSuppressions::covers(const Check& finding) const {
-  const auto it = m_by_line.find(finding.where.line);
-  if (it == m_by_line.end()) {
-    return false;
-  }
-  for (const auto index : it->second) {
-    if (m_directives[index].rule == finding.name) {
-      m_directives[index].used = true;
-      return true;
+  const auto at_line = [this, &finding](int line) {
+    const auto it = m_by_line.find(line);
+    if (it == m_by_line.end()) {
+      return false;
     }
+    for (const auto index : it->second) {
+      if (m_directives[index].rule == finding.name) {
+        m_directives[index].used = true;
+        return true;
+      }
+    }
+    return false;
+  };
+  if (at_line(finding.where.line)) {
+    return true;
   }
-  return false;
+  return std::any_of(finding.also_at.begin(), finding.also_at.end(), [&](const Location& other) {
+    return other.file == finding.where.file && at_line(other.line);
+  });
 }
 
 bool IgnoreEntry::covers(const Check& finding, const std::string& canonical_file) const {

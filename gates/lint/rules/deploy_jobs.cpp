@@ -169,9 +169,9 @@ void EnvironmentUnprotected::on_repository(const std::vector<WorkflowSummary>& w
     for (const auto& name : facts->environments) {
       const auto* record = ctx.environments->find(name);
       const auto where = facts->environment_at.value_or(facts->key);
-      if (record == nullptr || !(looks_like_production(name) || looks_like_production(d.site->app)) ||
+      if (record == nullptr || record->raw.is_null() || !(looks_like_production(name) || looks_like_production(d.site->app)) ||
           !seen.emplace(where, text::to_lower(name)).second) {
-        continue;  // a missing environment is environment-missing's
+        continue;  // a missing environment is environment-missing's; a bare name says nothing of protection
       }
       const auto env = "environment '" + text::shorten(name, 40) + "'";
       if (!record->has_reviewers_rule || record->reviewers == 0) {

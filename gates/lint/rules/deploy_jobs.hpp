@@ -18,6 +18,7 @@ public:
     return "a job that deploys has no environment, so no reviewers, branch policy or scoped secrets apply";
   }
   void on_repository(const std::vector<WorkflowSummary>& workflows, const Context& ctx, Reporter& out) const override;
+  bool judges_sites() const override { return true; }
 };
 
 /// environment-unprotected: a production deploy's environment has no required reviewers or no
@@ -30,6 +31,7 @@ public:
     return "a production deploy's environment has no required reviewers or no branch policy";
   }
   void on_repository(const std::vector<WorkflowSummary>& workflows, const Context& ctx, Reporter& out) const override;
+  bool judges_sites() const override { return true; }
   std::string skip_reason(const Context& ctx) const override;
 };
 
@@ -43,6 +45,7 @@ public:
     return "a deploy job has no concurrency group, or cancels a deploy in progress";
   }
   void on_repository(const std::vector<WorkflowSummary>& workflows, const Context& ctx, Reporter& out) const override;
+  bool judges_sites() const override { return true; }
 };
 
 /// deploy-on-pull-request: a deploy that a pull request's event can reach.
@@ -54,6 +57,7 @@ public:
     return "a deploy runs on pull_request or pull_request_target, before review";
   }
   void on_repository(const std::vector<WorkflowSummary>& workflows, const Context& ctx, Reporter& out) const override;
+  bool judges_sites() const override { return true; }
 };
 
 /// deploy-unverified: nothing after a deploy checks that it worked.
@@ -65,6 +69,7 @@ public:
     return "nothing after a deploy checks that it worked (a release or smoke gate, a health check)";
   }
   void on_repository(const std::vector<WorkflowSummary>& workflows, const Context& ctx, Reporter& out) const override;
+  bool judges_sites() const override { return true; }
 };
 
 /// prod-deploy-unreachable: a production deploy whose `if:` no trigger of its workflow can meet.
@@ -76,6 +81,7 @@ public:
     return "a production deploy can never run: its if: needs an event or ref no trigger gives";
   }
   void on_repository(const std::vector<WorkflowSummary>& workflows, const Context& ctx, Reporter& out) const override;
+  bool judges_sites() const override { return true; }
 };
 
 /// app-name-convention: a deploy target breaks the configured naming convention (off until
@@ -88,6 +94,7 @@ public:
     return "a deploy target breaks the naming convention (app-pattern, e.g. raxx-{surface}-{env})";
   }
   void on_repository(const std::vector<WorkflowSummary>& workflows, const Context& ctx, Reporter& out) const override;
+  bool judges_sites() const override { return true; }
 };
 
 }  // namespace shipgate::lint

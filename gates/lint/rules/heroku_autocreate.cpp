@@ -17,28 +17,31 @@ public:
       : m_input(*action.autocreate),
         m_name(action_repository(step.uses.value->value)),
         m_where(at(wf, *step.uses.key)),
+        m_uses(m_where),
         m_out(out) {}
+
+  void say(Severity severity, const std::string& message) const { m_out.report_also(severity, m_where, m_uses, message); }
 
   /// Findings about a written value point at it, where a suppression comment also belongs.
   void at_value(const Workflow& wf, const yaml::Node& value) { m_where = at(wf, value); }
 
   /// The ref predates the input: setting it changes nothing, so only an upgrade helps.
   void too_old(const std::string& uses) const {
-    m_out.report(m_where, uses + " has no `" + m_input.input + "` (added in v" + m_input.since +
+    say(m_out.severity(), uses + " has no `" + m_input.input + "` (added in v" + m_input.since +
                               "): it runs `heroku create` if git:remote fails; upgrade");
   }
   void unknown_version() const {
-    m_out.report(Severity::note, m_where,
+    say(Severity::note,
                  "`" + m_input.input + "` needs v" + m_input.since +
                      "+; the release of this SHA pin is unknown: add it as a comment (`@<sha> # v3.13.15`)");
   }
-  void missing() const { m_out.report(m_where, m_name + " without `" + m_input.input + "`" + consequence()); }
+  void missing() const { say(m_out.severity(), m_name + " without `" + m_input.input + "`" + consequence()); }
   void unreadable(const std::string& what) const {
-    m_out.report(Severity::warning, m_where, what + "; write `" + m_input.input + ": true`");
+    say(Severity::warning, what + "; write `" + m_input.input + ": true`");
   }
   void empty() const { unreadable("`" + m_input.input + "` is empty, so the runner decides"); }
   void unresolved(const std::string& written) const {
-    m_out.report(Severity::warning, m_where,
+    say(Severity::warning,
                  "cannot resolve `" + m_input.input + ": " + text::shorten(written, 40) +
                      "` statically; write a literal `true`");
   }
@@ -48,11 +51,11 @@ public:
     const auto has = [&values](auto&& pred) { return std::any_of(values.begin(), values.end(), pred); };
     const auto shown = text::shorten(written, 40);
     if (has([this](const std::string& v) { return v == m_input.true_unless; })) {
-      m_out.report(m_where, m_name + " with `" + m_input.input + ": " + shown + "`" + consequence());
+      say(m_out.severity(), m_name + " with `" + m_input.input + ": " + shown + "`" + consequence());
     } else if (has([](const std::string& v) { return v.empty(); })) {
       empty();
     } else if (has([](const std::string& v) { return v != "true"; })) {
-      m_out.report(Severity::note, m_where,
+      say(Severity::note,
                    "`" + m_input.input + ": " + shown + "` works only because the action reads every value but \"" +
                        m_input.true_unless + "\" as true; write `true`");
     }
@@ -68,6 +71,7 @@ private:
   const AutocreateInput& m_input;
   std::string m_name;
   Location m_where;
+  Location m_uses;  // the step's `uses:`, where a suppression also covers its findings
   Reporter& m_out;
 };
 

@@ -43,11 +43,14 @@ void HerokuBooleanInput::on_step(const Workflow& wf, const Job& job, const Step&
     if (!given) {
       continue;
     }
-    const auto values = input_values(wf, job, step, *action, *given->node);
+    const auto values = given->node->is_null() ? std::optional<std::vector<std::string>>(std::vector<std::string>{""})
+                                               : input_values(wf, job, step, *action, *given->node);
     if (!values) {
       continue;  // an expression known only at run time (or from callers, judged there)
     }
-    const auto where = Location{wf.path, given->pos.line, given->pos.column};
+    // An empty value has no place of its own: point at its key.
+    const auto& pos = given->node->is_null() ? wf.doc->find_ci(*step.with, input).key->pos : given->pos;
+    const auto where = Location{wf.path, pos.line, pos.column};
     const auto shown = "`" + input + ": " + text::shorten(given->node->is_null() ? "" : given->node->value, 30) + "`";
     const auto bad = std::find_if(values->begin(), values->end(), [action](const std::string& v) {
       return v != "true" && v != action->false_only;
@@ -78,7 +81,7 @@ bool image_lacks_cli(const std::string& label) {
 /// Whether a step installs the Heroku CLI (the official script, npm/yarn/pnpm, brew, snap, apt).
 bool installs_cli(const Workflow& wf, const Step& step) {
   static const RE2 k_install(
-      R"((?i)cli-assets\.heroku\.com|heroku-cli|\b(npm|pnpm|yarn|brew|snap|apt|apt-get)\b[^\n;&|]*\bheroku\b)");
+      R"((?i)cli-assets\.heroku\.com|\b(npm|pnpm|yarn|brew|snap|apt|apt-get)\b[^\n;&|]*\bheroku\b)");
   if (step.uses && step.uses.value->is_scalar() &&
       RE2::PartialMatch(step.uses.value->value, R"((?i)heroku.*(setup|install|cli)|setup-heroku)")) {
     return true;
@@ -172,11 +175,13 @@ void HerokuConfigSetEcho::on_step(const Workflow& wf, const Job&, const Step& st
     if (at != std::string_view::npos && (hash == std::string_view::npos || hash > at) &&
         RE2::PartialMatch(logical.substr(0, at), R"((^|[\s;&|(])(\S*/)?heroku\s)")) {
       const auto rest = logical.substr(at);
-      auto command = rest.substr(0, rest.find(';'));
+      auto command = rest.substr(0, rest.find(" #"));  // a shell comment says nothing
+      command = command.substr(0, command.find(';'));
       command = command.substr(0, command.find("&&"));
       command = command.substr(0, command.find("||"));
       if (!RE2::PartialMatch(command, k_silenced) || RE2::PartialMatch(command, k_echoes)) {
-        out.report(script_line(wf, *step.run, line),
+        const auto lines_before = std::count(logical.begin(), logical.begin() + static_cast<std::ptrdiff_t>(at), '\n');
+        out.report(script_line(wf, *step.run, line + static_cast<int>(lines_before)),
                    "`heroku config:set` prints every value it sets into the log (masking misses derived values); "
                    "add `> /dev/null`");
       }

@@ -16,6 +16,7 @@ public:
            "triggers race";
   }
   void on_repository(const std::vector<WorkflowSummary>& workflows, const Context& ctx, Reporter& out) const override;
+  bool judges_sites() const override { return true; }
 };
 
 }  // namespace shipgate::lint
