@@ -947,7 +947,8 @@ TEST_CASE("run: the verdict step fails with the gate's exit code", "[actions]") 
 
 namespace {
 
-const std::string k_silenced = "lint:\n  rules:\n    heroku-autocreate: off\n";
+const std::string k_silenced =
+    "lint:\n  rules:\n    heroku-autocreate: off\n    heroku-cli-missing: off\n    deploy-without-environment: off\n";
 
 /// The repository o/r on a server (a folder reached by file://), whose main branch has a workflow
 /// that auto-creates Heroku apps (an error for shipgate-lint) and `base_config` (none when empty),
@@ -1332,7 +1333,7 @@ TEST_CASE("actions end to end: lint downloads its gate, fails on the incident an
   CHECK(run.code == 1);
   CHECK(run.outputs["result"] == "fail");
   CHECK(run.outputs["exit-code"] == "1");
-  CHECK(run.outputs["errors"] == "4");
+  CHECK(run.outputs["errors"] == "7");
   CHECK_THAT(run.outputs["report"], Catch::Contains("heroku-autocreate"));
   CHECK_THAT(run.log, Catch::Contains("shipgate-lint: failed"));
   CHECK(release.requests == 2);

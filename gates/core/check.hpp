@@ -81,6 +81,7 @@ struct RuleInfo {
   std::string id;
   Severity severity;
   std::string summary;
+  std::string help = {};  // the rule's page (Markdown), for SARIF; "" when not built in
 };
 
 /// A table for people (the largest parts of a slug, say): shown after the checks in the text form

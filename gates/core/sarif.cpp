@@ -1,4 +1,6 @@
 #include <cctype>
+#include <cstdint>
+#include <map>
 #include <ostream>
 #include <string_view>
 
@@ -42,6 +44,21 @@ nlohmann::json physical_location(const Location& where) {
   return {{"artifactLocation", {{"uri", uri_path(where.file)}}}, {"region", std::move(region)}};
 }
 
+/// FNV-1a, 64 bits, as 16 hex digits: stable across builds and platforms, unlike std::hash.
+std::string fingerprint(std::string_view text) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (const char c : text) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 0x100000001b3ULL;
+  }
+  static constexpr char k_hex[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, h >>= 4) {
+    out[static_cast<std::size_t>(i)] = k_hex[h & 0xF];
+  }
+  return out;
+}
+
 }  // namespace
 
 void write_sarif(const Outcome& outcome, const ReportInfo& info, std::ostream& out) {
@@ -53,18 +70,26 @@ void write_sarif(const Outcome& outcome, const ReportInfo& info, std::ostream& o
                          {"shortDescription", {{"text", rule.summary}}},
                          {"defaultConfiguration", {{"level", sarif_level(rule.severity)}}},
                          {"helpUri", Check::docs_url(rule.id)},
-                         {"help", {{"text", "See " + Check::docs_url(rule.id)}}}});
+                         {"help", rule.help.empty()
+                                      ? nlohmann::json{{"text", rule.summary + ". See " + Check::docs_url(rule.id)}}
+                                      : nlohmann::json{{"text", rule.help}, {"markdown", rule.help}}}});
   }
   nlohmann::json results = nlohmann::json::array();
+  std::map<std::string, int> seen;  // fingerprint base -> occurrences so far
   for (const auto& f : outcome.checks) {
     if (!f.is_finding()) {
       continue;
     }
+    // A fingerprint that survives lines moving above the finding: rule, file and message (which
+    // names the job, app or value), and which occurrence of those it is.
+    const auto base = fingerprint(f.name + '\n' + f.where.file + '\n' + f.message);
+    const auto occurrence = seen[base]++;
     nlohmann::json result = {
         {"ruleId", f.name},
         {"level", sarif_level(*f.severity)},
         {"message", {{"text", f.message}}},
-        {"locations", nlohmann::json::array({{{"physicalLocation", physical_location(f.where)}}})}};
+        {"locations", nlohmann::json::array({{{"physicalLocation", physical_location(f.where)}}})},
+        {"partialFingerprints", {{"shipgateFinding/v1", base + ":" + std::to_string(occurrence)}}}};
     for (std::size_t i = 0; i < rules.size(); ++i) {
       if (rules[i].id == f.name) {
         result["ruleIndex"] = i;
