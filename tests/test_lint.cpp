@@ -1,6 +1,11 @@
 #include <catch2/catch.hpp>
 
+#include <set>
+
+#include <nlohmann/json.hpp>
+
 #include "github/environments.hpp"
+#include "heroku/names.hpp"
 #include "helpers.hpp"
 #include "lint/lint.hpp"
 #include "lint/registry.hpp"
@@ -221,6 +226,56 @@ TEST_CASE("if: conditions on event_name and ref: what they require, and when the
   CHECK(lint::exclusive(push, lint::requirements("github.event_name != 'PUSH'")));
   CHECK_FALSE(lint::exclusive(push, lint::requirements("github.ref == 'refs/heads/main'")));
   CHECK_FALSE(lint::exclusive(push, lint::requirements("github.event_name != 'schedule'")));
+  // startsWith(github.ref, ...) and github.ref_type are prefixes of the ref.
+  const auto tags = lint::requirements("startsWith(github.ref, 'refs/tags/v') && always()");
+  CHECK(tags == std::vector<Requirement>{{"github.ref", true, "refs/tags/v", true}});
+  CHECK(lint::requirements("github.ref_type == 'tag'") == std::vector<Requirement>{{"github.ref", true, "refs/tags/", true}});
+  CHECK(lint::exclusive(tags, lint::requirements("github.ref == 'refs/heads/main'")));
+  CHECK(lint::exclusive(tags, lint::requirements("startsWith(github.ref, 'refs/heads/')")));
+  CHECK_FALSE(lint::exclusive(tags, lint::requirements("github.ref == 'refs/tags/v1.2'")));
+  CHECK_FALSE(lint::exclusive(tags, lint::requirements("startsWith(github.ref, 'refs/tags/')")));
+  CHECK(lint::requirements("startsWith(github.head_ref, 'x')").empty());
+}
+
+TEST_CASE("app naming patterns: each {name} is lower-case letters and digits, the rest literal", "[lint]") {
+  const auto pattern = heroku::AppPattern::parse("raxx-{surface}-{env}");
+  REQUIRE(pattern.ok());
+  CHECK(pattern->matches("raxx-api-prod"));
+  CHECK(pattern->matches("raxx-web2-staging"));
+  CHECK_FALSE(pattern->matches("raxx-api"));
+  CHECK_FALSE(pattern->matches("raxx-API-prod"));
+  CHECK_FALSE(pattern->matches("raxx-api-prod-2"));
+  CHECK_FALSE(pattern->matches("xraxx-api-prod"));
+  CHECK(heroku::AppPattern::parse("a.{x}")->matches("a.b"));
+  CHECK_FALSE(heroku::AppPattern::parse("a.{x}")->matches("azb"));  // '.' is literal
+  CHECK_FALSE(heroku::AppPattern::parse("raxx-{}").ok());
+  CHECK_FALSE(heroku::AppPattern::parse("raxx-{env").ok());
+}
+
+TEST_CASE("SARIF: every finding has a partial fingerprint that survives a line moving; rules carry their page",
+          "[lint][sarif]") {
+  test::TempDir dir;
+  dir.write(".github/workflows/d.yml", k_unsafe);
+  auto r = lint_in(dir, {"--format", "sarif"});
+  const auto before = nlohmann::json::parse(r.out);
+  dir.write(".github/workflows/d.yml", std::string("# a comment moves every line down\n") + k_unsafe);
+  r = lint_in(dir, {"--format", "sarif"});
+  const auto after = nlohmann::json::parse(r.out);
+  const auto& a = before["runs"][0]["results"];
+  const auto& b = after["runs"][0]["results"];
+  REQUIRE(a.size() == b.size());
+  REQUIRE(!a.empty());
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    CHECK(a[i]["partialFingerprints"] == b[i]["partialFingerprints"]);
+    CHECK(a[i]["locations"][0]["physicalLocation"]["region"]["startLine"] !=
+          b[i]["locations"][0]["physicalLocation"]["region"]["startLine"]);
+    CHECK(seen.insert(a[i]["partialFingerprints"]["shipgateFinding/v1"].get<std::string>()).second);
+  }
+  for (const auto& rule : after["runs"][0]["tool"]["driver"]["rules"]) {
+    INFO(rule["id"]);
+    CHECK_THAT(rule["help"]["markdown"].get<std::string>(), Catch::StartsWith("# " + rule["id"].get<std::string>()));
+  }
 }
 
 namespace {

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <map>
 
 #include "core/yaml.hpp"
@@ -93,4 +94,49 @@ TEST_CASE("a job's environment names: none, unnamed, known, deferred to callers,
   CHECK(workflow::environment_scope(*wf, wf->jobs[3]) == std::string("production"));
   CHECK(workflow::environment_scope(*wf, wf->jobs[0]) == std::string());
   CHECK_FALSE(workflow::environment_scope(*wf, wf->jobs[4]).has_value());  // two names
+}
+
+TEST_CASE("the typed model: inputs as the runner passes them, concurrency, runs-on, filters, dispatch inputs",
+          "[workflow]") {
+  const std::string text =
+      "on:\n  push:\n    branches: [main]\n    tags: ['v*']\n  workflow_dispatch:\n    inputs:\n"
+      "      api_token: {description: x}\nconcurrency: {group: all, cancel-in-progress: true}\njobs:\n"
+      "  d:\n    runs-on: {labels: [ubuntu-24.04]}\n    concurrency: deploy-prod\n"
+      "    environment: {name: production, url: 'https://x.example'}\n    steps:\n"
+      "      - id: ship\n        if: github.ref == 'refs/heads/main'\n"
+      "        uses: akhileshns/heroku-deploy@0123456789abcdef0123456789abcdef01234567 # v3.13.15\n"
+      "        with: {DontAutoCreate: True, UseDocker: , delay: 0}\n";
+  auto doc = yaml::parse(text, "w.yml");
+  REQUIRE(doc.ok());
+  auto wf = workflow::build_workflow(*doc);
+  REQUIRE(wf.ok());
+  wf->text = text;
+  const auto& job = wf->jobs.front();
+  const auto& step = job.steps.front();
+  CHECK(step.input(*doc, "dontautocreate")->value == "true");  // case-insensitive name, core boolean
+  CHECK(step.input(*doc, "usedocker")->value.empty());
+  CHECK(step.input(*doc, "delay")->value == "0");
+  CHECK_FALSE(step.input(*doc, "missing"));
+  CHECK(step.id->value == "ship");
+  CHECK(step.condition->value == "github.ref == 'refs/heads/main'");
+  CHECK(workflow::version_comment(*wf, step) == "v3.13.15");
+  CHECK(job.runs_on.size() == 1);
+  CHECK(job.runs_on.front().value == "ubuntu-24.04");
+  CHECK(job.concurrency.group->value == "deploy-prod");
+  CHECK_FALSE(job.concurrency.cancel_in_progress);
+  CHECK(wf->concurrency.cancel_in_progress->value == "true");
+  CHECK(job.environment_url->value == "https://x.example");
+  REQUIRE(wf->dispatch_inputs.size() == 1);
+  CHECK(wf->dispatch_inputs.front().value == "api_token");
+  CHECK(wf->dispatch_inputs.front().pos.line == 7);
+  const auto push = std::find_if(wf->triggers.begin(), wf->triggers.end(),
+                                 [](const workflow::Trigger& t) { return t.event == "push"; });
+  REQUIRE(push != wf->triggers.end());
+  CHECK(push->refs.branches == std::vector<std::string>{"main"});
+  CHECK(push->refs.tags == std::vector<std::string>{"v*"});
+  CHECK(wf->runs_on_event("workflow_dispatch"));
+  CHECK_FALSE(wf->runs_on_event("pull_request"));
+  // Without the text, or without a comment, there is no version.
+  wf->text = {};
+  CHECK_FALSE(workflow::version_comment(*wf, step));
 }

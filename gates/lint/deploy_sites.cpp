@@ -230,6 +230,21 @@ public:
     return ok ? out : std::string{};
   }
 
+  /// For a word that is one shell variable the script did not assign, the values its `env:`
+  /// entry resolves to; nullopt otherwise.
+  std::optional<std::vector<std::string>> env_values(const std::string& word) const {
+    std::string name = word.size() > 1 && word.front() == '$' ? word.substr(1) : std::string();
+    if (name.size() > 2 && name.front() == '{' && name.back() == '}') {
+      name = name.substr(1, name.size() - 2);
+    }
+    if (name.empty() || m_assigned.count(name) > 0 ||
+        !std::all_of(name.begin(), name.end(),
+                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; })) {
+      return std::nullopt;
+    }
+    return env_value(name, m_scope);
+  }
+
   /// Every app a word may name (a matrix value fans out), with shell variables expanded.
   std::vector<std::string> literals(const std::string& word) {
     std::vector<std::string> out;
@@ -242,6 +257,12 @@ public:
       return out;
     }
     for (const auto& value : *resolved) {
+      // A lone variable from `env:` may hold several values (a caller's matrix passed through a
+      // composite action's `APP: ${{ inputs.app }}`): one app each.
+      if (auto many = env_values(value); many && many->size() > 1) {
+        out.insert(out.end(), many->begin(), many->end());
+        continue;
+      }
       if (auto lit = literal(value); !lit.empty()) {
         out.push_back(std::move(lit));
       } else if (auto ref = env_reference(value)) {

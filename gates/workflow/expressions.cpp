@@ -156,6 +156,8 @@ std::optional<std::vector<std::string>> input_value(std::string_view name, const
   return it == scope.binding->inputs.end() ? std::nullopt : it->second.values;
 }
 
+std::optional<std::vector<std::string>> compare(std::string_view body, const Scope& scope, int depth);
+
 /// Values of one expression body (between `${{` and `}}`), or nullopt.
 std::optional<std::vector<std::string>> evaluate(std::string_view body, const Scope& scope, int depth) {
   body = text::trim(body);
@@ -182,7 +184,45 @@ std::optional<std::vector<std::string>> evaluate(std::string_view body, const Sc
       return input_value(body.substr(context.size()), scope);
     }
   }
-  return std::nullopt;
+  return compare(body, scope, depth);
+}
+
+/// `A == B` or `A != B` of two operands that resolve (`inputs.env == 'production'`), as GitHub
+/// compares strings: case-insensitively. Anything with more operators is left unknown.
+std::optional<std::vector<std::string>> compare(std::string_view body, const Scope& scope, int depth) {
+  if (body.find_first_of("()&|<>!=") == std::string_view::npos) {
+    return std::nullopt;
+  }
+  std::size_t op = std::string_view::npos;
+  bool quoted = false;
+  for (std::size_t i = 0; i + 1 < body.size(); ++i) {
+    if (body[i] == '\'') {
+      quoted = !quoted;
+    } else if (!quoted && (body[i] == '(' || body[i] == '&' || body[i] == '|' || body[i] == '<' || body[i] == '>')) {
+      return std::nullopt;
+    } else if (!quoted && (body[i] == '=' || body[i] == '!') && body[i + 1] == '=') {
+      if (op != std::string_view::npos) {
+        return std::nullopt;
+      }
+      op = i++;
+    }
+  }
+  if (op == std::string_view::npos) {
+    return std::nullopt;
+  }
+  const auto left = evaluate(body.substr(0, op), scope, depth);
+  const auto right = evaluate(body.substr(op + 2), scope, depth);
+  if (!left || !right || left->size() * right->size() > k_max_resolutions) {
+    return std::nullopt;
+  }
+  const bool equal = body[op] == '=';
+  std::vector<std::string> out;
+  for (const auto& a : *left) {
+    for (const auto& b : *right) {
+      out.emplace_back((text::to_lower(a) == text::to_lower(b)) == equal ? "true" : "false");
+    }
+  }
+  return out;
 }
 
 std::optional<std::vector<std::string>> resolve_depth(std::string_view text, const Scope& scope, int depth) {

@@ -49,7 +49,7 @@ public:
   /// Judges the values the input may take (one per matrix combination).
   void values(const std::string& written, const std::vector<std::string>& values) const {
     const auto has = [&values](auto&& pred) { return std::any_of(values.begin(), values.end(), pred); };
-    const auto shown = text::shorten(written, 40);
+    const auto shown = text::shorten(written, 24);
     if (has([this](const std::string& v) { return v == m_input.true_unless; })) {
       say(m_out.severity(), m_name + " with `" + m_input.input + ": " + shown + "`" + consequence());
     } else if (has([](const std::string& v) { return v.empty(); })) {
