@@ -390,8 +390,9 @@ int main(int argc, char** argv) {
       // The group's own check, when the group is named after one that was reported.
       const auto group = fixture.parent_path().filename().string();
       const auto rules = gate->make()->rules();
-      const bool scoped = std::find(spec.judge.begin(), spec.judge.end(), "all") == spec.judge.end() &&
-                          std::any_of(rules.begin(), rules.end(), [&group](const RuleInfo& r) { return r.id == group; });
+      const bool scoped =
+          std::find(spec.judge.begin(), spec.judge.end(), "all") == spec.judge.end() &&
+          std::any_of(rules.begin(), rules.end(), [&group](const RuleInfo& r) { return r.id == group; });
       const auto judged = [&](const std::string& name) {
         return !scoped || name == group || std::find(spec.judge.begin(), spec.judge.end(), name) != spec.judge.end() ||
                std::any_of(spec.expectations.begin(), spec.expectations.end(),

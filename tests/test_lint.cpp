@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "github/environments.hpp"
-#include "heroku/names.hpp"
 #include "helpers.hpp"
+#include "heroku/names.hpp"
 #include "lint/lint.hpp"
 #include "lint/registry.hpp"
 #include "lint/shell.hpp"
@@ -61,8 +61,8 @@ TEST_CASE("config: environments path, rule severities and ignore entries", "[lin
   test::TempDir dir;
   dir.write(".github/workflows/d.yml", k_unsafe);
   dir.write("envs.yml", "- staging\n- name: Production\n");
-  dir.write(".github/shipgate.yml", std::string("lint:\n  environments: envs.yml\n  rules:\n    heroku-autocreate: warning\n") +
-                                        k_catalog_off);
+  dir.write(".github/shipgate.yml",
+            std::string("lint:\n  environments: envs.yml\n  rules:\n    heroku-autocreate: warning\n") + k_catalog_off);
   auto r = lint_in(dir, {});
   CHECK(r.code == 0);  // the finding is now a warning, under the default fail level
   CHECK_THAT(r.out, Catch::Contains("warning: akhileshns/heroku-deploy without"));
@@ -229,7 +229,8 @@ TEST_CASE("if: conditions on event_name and ref: what they require, and when the
   // startsWith(github.ref, ...) and github.ref_type are prefixes of the ref.
   const auto tags = lint::requirements("startsWith(github.ref, 'refs/tags/v') && always()");
   CHECK(tags == std::vector<Requirement>{{"github.ref", true, "refs/tags/v", true}});
-  CHECK(lint::requirements("github.ref_type == 'tag'") == std::vector<Requirement>{{"github.ref", true, "refs/tags/", true}});
+  CHECK(lint::requirements("github.ref_type == 'tag'") ==
+        std::vector<Requirement>{{"github.ref", true, "refs/tags/", true}});
   CHECK(lint::exclusive(tags, lint::requirements("github.ref == 'refs/heads/main'")));
   CHECK(lint::exclusive(tags, lint::requirements("startsWith(github.ref, 'refs/heads/')")));
   CHECK_FALSE(lint::exclusive(tags, lint::requirements("github.ref == 'refs/tags/v1.2'")));

@@ -65,14 +65,14 @@ void write_sarif(const Outcome& outcome, const ReportInfo& info, std::ostream& o
   const auto& rules = info.rules;
   nlohmann::json rule_list = nlohmann::json::array();
   for (const auto& rule : rules) {
-    rule_list.push_back({{"id", rule.id},
-                         {"name", rule.id},
-                         {"shortDescription", {{"text", rule.summary}}},
-                         {"defaultConfiguration", {{"level", sarif_level(rule.severity)}}},
-                         {"helpUri", Check::docs_url(rule.id)},
-                         {"help", rule.help.empty()
-                                      ? nlohmann::json{{"text", rule.summary + ". See " + Check::docs_url(rule.id)}}
-                                      : nlohmann::json{{"text", rule.help}, {"markdown", rule.help}}}});
+    rule_list.push_back(
+        {{"id", rule.id},
+         {"name", rule.id},
+         {"shortDescription", {{"text", rule.summary}}},
+         {"defaultConfiguration", {{"level", sarif_level(rule.severity)}}},
+         {"helpUri", Check::docs_url(rule.id)},
+         {"help", rule.help.empty() ? nlohmann::json{{"text", rule.summary + ". See " + Check::docs_url(rule.id)}}
+                                    : nlohmann::json{{"text", rule.help}, {"markdown", rule.help}}}});
   }
   nlohmann::json results = nlohmann::json::array();
   std::map<std::string, int> seen;  // fingerprint base -> occurrences so far

@@ -134,7 +134,9 @@ bool exclusive(const std::vector<Requirement>& a, const std::vector<Requirement>
       if (x.field != y.field) {
         continue;
       }
-      const auto begins = [](const Requirement& r, const std::string& v) { return !r.prefix || v.rfind(r.value, 0) == 0; };
+      const auto begins = [](const Requirement& r, const std::string& v) {
+        return !r.prefix || v.rfind(r.value, 0) == 0;
+      };
       if (x.prefix || y.prefix) {
         // Prefixes only constrain positively: 'refs/tags/' excludes 'refs/heads/main' and 'refs/heads/'.
         if (x.equal && y.equal &&

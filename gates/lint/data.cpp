@@ -74,10 +74,10 @@ void read_deploy_actions(const yaml::Document& doc, const yaml::Node& list, std:
       errors.push_back(data_error(doc, entry, "a deploy action must be a mapping"));
       continue;
     }
-    append(errors, config::check_keys(
-                       doc, entry, {"uses", "platform", "app-input", "autocreate", "login-only", "trims-inputs",
-                                        "boolean-inputs", "heroku-cli"},
-                       {}));
+    append(errors, config::check_keys(doc, entry,
+                                      {"uses", "platform", "app-input", "autocreate", "login-only", "trims-inputs",
+                                       "boolean-inputs", "heroku-cli"},
+                                      {}));
     DeployAction action;
     action.uses = scalar(doc, entry, "uses");
     action.platform = scalar(doc, entry, "platform");

@@ -98,8 +98,18 @@ public:
       }
       scope = it->second;
     }
-    m_sites.push_back({"heroku", app, how, m_job.id, {m_wf.path, pos.line, pos.column}, scope, {}, m_facts,
-                       condition(), false, false, how.ends_with("rollback")});
+    m_sites.push_back({"heroku",
+                       app,
+                       how,
+                       m_job.id,
+                       {m_wf.path, pos.line, pos.column},
+                       scope,
+                       {},
+                       m_facts,
+                       condition(),
+                       false,
+                       false,
+                       how.ends_with("rollback")});
   }
 
   std::string condition() const {
@@ -113,8 +123,16 @@ public:
                                                      "github.event.number", "github.event.pull_request.number"};
     const auto per_run = [this](std::string_view marker) { return m_unresolved->find(marker) != std::string::npos; };
     if (m_unknown != nullptr && m_unresolved && !unpassed_secret(*m_unresolved)) {
-      m_unknown->push_back({"heroku", *m_unresolved, how, m_job.id, {m_wf.path, pos.line, pos.column}, {}, {},
-                            nullptr, condition(), false,
+      m_unknown->push_back({"heroku",
+                            *m_unresolved,
+                            how,
+                            m_job.id,
+                            {m_wf.path, pos.line, pos.column},
+                            {},
+                            {},
+                            nullptr,
+                            condition(),
+                            false,
                             std::any_of(std::begin(k_per_run), std::end(k_per_run), per_run),
                             how.ends_with("rollback")});
     }
@@ -237,9 +255,9 @@ public:
     if (name.size() > 2 && name.front() == '{' && name.back() == '}') {
       name = name.substr(1, name.size() - 2);
     }
-    if (name.empty() || m_assigned.count(name) > 0 ||
-        !std::all_of(name.begin(), name.end(),
-                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; })) {
+    if (name.empty() || m_assigned.count(name) > 0 || !std::all_of(name.begin(), name.end(), [](char c) {
+          return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+        })) {
       return std::nullopt;
     }
     return env_value(name, m_scope);
@@ -644,10 +662,11 @@ WorkflowSummary summarize(const Workflow& wf, const LintData& data) {
   summary.dispatch_only = wf.triggers.size() == 1 && wf.triggers.front().event == "workflow_dispatch";
   for (const auto& job : wf.jobs) {
     summary.needs[job.id] = job.needs;
-    const bool calls_check = job.uses && job.uses.value->is_scalar() &&
-                             RE2::PartialMatch(text::to_lower(job.uses.value->value), R"(smoke|health|verify|shipgate)");
-    if (calls_check || std::any_of(job.steps.begin(), job.steps.end(),
-                                   [&wf](const Step& step) { return step_checks(wf, step); })) {
+    const bool calls_check =
+        job.uses && job.uses.value->is_scalar() &&
+        RE2::PartialMatch(text::to_lower(job.uses.value->value), R"(smoke|health|verify|shipgate)");
+    if (calls_check ||
+        std::any_of(job.steps.begin(), job.steps.end(), [&wf](const Step& step) { return step_checks(wf, step); })) {
       summary.checking_jobs.insert(job.id);
     }
     if (job.condition != nullptr && job.condition->is_scalar()) {

@@ -50,10 +50,10 @@ struct DeploySite {
   /// The job the deploy runs in: for a composite action, the calling job; for a reusable
   /// workflow, the called workflow's job.
   std::shared_ptr<const JobFacts> facts;
-  std::string condition;     // the deploying step's `if:`, "" for none
-  bool checked = false;      // a later step of the same job (or the deploy step itself) checks it
-  bool per_run = false;      // an app named per run or pull request (a review app)
-  bool rollback = false;     // `heroku releases:rollback`: returns to an earlier release
+  std::string condition;  // the deploying step's `if:`, "" for none
+  bool checked = false;   // a later step of the same job (or the deploy step itself) checks it
+  bool per_run = false;   // an app named per run or pull request (a review app)
+  bool rollback = false;  // `heroku releases:rollback`: returns to an earlier release
 };
 
 /// What a workflow contributes to the repository-level pass; small, so every workflow's summary

@@ -323,11 +323,12 @@ Outcome Linter::finish() && {
 /// `rule` (at the site, or where a callee writes it) drops out before the rule runs, so the
 /// finding moves to the sites left, and a suppression never hides sites added later.
 const std::vector<WorkflowSummary>& Linter::without_suppressed_sites(const std::string& rule,
-                                                                      std::vector<WorkflowSummary>& out) {
-  const bool mentioned = !rule.empty() && std::any_of(m_inline_ignores.begin(), m_inline_ignores.end(), [&rule](const auto& entry) {
-    const auto& all = entry.second.directives();
-    return std::any_of(all.begin(), all.end(), [&rule](const auto& d) { return d.rule == rule; });
-  });
+                                                                     std::vector<WorkflowSummary>& out) {
+  const bool mentioned =
+      !rule.empty() && std::any_of(m_inline_ignores.begin(), m_inline_ignores.end(), [&rule](const auto& entry) {
+        const auto& all = entry.second.directives();
+        return std::any_of(all.begin(), all.end(), [&rule](const auto& d) { return d.rule == rule; });
+      });
   if (!mentioned) {
     return m_summaries;
   }

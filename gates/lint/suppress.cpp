@@ -170,9 +170,8 @@ bool InlineSuppressions::covers(const Check& finding) const {
   if (at_line(finding.where.line)) {
     return true;
   }
-  return std::any_of(finding.also_at.begin(), finding.also_at.end(), [&](const Location& other) {
-    return other.file == finding.where.file && at_line(other.line);
-  });
+  return std::any_of(finding.also_at.begin(), finding.also_at.end(),
+                     [&](const Location& other) { return other.file == finding.where.file && at_line(other.line); });
 }
 
 bool IgnoreEntry::covers(const Check& finding, const std::string& canonical_file) const {

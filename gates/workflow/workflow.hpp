@@ -30,9 +30,7 @@ struct String {
 /// A branch, tag or path filter of a push or pull_request event, as written.
 struct Filters {
   std::vector<std::string> branches, branches_ignore, tags, tags_ignore, paths, paths_ignore;
-  bool any() const {
-    return !branches.empty() || !branches_ignore.empty() || !tags.empty() || !tags_ignore.empty();
-  }
+  bool any() const { return !branches.empty() || !branches_ignore.empty() || !tags.empty() || !tags_ignore.empty(); }
   friend bool operator==(const Filters&, const Filters&) = default;
   friend auto operator<=>(const Filters&, const Filters&) = default;
 };

@@ -120,7 +120,9 @@ bool production(const DeploySite& site) {
 
 /// Whether a condition only lets merged pull requests through (`github.event.pull_request.merged`).
 bool merged_only(const DeploySite& site) {
-  const auto has = [](const std::string& c) { return text::to_lower(c).find("pull_request.merged") != std::string::npos; };
+  const auto has = [](const std::string& c) {
+    return text::to_lower(c).find("pull_request.merged") != std::string::npos;
+  };
   return has(site.condition) || (site.facts != nullptr && has(site.facts->condition));
 }
 
@@ -169,14 +171,15 @@ void EnvironmentUnprotected::on_repository(const std::vector<WorkflowSummary>& w
     for (const auto& name : facts->environments) {
       const auto* record = ctx.environments->find(name);
       const auto where = facts->environment_at.value_or(facts->key);
-      if (record == nullptr || record->raw.is_null() || !(looks_like_production(name) || looks_like_production(d.site->app)) ||
+      if (record == nullptr || record->raw.is_null() ||
+          !(looks_like_production(name) || looks_like_production(d.site->app)) ||
           !seen.emplace(where, text::to_lower(name)).second) {
         continue;  // a missing environment is environment-missing's; a bare name says nothing of protection
       }
       const auto env = "environment '" + text::shorten(name, 40) + "'";
       if (!record->has_reviewers_rule || record->reviewers == 0) {
-        out.report(where, env + " has no required reviewers, so any push that runs this job deploys " + target(*d.site) +
-                              "; add reviewers");
+        out.report(where, env + " has no required reviewers, so any push that runs this job deploys " +
+                              target(*d.site) + "; add reviewers");
       } else if (!record->branch_policy) {
         out.report(Severity::warning, where,
                    env + " has no deployment branch policy, so any branch can deploy " + target(*d.site) +
@@ -218,8 +221,9 @@ void DeployOnPullRequest::on_repository(const std::vector<WorkflowSummary>& work
         continue;
       }
       if (d.site->per_run) {
-        out.report(Severity::note, d.site->where,
-                   "`" + t.event + "` deploys a review app named per pull request; keep secrets for production out of it");
+        out.report(
+            Severity::note, d.site->where,
+            "`" + t.event + "` deploys a review app named per pull request; keep secrets for production out of it");
       } else {
         out.report(d.site->where, "`" + t.event + "` runs this deploy to " + target(*d.site) +
                                       " before review; deploy on push to a protected branch, or after merge");

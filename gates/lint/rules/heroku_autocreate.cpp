@@ -20,7 +20,9 @@ public:
         m_uses(m_where),
         m_out(out) {}
 
-  void say(Severity severity, const std::string& message) const { m_out.report_also(severity, m_where, m_uses, message); }
+  void say(Severity severity, const std::string& message) const {
+    m_out.report_also(severity, m_where, m_uses, message);
+  }
 
   /// Findings about a written value point at it, where a suppression comment also belongs.
   void at_value(const Workflow& wf, const yaml::Node& value) { m_where = at(wf, value); }
@@ -31,9 +33,8 @@ public:
                               "): it runs `heroku create` if git:remote fails; upgrade");
   }
   void unknown_version() const {
-    say(Severity::note,
-                 "`" + m_input.input + "` needs v" + m_input.since +
-                     "+; the release of this SHA pin is unknown: add it as a comment (`@<sha> # v3.13.15`)");
+    say(Severity::note, "`" + m_input.input + "` needs v" + m_input.since +
+                            "+; the release of this SHA pin is unknown: add it as a comment (`@<sha> # v3.13.15`)");
   }
   void missing() const { say(m_out.severity(), m_name + " without `" + m_input.input + "`" + consequence()); }
   void unreadable(const std::string& what) const {
@@ -41,9 +42,8 @@ public:
   }
   void empty() const { unreadable("`" + m_input.input + "` is empty, so the runner decides"); }
   void unresolved(const std::string& written) const {
-    say(Severity::warning,
-                 "cannot resolve `" + m_input.input + ": " + text::shorten(written, 40) +
-                     "` statically; write a literal `true`");
+    say(Severity::warning, "cannot resolve `" + m_input.input + ": " + text::shorten(written, 40) +
+                               "` statically; write a literal `true`");
   }
 
   /// Judges the values the input may take (one per matrix combination).
@@ -55,9 +55,9 @@ public:
     } else if (has([](const std::string& v) { return v.empty(); })) {
       empty();
     } else if (has([](const std::string& v) { return v != "true"; })) {
-      say(Severity::note,
-                   "`" + m_input.input + ": " + shown + "` works only because the action reads every value but \"" +
-                       m_input.true_unless + "\" as true; write `true`");
+      say(Severity::note, "`" + m_input.input + ": " + shown +
+                              "` works only because the action reads every value but \"" + m_input.true_unless +
+                              "\" as true; write `true`");
     }
   }
 
@@ -87,25 +87,27 @@ void creates_in_script(const Workflow& wf, const Step& step, Reporter& out) {
   }
   for (const auto& command : split_commands(step.run->value)) {
     const auto& w = command.words;
-    const auto program = std::find_if(w.begin(), w.end(), [](const std::string& word) {
-      return word == "heroku" || word.ends_with("/heroku");
-    });
+    const auto program = std::find_if(
+        w.begin(), w.end(), [](const std::string& word) { return word == "heroku" || word.ends_with("/heroku"); });
     if (program == w.end() || program - w.begin() > 2) {
       continue;
     }
-    const auto sub = std::find_if(program + 1, w.end(), [](const std::string& word) { return word.empty() || word[0] != '-'; });
+    const auto sub =
+        std::find_if(program + 1, w.end(), [](const std::string& word) { return word.empty() || word[0] != '-'; });
     if (sub == w.end() || (*sub != "create" && *sub != "apps:create")) {
       continue;
     }
     const auto& script = step.run->value;
-    if (script.find("github.event.number") != std::string::npos || script.find("pull_request.number") != std::string::npos ||
-        script.find("github.run_id") != std::string::npos || script.find("PR_NUMBER") != std::string::npos) {
+    if (script.find("github.event.number") != std::string::npos ||
+        script.find("pull_request.number") != std::string::npos || script.find("github.run_id") != std::string::npos ||
+        script.find("PR_NUMBER") != std::string::npos) {
       return;  // review apps: made per pull request by design
     }
     const auto line = step.run->style == '|' ? step.run->pos.line + 1 + command.line : step.run->pos.line;
     out.report(Severity::warning, {wf.path, line, step.run->style == '|' ? 0 : step.run->pos.column},
-               "`heroku " + *sub + "` creates apps from CI, where a mistyped name makes a new empty app; create apps "
-               "once, outside the deploy");
+               "`heroku " + *sub +
+                   "` creates apps from CI, where a mistyped name makes a new empty app; create apps "
+                   "once, outside the deploy");
     return;
   }
 }

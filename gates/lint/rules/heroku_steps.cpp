@@ -52,9 +52,8 @@ void HerokuBooleanInput::on_step(const Workflow& wf, const Job& job, const Step&
     const auto& pos = given->node->is_null() ? wf.doc->find_ci(*step.with, input).key->pos : given->pos;
     const auto where = Location{wf.path, pos.line, pos.column};
     const auto shown = "`" + input + ": " + text::shorten(given->node->is_null() ? "" : given->node->value, 30) + "`";
-    const auto bad = std::find_if(values->begin(), values->end(), [action](const std::string& v) {
-      return v != "true" && v != action->false_only;
-    });
+    const auto bad = std::find_if(values->begin(), values->end(),
+                                  [action](const std::string& v) { return v != "true" && v != action->false_only; });
     if (bad == values->end()) {
       continue;
     }
@@ -64,8 +63,9 @@ void HerokuBooleanInput::on_step(const Workflow& wf, const Job& job, const Step&
       out.report(where, shown + " reads as true: only the exact string \"" + action->false_only +
                             "\" is false; write " + action->false_only);
     } else {
-      out.report(Severity::warning, where,
-                 shown + " works only because every value but \"" + action->false_only + "\" reads as true; write true");
+      out.report(
+          Severity::warning, where,
+          shown + " works only because every value but \"" + action->false_only + "\" reads as true; write true");
     }
   }
 }
@@ -139,8 +139,9 @@ void HerokuCliMissing::on_job(const Workflow& wf, const Job& job, const Context&
       }
     }
     if (where) {
-      out.report(*where, what + ", but " + text::shorten(image->value, 30) +
-                             " has no Heroku CLI; install it first: curl https://cli-assets.heroku.com/install.sh | sh");
+      out.report(*where,
+                 what + ", but " + text::shorten(image->value, 30) +
+                     " has no Heroku CLI; install it first: curl https://cli-assets.heroku.com/install.sh | sh");
       return;
     }
   }

@@ -258,8 +258,8 @@ void OverlappingDeployTargets::on_repository(const std::vector<WorkflowSummary>&
       continue;  // one concurrency group queues them: they take turns, never race
     }
     if (same_triggers) {
-      const bool one_workflow = std::all_of(sites.begin(), sites.end(),
-                                            [&first](const Site& s) { return s.workflow == first.workflow; });
+      const bool one_workflow =
+          std::all_of(sites.begin(), sites.end(), [&first](const Site& s) { return s.workflow == first.workflow; });
       out.report(Severity::warning, first.deploy->where,
                  head + " with the same triggers, so they race each other; keep one, or " +
                      (one_workflow ? "order them with `needs:`" : "give them one `concurrency:` group"),

@@ -49,13 +49,16 @@ bool secret_name(std::string_view name) {
 /// A value that looks generated rather than chosen: long, no spaces, letters and digits mixed,
 /// and not a placeholder or a reference.
 bool looks_generated(std::string_view value) {
-  static const RE2 k_placeholder(R"((?i)example|changeme|dummy|placeholder|your|xxxx|fake|sample|test|secret|password|token)");
+  static const RE2 k_placeholder(
+      R"((?i)example|changeme|dummy|placeholder|your|xxxx|fake|sample|test|secret|password|token)");
   if (value.size() < 16 || value.size() > 4096 || value.find_first_of(" \t\n$<>{}") != std::string_view::npos ||
       RE2::PartialMatch(value, k_placeholder)) {
     return false;
   }
-  const bool letters = std::any_of(value.begin(), value.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; });
-  const bool digits = std::any_of(value.begin(), value.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; });
+  const bool letters =
+      std::any_of(value.begin(), value.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; });
+  const bool digits =
+      std::any_of(value.begin(), value.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; });
   std::set<char> distinct(value.begin(), value.end());
   return letters && digits && distinct.size() >= 10;
 }
@@ -111,7 +114,8 @@ public:
     std::string name;
     std::string value;
     if (RE2::PartialMatch(run->value, k_assign, &name, &value) && uuid(value)) {
-      report(Severity::error, where, "the `run:` script sets `" + text::shorten(name, 40) + "` to a literal Heroku API key");
+      report(Severity::error, where,
+             "the `run:` script sets `" + text::shorten(name, 40) + "` to a literal Heroku API key");
     }
   }
 
@@ -125,7 +129,7 @@ private:
       std::string captured;
       std::string host;
       const bool url = what == "a password in a URL";
-      const bool hit = url ? RE2::PartialMatch(value, *re, &captured, &host)
+      const bool hit = url                                 ? RE2::PartialMatch(value, *re, &captured, &host)
                        : re->NumberOfCapturingGroups() > 0 ? RE2::PartialMatch(value, *re, &captured)
                                                            : RE2::PartialMatch(value, *re);
       // A database the job runs itself (localhost, a service container's name) has a password
@@ -133,8 +137,7 @@ private:
       if (url && (host.find('.') == std::string::npos || host.rfind("127.", 0) == 0 || host == "0.0.0.0")) {
         continue;
       }
-      if (hit && (!url || !has_expression(captured)) &&
-          (what != "a bearer token" || looks_generated(captured))) {
+      if (hit && (!url || !has_expression(captured)) && (what != "a bearer token" || looks_generated(captured))) {
         report(Severity::error, where, in + " holds " + what + " as a literal");
         return true;
       }
@@ -194,11 +197,13 @@ void UnpinnedDeployAction::on_step(const Workflow& wf, const Job&, const Step& s
     return;
   }
   if (ctx.pin_sha) {
-    out.report(where, name + " can be moved to other code; pin the commit SHA with the version as a comment "
-                             "(`@<sha> # v3.13.15`)");
+    out.report(where, name +
+                          " can be moved to other code; pin the commit SHA with the version as a comment "
+                          "(`@<sha> # v3.13.15`)");
   } else if (!RE2::FullMatch(ref, k_version)) {
-    out.report(where, name + " follows a branch, so each push to it changes what deploys; pin a release tag or a "
-                             "commit SHA");
+    out.report(where, name +
+                          " follows a branch, so each push to it changes what deploys; pin a release tag or a "
+                          "commit SHA");
   }
 }
 
