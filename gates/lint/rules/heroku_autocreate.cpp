@@ -82,7 +82,8 @@ namespace {
 /// `heroku create` / `heroku apps:create` in a script: CI creating apps is how a typo in a name
 /// becomes a new, empty app. A name made per run or pull request (a review app) is left alone.
 void creates_in_script(const Workflow& wf, const Step& step, Reporter& out) {
-  if (step.run == nullptr || !step.run->is_scalar() || step.run->value.find("create") == std::string::npos) {
+  if (step.run == nullptr || !step.run->is_scalar() || step.run->value.find("create") == std::string::npos ||
+      step.run->value.find("heroku") == std::string::npos) {
     return;
   }
   for (const auto& command : split_commands(step.run->value)) {

@@ -92,6 +92,9 @@ bool installs_cli(const Workflow& wf, const Step& step) {
 
 /// The first line of a script that runs `heroku` (0-based), if any.
 std::optional<int> runs_cli(const yaml::Node& run) {
+  if (run.value.find("heroku") == std::string::npos) {
+    return std::nullopt;
+  }
   for (const auto& command : split_commands(run.value)) {
     for (std::size_t i = 0; i < command.words.size(); ++i) {
       const auto& w = command.words[i];
