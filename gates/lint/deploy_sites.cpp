@@ -121,7 +121,17 @@ public:
   void add_unknown(const std::string& how, const yaml::Position& pos) {
     static constexpr std::string_view k_per_run[] = {"github.run_id", "github.run_number", "github.sha",
                                                      "github.event.number", "github.event.pull_request.number"};
-    const auto per_run = [this](std::string_view marker) { return m_unresolved->find(marker) != std::string::npos; };
+    // The name as written, and the `env:` value it reads (`${{ env.APP }}`, `$APP`), if any.
+    std::string seen = *m_unresolved;
+    if (const auto at = seen.find("env."); at != std::string::npos || seen.rfind('$', 0) == 0) {
+      const auto from = at != std::string::npos ? at + 4 : seen.find_first_not_of("${");
+      const auto end = seen.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_",
+                                              from == std::string::npos ? 0 : from);
+      if (from != std::string::npos) {
+        seen += raw_env(seen.substr(from, end == std::string::npos ? std::string::npos : end - from)).value_or("");
+      }
+    }
+    const auto per_run = [&seen](std::string_view marker) { return seen.find(marker) != std::string::npos; };
     if (m_unknown != nullptr && m_unresolved && !unpassed_secret(*m_unresolved)) {
       m_unknown->push_back({"heroku",
                             *m_unresolved,
@@ -465,8 +475,11 @@ public:
           app_words.push_back(words[i]);
         }
       }
+      m_unresolved.reset();
       if (const auto apps = heroku_app(app_words); apps.size() == 1) {
         m_remotes[remote] = apps.front();
+      } else if (m_unresolved) {
+        m_unknown_remotes[remote] = *m_unresolved;  // a push to it deploys to an app known only at run time
       }
       return;
     }
@@ -522,6 +535,11 @@ public:
       return;
     }
     auto apps = remote_app(args[0]);
+    if (const auto it = m_unknown_remotes.find(args[0]); apps.empty() && it != m_unknown_remotes.end()) {
+      m_unresolved = it->second;
+      add_unknown("git push " + args[0], pos);
+      return;
+    }
     if (apps.empty() && args[0] == "heroku") {
       if (const auto values = env_value("HEROKU_APP", m_scope)) {
         apps = *values;
@@ -544,6 +562,7 @@ public:
   std::vector<DeploySite> m_sites;
   std::set<std::tuple<std::string, std::string, int, int>> m_seen;  // app, how, line, column
   std::map<std::string, std::string> m_remotes;
+  std::map<std::string, std::string> m_unknown_remotes;          // remote -> the app as written, unknown before the run
   std::map<std::string, std::optional<std::string>> m_assigned;  // nullopt: unknown
   std::map<std::string, std::string> m_reference_scope;          // reference -> the environment scoping it
 };

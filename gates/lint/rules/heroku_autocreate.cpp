@@ -81,7 +81,33 @@ namespace {
 
 /// `heroku create` / `heroku apps:create` in a script: CI creating apps is how a typo in a name
 /// becomes a new, empty app. A name made per run or pull request (a review app) is left alone.
-void creates_in_script(const Workflow& wf, const Step& step, Reporter& out) {
+/// Whether the script or the env it sees names things per run or pull request.
+bool per_run_names(const Workflow& wf, const Job& job, const Step& step) {
+  const auto per_run = [](std::string_view text) {
+    for (const std::string_view marker : {"github.event.number", "pull_request.number", "github.run_id",
+                                          "github.run_number", "PR_NUMBER", "github.head_ref"}) {
+      if (text.find(marker) != std::string_view::npos) {
+        return true;
+      }
+    }
+    return false;
+  };
+  if (per_run(step.run->value)) {
+    return true;
+  }
+  for (const auto* env : {step.env, job.env, wf.env}) {
+    if (env != nullptr && env->is_mapping()) {
+      for (const auto& pair : env->pairs) {
+        if (per_run(wf.doc->at(pair.value).value)) {
+          return true;
+        }
+      }
+    }
+  }
+  return false;
+}
+
+void creates_in_script(const Workflow& wf, const Job& job, const Step& step, Reporter& out) {
   if (step.run == nullptr || !step.run->is_scalar() || step.run->value.find("create") == std::string::npos ||
       step.run->value.find("heroku") == std::string::npos) {
     return;
@@ -98,10 +124,7 @@ void creates_in_script(const Workflow& wf, const Step& step, Reporter& out) {
     if (sub == w.end() || (*sub != "create" && *sub != "apps:create")) {
       continue;
     }
-    const auto& script = step.run->value;
-    if (script.find("github.event.number") != std::string::npos ||
-        script.find("pull_request.number") != std::string::npos || script.find("github.run_id") != std::string::npos ||
-        script.find("PR_NUMBER") != std::string::npos) {
+    if (per_run_names(wf, job, step)) {
       return;  // review apps: made per pull request by design
     }
     const auto line = step.run->style == '|' ? step.run->pos.line + 1 + command.line : step.run->pos.line;
@@ -117,7 +140,7 @@ void creates_in_script(const Workflow& wf, const Step& step, Reporter& out) {
 
 void HerokuAutocreate::on_step(const Workflow& wf, const Job& job, const Step& step, const Context& ctx,
                                Reporter& out) const {
-  creates_in_script(wf, step, out);
+  creates_in_script(wf, job, step, out);
   if (!step.uses || !step.uses.value->is_scalar()) {
     return;
   }
