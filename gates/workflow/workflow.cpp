@@ -193,23 +193,6 @@ std::vector<Trigger> read_triggers(const yaml::Document& doc, const yaml::Node* 
   return triggers;
 }
 
-std::vector<std::string> read_needs(const yaml::Document& doc, const yaml::Node* needs) {
-  std::vector<std::string> out;
-  if (needs == nullptr) {
-    return out;
-  }
-  if (needs->is_scalar()) {
-    out.push_back(needs->value);
-  } else if (needs->is_sequence()) {
-    for (const auto id : needs->items) {
-      if (doc.at(id).is_scalar()) {
-        out.push_back(doc.at(id).value);
-      }
-    }
-  }
-  return out;
-}
-
 void read_steps(const yaml::Document& doc, const yaml::Node* steps, Job& job) {
   if (steps == nullptr || !steps->is_sequence()) {
     return;
@@ -246,7 +229,7 @@ Job read_job(const yaml::Document& doc, const yaml::Pair& pair) {
   if (const auto* strategy = doc.get(*job.node, "strategy"); strategy != nullptr) {
     job.matrix = doc.get(*strategy, "matrix");
   }
-  job.needs = read_needs(doc, doc.get(*job.node, "needs"));
+  job.needs = scalars(doc, doc.get(*job.node, "needs"));
   job.condition = doc.get(*job.node, "if");
   job.uses = doc.find(*job.node, "uses");
   job.with = doc.get(*job.node, "with");
