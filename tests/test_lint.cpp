@@ -125,6 +125,37 @@ TEST_CASE("shell splitting keeps quotes and expressions together", "[lint]") {
   CHECK(commands[2].line == 2);
 }
 
+TEST_CASE("a command's program word is found past wrappers and assignments", "[lint]") {
+  const auto program = [](const std::string& script) {
+    const auto commands = lint::split_commands(script);
+    REQUIRE(commands.size() == 1);
+    const auto at = lint::program_index(commands[0].words);
+    return at < commands[0].words.size() ? commands[0].words[at] : std::string("(none)");
+  };
+  CHECK(program("heroku create") == "heroku");
+  CHECK(program("sudo -E env HEROKU_API_KEY=x /usr/local/bin/heroku apps:create") == "/usr/local/bin/heroku");
+  CHECK(program("npx -y heroku deploy") == "heroku");
+  CHECK(program("if heroku apps:info") == "heroku");
+  CHECK(program("heroku -a app releases") == "heroku");
+  CHECK(program("APP=a B=c heroku releases") == "heroku");
+  CHECK(program("npx heroku deploy") == "heroku");
+  CHECK(program("APP=a") == "APP=a");  // an assignment alone is the command
+  CHECK(program("time") == "(none)");
+  CHECK(lint::is_heroku_program("/usr/local/bin/heroku"));
+  CHECK_FALSE(lint::is_heroku_program("heroku-cli"));
+  CHECK_FALSE(lint::is_assignment("=x"));
+  CHECK_FALSE(lint::is_assignment("a-b=x"));
+}
+
+TEST_CASE("names made per run or pull request mark review apps", "[lint]") {
+  CHECK(lint::names_per_run("myapp-pr-${{ github.event.number }}"));
+  CHECK(lint::names_per_run("review-${{ github.event.pull_request.number }}"));
+  CHECK(lint::names_per_run("app-$PR_NUMBER"));
+  CHECK(lint::names_per_run("app-${{ github.head_ref }}"));
+  CHECK_FALSE(lint::names_per_run("myapp-production"));
+  CHECK_FALSE(lint::names_per_run("${{ secrets.HEROKU_APP }}"));
+}
+
 TEST_CASE("ignore places parse file, line and column", "[lint]") {
   const auto e = lint::parse_ignore_place("r", ".github/workflows/a.yml:12:5");
   CHECK(e.file == ".github/workflows/a.yml");

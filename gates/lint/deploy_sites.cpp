@@ -39,17 +39,20 @@ std::string app_from_git_url(std::string_view url) {
 /// set up in earlier steps, and variables assigned earlier in the same script.
 class SiteFinder {
 public:
-  SiteFinder(const Workflow& wf, const Job& job, const LintData& data, std::vector<DeploySite>* unknown)
-      : m_wf(wf), m_job(job), m_data(data), m_unknown(unknown), m_scope_env(environment_scope(wf, job)) {}
+  SiteFinder(const Workflow& wf, const Job& job, const LintData& data, std::vector<DeploySite>* unknown,
+             std::shared_ptr<const JobFacts> facts)
+      : m_wf(wf),
+        m_job(job),
+        m_data(data),
+        m_unknown(unknown),
+        m_facts(facts != nullptr ? std::move(facts) : job_facts(wf, job)),
+        m_scope_env(environment_scope(wf, job)) {}
 
   std::vector<DeploySite> run() {
-    m_facts = job_facts(m_wf, m_job);
     // The step index of each site (and each unknown one), to find checks after it.
     std::vector<std::size_t> site_step;
     std::vector<std::size_t> unknown_step;
     const auto unknown_before = m_unknown != nullptr ? m_unknown->size() : 0;
-    std::size_t last_check = 0;
-    bool any_check = false;
     for (const auto& step : m_job.steps) {
       m_scope = Scope::for_step(m_wf, m_job, &step);
       m_step = &step;
@@ -70,18 +73,14 @@ public:
           m_sites[i].checked = true;  // heroku-deploy's own health check fails the step
         }
       }
-      if (step_checks(m_wf, step)) {
-        any_check = true;
-        last_check = step.index;
-      }
     }
     for (std::size_t i = 0; i < m_sites.size(); ++i) {
-      m_sites[i].checked = m_sites[i].checked || (any_check && last_check > site_step[i]);
+      m_sites[i].checked = m_sites[i].checked || m_facts->checks_after(site_step[i]);
     }
     for (std::size_t i = 0; i < unknown_step.size(); ++i) {
       auto& site = (*m_unknown)[unknown_before + i];
       site.facts = m_facts;
-      site.checked = any_check && last_check > unknown_step[i];
+      site.checked = m_facts->checks_after(unknown_step[i]);
     }
     return std::move(m_sites);
   }
@@ -119,8 +118,6 @@ public:
   /// A deploy to an app that cannot be known before the run: reported, never silently dropped;
   /// but a name made per run (a review app named after the run or pull request) overlaps nothing.
   void add_unknown(const std::string& how, const yaml::Position& pos) {
-    static constexpr std::string_view k_per_run[] = {"github.run_id", "github.run_number", "github.sha",
-                                                     "github.event.number", "github.event.pull_request.number"};
     // The name as written, and the `env:` value it reads (`${{ env.APP }}`, `$APP`), if any.
     std::string seen = *m_unresolved;
     if (const auto at = seen.find("env."); at != std::string::npos || seen.rfind('$', 0) == 0) {
@@ -131,7 +128,6 @@ public:
         seen += raw_env(seen.substr(from, end == std::string::npos ? std::string::npos : end - from)).value_or("");
       }
     }
-    const auto per_run = [&seen](std::string_view marker) { return seen.find(marker) != std::string::npos; };
     if (m_unknown != nullptr && m_unresolved && !unpassed_secret(*m_unresolved)) {
       m_unknown->push_back({"heroku",
                             *m_unresolved,
@@ -143,7 +139,7 @@ public:
                             nullptr,
                             condition(),
                             false,
-                            std::any_of(std::begin(k_per_run), std::end(k_per_run), per_run),
+                            names_per_run(seen),
                             how.ends_with("rollback")});
     }
   }
@@ -323,30 +319,18 @@ public:
     m_assigned[word.substr(0, eq)] = value.empty() ? std::nullopt : std::optional<std::string>(value);
   }
 
-  static bool is_assignment(const std::string& word) {
-    const auto eq = word.find('=');
-    return eq != std::string::npos && eq > 0 &&
-           std::all_of(word.begin(), word.begin() + static_cast<std::ptrdiff_t>(eq),
-                       [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; });
-  }
-
   void from_command(std::vector<std::string> words, const yaml::Position& pos) {
-    static const std::set<std::string, std::less<>> k_prefixes = {"!",    "(",    "{",     "command", "do",  "else",
-                                                                  "elif", "env",  "exec",  "if",      "npx", "sudo",
-                                                                  "then", "time", "until", "while"};
     // `NAME=value cmd` sets NAME for cmd only: the previous state is restored after it, and a
     // name the script had not assigned goes back to unassigned (env: applies again), not unknown.
     std::optional<decltype(m_assigned)> saved;
-    std::size_t first = 0;
-    while (first < words.size() &&
-           (k_prefixes.count(words[first]) != 0 || (is_assignment(words[first]) && first + 1 < words.size()))) {
-      if (is_assignment(words[first])) {
+    const auto first = program_index(words);
+    for (std::size_t i = 0; i < first; ++i) {
+      if (is_assignment(words[i])) {
         if (!saved) {
           saved = m_assigned;
         }
-        assign(words[first]);
+        assign(words[i]);
       }
-      ++first;
     }
     words.erase(words.begin(), words.begin() + static_cast<std::ptrdiff_t>(first));
     if (!words.empty()) {
@@ -367,7 +351,7 @@ public:
           assign(words[i]);
         }
       }
-    } else if (program == "heroku" || program.ends_with("/heroku")) {
+    } else if (is_heroku_program(program)) {
       from_heroku(words, pos);
     } else if (program == "git") {
       from_git(words, pos);
@@ -570,8 +554,8 @@ public:
 }  // namespace
 
 std::vector<DeploySite> find_deploy_sites(const Workflow& wf, const Job& job, const LintData& data,
-                                          std::vector<DeploySite>* unknown) {
-  return SiteFinder(wf, job, data, unknown).run();
+                                          std::vector<DeploySite>* unknown, std::shared_ptr<const JobFacts> facts) {
+  return SiteFinder(wf, job, data, unknown, std::move(facts)).run();
 }
 
 std::shared_ptr<const JobFacts> job_facts(const Workflow& wf, const Job& job) {
@@ -606,7 +590,11 @@ std::shared_ptr<const JobFacts> job_facts(const Workflow& wf, const Job& job) {
   if (job.condition != nullptr && job.condition->is_scalar()) {
     facts->condition = text::shorten(job.condition->value, 4096);
   }
-  facts->checks = std::any_of(job.steps.begin(), job.steps.end(), [&wf](const Step& s) { return step_checks(wf, s); });
+  for (const auto& step : job.steps) {
+    if (step_checks(wf, step)) {
+      facts->check_steps.push_back(step.index);
+    }
+  }
   return facts;
 }
 
@@ -634,6 +622,12 @@ bool step_checks(const Workflow& wf, const Step& step) {
   if (script.find("shipgate-smoke") != std::string::npos || script.find("shipgate-release") != std::string::npos ||
       RE2::PartialMatch(script, k_output_read)) {
     return true;
+  }
+  static const RE2 k_fail_flag(R"(\s-[A-Za-z]*f)");  // curl's -f, alone or in a cluster (-fsSL)
+  if (script.find("wget") == std::string::npos &&
+      (script.find("curl") == std::string::npos ||
+       (script.find("--fail") == std::string::npos && !RE2::PartialMatch(script, k_fail_flag)))) {
+    return false;  // no command here can fail on an error status: nothing to tokenise
   }
   (void)wf;
   for (const auto& command : split_commands(script)) {
@@ -685,11 +679,11 @@ WorkflowSummary summarize(const Workflow& wf, const LintData& data) {
   summary.dispatch_only = wf.triggers.size() == 1 && wf.triggers.front().event == "workflow_dispatch";
   for (const auto& job : wf.jobs) {
     summary.needs[job.id] = job.needs;
+    auto facts = job_facts(wf, job);
+    static const RE2 k_check_workflow(R"((?i)smoke|health|verify|shipgate)");
     const bool calls_check =
-        job.uses && job.uses.value->is_scalar() &&
-        RE2::PartialMatch(text::to_lower(job.uses.value->value), R"(smoke|health|verify|shipgate)");
-    if (calls_check ||
-        std::any_of(job.steps.begin(), job.steps.end(), [&wf](const Step& step) { return step_checks(wf, step); })) {
+        job.uses && job.uses.value->is_scalar() && RE2::PartialMatch(job.uses.value->value, k_check_workflow);
+    if (calls_check || !facts->check_steps.empty()) {
       summary.checking_jobs.insert(job.id);
     }
     if (job.condition != nullptr && job.condition->is_scalar()) {
@@ -700,7 +694,7 @@ WorkflowSummary summarize(const Workflow& wf, const LintData& data) {
     if (wf.called_only) {
       continue;  // its deploys count where it is called, with the caller's triggers
     }
-    auto sites = find_deploy_sites(wf, job, data, &summary.unknown);
+    auto sites = find_deploy_sites(wf, job, data, &summary.unknown, std::move(facts));
     summary.sites.insert(summary.sites.end(), sites.begin(), sites.end());
   }
   return summary;

@@ -28,9 +28,11 @@ struct JobFacts {
   bool group_known = false;
   std::optional<Location> cancel_at;  // where `cancel-in-progress` is true (or may be)
   std::string condition;              // the job's `if:` (cut at 4 KiB)
-  /// A job whose steps check a deploy (a smoke or release gate, a health request, a read of the
-  /// deploy's output): a job that needs a deploying job and checks verifies that deploy.
-  bool checks = false;
+  /// The indexes of the job's steps that check a deploy (step_checks), in order: a check after a
+  /// deploy step verifies it, and a job that needs a deploying job and checks verifies that deploy.
+  std::vector<std::size_t> check_steps;
+  /// Whether a step after step `index` checks.
+  bool checks_after(std::size_t index) const { return !check_steps.empty() && check_steps.back() > index; }
 };
 
 /// One place that deploys to an app: where, how, and the app's name: a literal, or a secret or
@@ -75,7 +77,7 @@ struct WorkflowSummary {
   bool dispatch_only = false;
 };
 
-/// The facts of one job (its environment, concurrency, `if:`, whether it checks deploys).
+/// The facts of one job (its environment, concurrency, `if:`, which steps check deploys).
 std::shared_ptr<const JobFacts> job_facts(const Workflow& wf, const Job& job);
 
 /// Whether a step checks a deploy: a shipgate smoke or release gate, a health request that fails
@@ -87,9 +89,11 @@ bool step_checks(const Workflow& wf, const Step& step);
 bool looks_like_production(std::string_view name);
 
 /// The deploy sites of one job, in step order, each place once (steps reused through an alias
-/// share the anchor's place); sites whose app cannot be known go to `unknown`.
+/// share the anchor's place); sites whose app cannot be known go to `unknown`. `facts` are the
+/// job's when the caller has them already.
 std::vector<DeploySite> find_deploy_sites(const Workflow& wf, const Job& job, const LintData& data,
-                                          std::vector<DeploySite>* unknown = nullptr);
+                                          std::vector<DeploySite>* unknown = nullptr,
+                                          std::shared_ptr<const JobFacts> facts = nullptr);
 
 /// A workflow's summary; a workflow that runs only when called contributes no deploy sites of
 /// its own (they are its callers', added where it is called).

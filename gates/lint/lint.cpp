@@ -126,10 +126,7 @@ DeploySite moved_site(DeploySite site, const workflow::FollowedCall& c, const Ca
       site.condition = text::shorten(c.call.step->condition->value, 4096);
     }
     // A check after the calling step verifies what the action deployed.
-    const auto& steps = c.call.job->steps;
-    site.checked = site.checked || std::any_of(steps.begin(), steps.end(), [&c](const Step& s) {
-                     return s.index > c.call.step->index && step_checks(c.caller, s);
-                   });
+    site.checked = site.checked || caller_facts->checks_after(c.call.step->index);
   }
   return site;
 }
@@ -285,7 +282,7 @@ Outcome Linter::finish() && {
   lint_repository(summaries_for, m_ctx, m_options, m_findings, m_outcome.skipped);
   apply_severity(m_findings, m_options);
   std::map<std::string, std::string> canonical;  // finding file -> canonical path, computed once
-  for (auto& f : m_findings) {
+  std::erase_if(m_findings, [this, &canonical](const Check& f) {
     const auto it = m_inline_ignores.find(f.where.file);
     const bool inline_hit = it != m_inline_ignores.end() && it->second.covers(f);
     const auto inserted = canonical.try_emplace(f.where.file);
@@ -295,12 +292,16 @@ Outcome Linter::finish() && {
     }
     const bool config_hit = std::any_of(m_options.ignore.begin(), m_options.ignore.end(),
                                         [&f, &file](const IgnoreEntry& e) { return e.covers(f, file); });
-    if (inline_hit || config_hit) {
-      ++m_suppressed;
-    } else {
-      m_outcome.checks.push_back(std::move(f));
-    }
+    m_suppressed += inline_hit || config_hit ? 1 : 0;
+    return inline_hit || config_hit;
+  });
+  // Moved as a whole: the findings of a large repository are held once, not twice.
+  if (m_outcome.checks.empty()) {
+    m_outcome.checks = std::move(m_findings);
+  } else {
+    std::move(m_findings.begin(), m_findings.end(), std::back_inserter(m_outcome.checks));
   }
+  m_findings.clear();
   report_unused_suppressions();
   sort_checks(m_outcome.checks);
   std::sort(m_outcome.input_errors.begin(), m_outcome.input_errors.end(),

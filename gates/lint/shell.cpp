@@ -1,5 +1,9 @@
 #include "lint/shell.hpp"
 
+#include <algorithm>
+#include <array>
+#include <cctype>
+
 namespace shipgate::lint {
 
 namespace {
@@ -147,5 +151,42 @@ private:
 }  // namespace
 
 std::vector<ShellCommand> split_commands(std::string_view script) { return Splitter(script).run(); }
+
+bool is_assignment(std::string_view word) {
+  const auto eq = word.find('=');
+  return eq != std::string_view::npos && eq > 0 &&
+         std::all_of(word.begin(), word.begin() + static_cast<std::ptrdiff_t>(eq),
+                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; });
+}
+
+std::size_t program_index(const std::vector<std::string>& words) {
+  static constexpr std::array<std::string_view, 16> k_prefixes = {"!",    "(",    "{",     "command", "do",  "else",
+                                                                  "elif", "env",  "exec",  "if",      "npx", "sudo",
+                                                                  "then", "time", "until", "while"};
+  static constexpr std::array<std::string_view, 6> k_wrappers = {"command", "env", "exec", "npx", "sudo", "time"};
+  std::size_t first = 0;
+  bool after_wrapper = false;  // a wrapper's own flags (`sudo -E`, `npx -y`) come before the program
+  while (first < words.size()) {
+    const auto& word = words[first];
+    if (std::find(k_prefixes.begin(), k_prefixes.end(), word) != k_prefixes.end()) {
+      after_wrapper = std::find(k_wrappers.begin(), k_wrappers.end(), word) != k_wrappers.end();
+    } else if (!(after_wrapper && word.size() > 1 && word[0] == '-') &&
+               !(is_assignment(word) && first + 1 < words.size())) {
+      break;
+    }
+    ++first;
+  }
+  return first;
+}
+
+bool is_heroku_program(std::string_view word) { return word == "heroku" || word.ends_with("/heroku"); }
+
+bool names_per_run(std::string_view text) {
+  static constexpr std::array<std::string_view, 7> k_markers = {
+      "github.run_id",       "github.run_number", "github.sha", "github.event.number",
+      "pull_request.number", "github.head_ref",   "PR_NUMBER"};
+  return std::any_of(k_markers.begin(), k_markers.end(),
+                     [text](std::string_view marker) { return text.find(marker) != std::string_view::npos; });
+}
 
 }  // namespace shipgate::lint

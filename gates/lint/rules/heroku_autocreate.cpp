@@ -83,22 +83,13 @@ namespace {
 /// becomes a new, empty app. A name made per run or pull request (a review app) is left alone.
 /// Whether the script or the env it sees names things per run or pull request.
 bool per_run_names(const Workflow& wf, const Job& job, const Step& step) {
-  const auto per_run = [](std::string_view text) {
-    for (const std::string_view marker : {"github.event.number", "pull_request.number", "github.run_id",
-                                          "github.run_number", "PR_NUMBER", "github.head_ref"}) {
-      if (text.find(marker) != std::string_view::npos) {
-        return true;
-      }
-    }
-    return false;
-  };
-  if (per_run(step.run->value)) {
+  if (names_per_run(step.run->value)) {
     return true;
   }
   for (const auto* env : {step.env, job.env, wf.env}) {
     if (env != nullptr && env->is_mapping()) {
       for (const auto& pair : env->pairs) {
-        if (per_run(wf.doc->at(pair.value).value)) {
+        if (names_per_run(wf.doc->at(pair.value).value)) {
           return true;
         }
       }
@@ -114,11 +105,11 @@ void creates_in_script(const Workflow& wf, const Job& job, const Step& step, Rep
   }
   for (const auto& command : split_commands(step.run->value)) {
     const auto& w = command.words;
-    const auto program = std::find_if(
-        w.begin(), w.end(), [](const std::string& word) { return word == "heroku" || word.ends_with("/heroku"); });
-    if (program == w.end() || program - w.begin() > 2) {
+    const auto at = program_index(w);
+    if (at >= w.size() || !is_heroku_program(w[at])) {
       continue;
     }
+    const auto program = w.begin() + static_cast<std::ptrdiff_t>(at);
     const auto sub =
         std::find_if(program + 1, w.end(), [](const std::string& word) { return word.empty() || word[0] != '-'; });
     if (sub == w.end() || (*sub != "create" && *sub != "apps:create")) {

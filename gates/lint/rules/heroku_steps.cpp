@@ -82,33 +82,26 @@ bool image_lacks_cli(const std::string& label) {
 bool installs_cli(const Workflow& wf, const Step& step) {
   static const RE2 k_install(
       R"((?i)cli-assets\.heroku\.com|\b(npm|pnpm|yarn|brew|snap|apt|apt-get)\b[^\n;&|]*\bheroku\b)");
-  if (step.uses && step.uses.value->is_scalar() &&
-      RE2::PartialMatch(step.uses.value->value, R"((?i)heroku.*(setup|install|cli)|setup-heroku)")) {
+  static const RE2 k_setup_action(R"((?i)heroku.*(setup|install|cli)|setup-heroku)");
+  if (step.uses && step.uses.value->is_scalar() && RE2::PartialMatch(step.uses.value->value, k_setup_action)) {
     return true;
   }
   (void)wf;
   return step.run != nullptr && step.run->is_scalar() && RE2::PartialMatch(step.run->value, k_install);
 }
 
-/// The first line of a script that runs `heroku` (0-based), if any.
+/// The first line of a script that runs `heroku` (0-based), if any; `npx heroku` fetches the CLI
+/// itself.
 std::optional<int> runs_cli(const yaml::Node& run) {
   if (run.value.find("heroku") == std::string::npos) {
     return std::nullopt;
   }
   for (const auto& command : split_commands(run.value)) {
-    for (std::size_t i = 0; i < command.words.size(); ++i) {
-      const auto& w = command.words[i];
-      if (w == "npx") {
-        break;  // npx fetches the CLI itself
-      }
-      if (w == "sudo" || w == "env" || w == "command" || w == "exec" || w == "time" ||
-          (w.find('=') != std::string::npos && i + 1 < command.words.size())) {
-        continue;
-      }
-      if (w == "heroku" || w.ends_with("/heroku")) {
-        return command.line;
-      }
-      break;
+    const auto& w = command.words;
+    const auto at = program_index(w);
+    const auto end = w.begin() + static_cast<std::ptrdiff_t>(at);
+    if (at < w.size() && is_heroku_program(w[at]) && std::find(w.begin(), end, "npx") == end) {
+      return command.line;
     }
   }
   return std::nullopt;
@@ -159,6 +152,7 @@ void HerokuConfigSetEcho::on_step(const Workflow& wf, const Job&, const Step& st
   // continuation line still counts; a `>` (to a file or /dev/null) or `&>` silences stdout.
   static const RE2 k_silenced(R"((^|[^2])>|&>|\|\s*[A-Za-z_./-]+)");
   static const RE2 k_echoes(R"(\|\s*(tee|cat|grep|tail|head|sed|awk)\b)");
+  static const RE2 k_heroku_before(R"((^|[\s;&|(])(\S*/)?heroku\s)");
   const auto& script = step.run->value;
   int line = 0;
   for (std::size_t start = 0; start < script.size();) {
@@ -177,7 +171,7 @@ void HerokuConfigSetEcho::on_step(const Workflow& wf, const Job&, const Step& st
     const auto at = logical.find("config:set");
     const auto hash = logical.find('#');
     if (at != std::string_view::npos && (hash == std::string_view::npos || hash > at) &&
-        RE2::PartialMatch(logical.substr(0, at), R"((^|[\s;&|(])(\S*/)?heroku\s)")) {
+        RE2::PartialMatch(logical.substr(0, at), k_heroku_before)) {
       const auto rest = logical.substr(at);
       auto command = rest.substr(0, rest.find(" #"));  // a shell comment says nothing
       command = command.substr(0, command.find(';'));
