@@ -201,6 +201,11 @@ void CallWalker::walk_chain(const Workflow& caller, const std::string& caller_fi
     m_call_bytes += loaded->text.size();
     Workflow callee = loaded->wf;
     callee.binding = bind_call(caller, call, loaded->wf);
+    if (call.action) {
+      callee.caller = &caller;
+      callee.calling_job = call.job;
+      callee.calling_step = call.step;
+    }
     chain.push_back(key);
     visitor.visit({caller, call, *file, key, callee}, [&] { walk_chain(callee, *file, chain, visitor); });
     chain.pop_back();

@@ -236,6 +236,7 @@ Job read_job(const yaml::Document& doc, const yaml::Pair& pair) {
   job.secrets = doc.get(*job.node, "secrets");
   read_steps(doc, doc.get(*job.node, "steps"), job);
   job.concurrency = read_concurrency(doc, *job.node);
+  job.container = doc.get(*job.node, "container");
   if (job.environment && job.environment.value->is_mapping()) {
     job.environment_url = String::of(doc.get(*job.environment.value, "url"));
   }

@@ -90,6 +90,7 @@ struct Job {
   std::vector<String> runs_on;  // `runs-on:` labels (a scalar, a list, or a mapping's `labels`)
   Concurrency concurrency;
   std::optional<String> environment_url;  // `environment.url`
+  const yaml::Node* container = nullptr;  // `container:` value, if any (the job runs in that image)
 };
 
 /// The parts of a workflow file the rules look at, over the positioned YAML document.
@@ -104,6 +105,12 @@ struct Workflow {
   /// Runs only when called (`workflow_call` is its one trigger, or it is an action): its inputs
   /// come from callers, and its deploys count where they call it, with their triggers.
   bool called_only = false;
+  /// For a composite action evaluated for one call: the workflow (or action) that calls it, and
+  /// the calling job and step there. The action's steps run in that job, on its runner, after
+  /// the steps before the call; all nullptr when the action is linted on its own.
+  const Workflow* caller = nullptr;
+  const Job* calling_job = nullptr;
+  const Step* calling_step = nullptr;
   /// The inputs callers pass (`on.workflow_call.inputs`, or an action's `inputs`), if declared.
   const yaml::Node* declared_inputs = nullptr;
   /// What the inputs hold: a dispatch's options when linted on its own, one caller's values

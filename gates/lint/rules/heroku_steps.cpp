@@ -12,10 +12,12 @@ namespace shipgate::lint {
 namespace {
 
 /// The place of line `offset` (0-based) of a `run:` script: a literal block keeps its lines,
-/// other styles point at the value.
+/// other styles point at the value's first line. The whole line (column 0), not the value: the
+/// finding is about the command, so an input the script reads does not take it to the caller's
+/// value when a composite action is evaluated for a call.
 Location script_line(const Workflow& wf, const yaml::Node& run, int offset) {
   const int line = run.style == '|' ? run.pos.line + 1 + offset : run.style == '>' ? run.pos.line + 1 : run.pos.line;
-  return {wf.path, line, run.style == '|' ? 0 : run.pos.column};
+  return {wf.path, line, 0};
 }
 
 /// Values an author may mean as "false"; heroku-deploy reads each of them as true.
@@ -109,34 +111,59 @@ std::optional<int> runs_cli(const yaml::Node& run) {
 
 }  // namespace
 
+namespace {
+
+/// Where a step uses the Heroku CLI (an action that runs it, or `heroku` in its script), and how.
+std::optional<std::pair<Location, std::string>> cli_use(const Workflow& wf, const Job& job, const Step& step,
+                                                        const Context& ctx) {
+  if (step.uses && step.uses.value->is_scalar()) {
+    const auto* action = ctx.data.find_action(step.uses.value->value);
+    if (action != nullptr && action->uses_heroku_cli && !only_logs_in(wf, job, step, *action)) {
+      return std::pair{Location{wf.path, step.uses.key->pos.line, step.uses.key->pos.column},
+                       action_repository(step.uses.value->value) + " runs the Heroku CLI"};
+    }
+  }
+  if (step.run != nullptr && step.run->is_scalar()) {
+    if (const auto line = runs_cli(*step.run)) {
+      return std::pair{script_line(wf, *step.run, *line), std::string("`heroku` is run")};
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 void HerokuCliMissing::on_job(const Workflow& wf, const Job& job, const Context& ctx, Reporter& out) const {
-  const auto image = std::find_if(job.runs_on.begin(), job.runs_on.end(),
+  // A composite action runs on its caller's runner, after the caller's steps before the call (up
+  // the chain of calls); linted on its own, its runner is unknown. A use of the CLI before the
+  // call is the job's first, reported there.
+  const Workflow* at = &wf;
+  const Job* runner = &job;
+  while (at->is_action) {
+    if (at->caller == nullptr || at->calling_job == nullptr || at->calling_step == nullptr) {
+      return;
+    }
+    for (const auto& step : at->calling_job->steps) {
+      if (step.index < at->calling_step->index &&
+          (installs_cli(*at->caller, step) || cli_use(*at->caller, *at->calling_job, step, ctx))) {
+        return;
+      }
+    }
+    runner = at->calling_job;
+    at = at->caller;
+  }
+  const auto image = std::find_if(runner->runs_on.begin(), runner->runs_on.end(),
                                   [](const String& label) { return image_lacks_cli(label.value); });
-  if (wf.is_action || image == job.runs_on.end() || job.runs_on.size() != 1 || wf.doc->get(*job.node, "container")) {
+  if (image == runner->runs_on.end() || runner->runs_on.size() != 1 || runner->container != nullptr) {
     return;  // a self-hosted or container job brings its own tools
   }
   for (const auto& step : job.steps) {
     if (installs_cli(wf, step)) {
       return;
     }
-    std::optional<Location> where;
-    std::string what;
-    if (step.uses && step.uses.value->is_scalar()) {
-      const auto* action = ctx.data.find_action(step.uses.value->value);
-      if (action != nullptr && action->uses_heroku_cli && !only_logs_in(wf, job, step, *action)) {
-        where = Location{wf.path, step.uses.key->pos.line, step.uses.key->pos.column};
-        what = action_repository(step.uses.value->value) + " runs the Heroku CLI";
-      }
-    }
-    if (!where && step.run != nullptr && step.run->is_scalar()) {
-      if (const auto line = runs_cli(*step.run)) {
-        where = script_line(wf, *step.run, *line);
-        what = "`heroku` is run";
-      }
-    }
-    if (where) {
-      out.report(*where,
-                 what + ", but " + text::shorten(image->value, 30) +
+    if (const auto use = cli_use(wf, job, step, ctx)) {
+      out.report(use->first,
+                 use->second + ", but " + text::shorten(image->value, 30) +
                      " has no Heroku CLI; install it first: curl https://cli-assets.heroku.com/install.sh | sh");
       return;
     }
