@@ -319,7 +319,7 @@ const char* k_ship_action =
     "      with: {heroku_app_name: x, dontautocreate: '${{ inputs.create }}'}\n";
 
 std::string calling_step(const std::string& uses) {
-  return "on: push\njobs:\n  d:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: " + uses + "\n";
+  return "on: push\njobs:\n  d:\n    runs-on: ubuntu-22.04\n    steps:\n      - uses: " + uses + "\n";
 }
 
 }  // namespace

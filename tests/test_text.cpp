@@ -30,4 +30,8 @@ TEST_CASE("lines and offsets", "[text]") {
   CHECK(text::split_lines("a\r\nb\nc")[0] == "a");
   CHECK(text::line_of_offset("a\nb\nc", 4) == 3);
   CHECK(text::iequals("Production", "production"));
+  CHECK(text::iequals("AKHILESHNS/Heroku-Deploy", "akhileshns/heroku-deploy"));
+  CHECK_FALSE(text::iequals("production", "productio"));
+  CHECK_FALSE(text::iequals("prod[", "prod{"));  // ASCII letters only: '[' is not '{' lowered
+  CHECK(text::iequals("", ""));
 }

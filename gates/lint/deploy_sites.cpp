@@ -298,6 +298,9 @@ public:
 
   void from_script(const yaml::Node& run) {
     m_assigned.clear();
+    if (run.value.find("heroku") == std::string::npos && run.value.find("git") == std::string::npos) {
+      return;  // no heroku or git command: nothing deploys, and assignments last only this script
+    }
     // A literal block (`run: |`) keeps its lines: point at the command's own line, which starts
     // on the line after the indicator. Folded and quoted scripts point at the value itself.
     const char indicator = run.style;

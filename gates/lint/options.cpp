@@ -19,7 +19,7 @@ void read_rules(config::Section& section, Options& options) {
     return;
   }
   const auto& doc = *section.document();
-  const auto ids = rule_ids();
+  const auto& ids = rule_ids();
   if (!rules->is_mapping()) {
     section.error(*rules, "rules", "'rules' must map rule ids to off|note|warning|error");
     return;

@@ -34,12 +34,15 @@ const std::vector<std::unique_ptr<Rule>>& all_rules() {
   return k_rules;
 }
 
-std::vector<std::string> rule_ids() {
-  std::vector<std::string> ids;
-  for (const auto& rule : all_rules()) {
-    ids.emplace_back(rule->id());
-  }
-  return ids;
+const std::vector<std::string>& rule_ids() {
+  static const std::vector<std::string> k_ids = [] {
+    std::vector<std::string> ids;
+    for (const auto& rule : all_rules()) {
+      ids.emplace_back(rule->id());
+    }
+    return ids;
+  }();
+  return k_ids;
 }
 
 }  // namespace shipgate::lint

@@ -13,6 +13,6 @@ namespace shipgate::lint {
 const std::vector<std::unique_ptr<Rule>>& all_rules();
 
 /// The ids of all_rules(), in the same order (for "did you mean").
-std::vector<std::string> rule_ids();
+const std::vector<std::string>& rule_ids();
 
 }  // namespace shipgate::lint

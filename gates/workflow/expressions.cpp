@@ -219,7 +219,7 @@ std::optional<std::vector<std::string>> compare(std::string_view body, const Sco
   std::vector<std::string> out;
   for (const auto& a : *left) {
     for (const auto& b : *right) {
-      out.emplace_back((text::to_lower(a) == text::to_lower(b)) == equal ? "true" : "false");
+      out.emplace_back(text::iequals(a, b) == equal ? "true" : "false");
     }
   }
   return out;

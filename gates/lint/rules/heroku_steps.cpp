@@ -38,7 +38,7 @@ void HerokuBooleanInput::on_step(const Workflow& wf, const Job& job, const Step&
     return;
   }
   for (const auto& input : action->boolean_inputs) {
-    if (action->autocreate && text::to_lower(input) == text::to_lower(action->autocreate->input)) {
+    if (action->autocreate && text::iequals(input, action->autocreate->input)) {
       continue;  // heroku-autocreate judges that one, with its consequence
     }
     const auto given = step.input(*wf.doc, input);
