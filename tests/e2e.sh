@@ -45,6 +45,31 @@ check "actions: summary" grep -q "### shipgate-lint: fail" "$tmp/summary"
 check "actions: annotations on stderr" grep -q "^::error file=.github/workflows/deploy.yml,line=24,col=9,title=heroku-autocreate::" <<<"$err"
 check "actions: stdout stays JSON" python3 -c 'import json,sys; json.load(sys.stdin)' <<<"$out"
 
+# The deploy map answers the outage's question: both paths to raxx-api-prod, neither protected.
+run "$root/examples/incident" --deploy-map
+check "map exits 0" test "$rc" = 0
+check "map: dispatch path" grep -q "^  .github/workflows/deploy-heroku.yml:43:14  job 'production'  heroku container:release" <<<"$out"
+check "map: tag path" grep -q "^    reached by:  push (tags: v\*)$" <<<"$out"
+check "map: unprotected" grep -q "environment: production (not in the records: GitHub creates it unprotected)" <<<"$out"
+check "map: headline" grep -q "deploy map: 2 targets, 4 paths in 2 files" <<<"$err"
+documented=$(awk '/^\$ cd examples\/incident && shipgate-lint --deploy-map$/{on=1; next} on && /^```$/{exit} on' "$root/docs/lint.md")
+check "map: docs/lint.md shows it as it is" test "$documented" = "$out"
+run "$root/examples/incident" --deploy-map --format json
+check "map json" python3 -c 'import json,sys; d=json.load(sys.stdin); t={x["app"]: x for x in d["targets"]}; assert d["version"]==1 and len(t["raxx-api-prod"]["paths"])==2 and t["raxx-api-prod"]["production"]' <<<"$out"
+run "$root/examples/incident" --deploy-map --format mermaid
+check "map mermaid" test "$(head -n1 <<<"$out")" = "flowchart LR"
+check "map mermaid: one node per app" test "$(grep -c '\[("raxx-api-' <<<"$out")" = 2
+run "$root/examples/incident" --format mermaid
+check "mermaid needs --deploy-map" test "$rc" = 2
+check "mermaid needs --deploy-map: says so" grep -q "add --deploy-map" <<<"$err"
+run "$root/examples/incident" --deploy-map --format sarif
+check "map is not sarif" test "$rc" = 2
+: >"$tmp/output"; : >"$tmp/summary"
+(cd "$root/examples/incident" && GITHUB_ACTIONS=true GITHUB_OUTPUT="$tmp/output" GITHUB_STEP_SUMMARY="$tmp/summary" \
+  "$lint" --deploy-map >/dev/null 2>&1)
+check "map: summary has the graph" grep -q '^```mermaid$' "$tmp/summary"
+check "map: result pass" grep -qx "result=pass" "$tmp/output"
+
 # RUNNER_DEBUG=1: verbose diagnostics, folded in a group.
 err=$(cd "$root/examples/incident" && GITHUB_ACTIONS=true RUNNER_DEBUG=1 "$lint" 2>&1 >/dev/null)
 check "debug group" grep -q "^::group::shipgate-lint inputs" <<<"$err"

@@ -4,9 +4,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/text.hpp"
 #include "github/environments.hpp"
 #include "helpers.hpp"
 #include "heroku/names.hpp"
+#include "lint/deploy_map.hpp"
 #include "lint/lint.hpp"
 #include "lint/registry.hpp"
 #include "lint/shell.hpp"
@@ -464,4 +466,87 @@ TEST_CASE("lint without a path finds the repository root from a subproject and i
   r = from("sub/src", {{"GITHUB_WORKSPACE", elsewhere.path().string() + "/"}});
   CHECK(r.code == 0);
   CHECK_THAT(r.err, Catch::Contains("in 1 file"));
+}
+
+// --- the deploy map ----------------------------------------------------------------------------
+
+TEST_CASE("deploy map: paths through calls, gates around a deploy, protection from records", "[lint][map]") {
+  test::TempDir dir;
+  dir.write(".github/actions/ship/action.yml",
+            "name: ship\ninputs:\n  app: {required: true}\nruns:\n  using: composite\n  steps:\n"
+            "    - shell: bash\n      run: heroku container:release web -a \"${{ inputs.app }}\"\n");
+  dir.write(".github/workflows/release.yml",
+            "on:\n  push:\n    tags: ['v*']\n  workflow_dispatch:\n    inputs:\n      ref: {type: string}\n"
+            "concurrency: {group: deploy-prod}\n"
+            "jobs:\n"
+            "  freeze:\n    runs-on: ubuntu-22.04\n    steps:\n      - uses: shipgate/shipgate/actions/freeze@v1\n"
+            "  prod:\n    needs: freeze\n    runs-on: ubuntu-22.04\n    environment: production\n    steps:\n"
+            "      - uses: shipgate/shipgate/actions/env@v1\n"
+            "      - uses: ./.github/actions/ship\n        with: {app: shop-prod}\n"
+            "      - run: shipgate-smoke https://shop.example/health\n"
+            "  verify:\n    needs: prod\n    runs-on: ubuntu-22.04\n    steps:\n"
+            "      - uses: shipgate/shipgate/actions/release@v1\n");
+  dir.write("envs.json", R"({"total_count": 1, "environments": [{"name": "production", "protection_rules": [)"
+                         R"({"type": "required_reviewers", "reviewers": [{"type": "User"}, {"type": "Team"}]}],)"
+                         R"( "deployment_branch_policy": {"protected_branches": true}}]})");
+  const auto r = lint_in(dir, {"--deploy-map", "--environments", "envs.json"});
+  INFO(r.out << r.err);
+  REQUIRE(r.code == 0);
+  CHECK_THAT(r.out, Catch::Contains("target 'shop-prod' (production): 1 path\n"
+                                    "  .github/workflows/release.yml:19:9  job 'prod'  heroku container:release\n"
+                                    "    written at:  .github/actions/ship/action.yml:8:12\n"
+                                    "    reached by:  push (tags: v*), workflow_dispatch\n"
+                                    "    inputs:      ref\n"));
+  CHECK_THAT(r.out, Catch::Contains("environment: production (2 required reviewers, branch policy)"));
+  CHECK_THAT(r.out, Catch::Contains("concurrency: group deploy-prod\n"));
+  CHECK_THAT(r.out, Catch::Contains("gates:       before: env, freeze; after: smoke, release (checked)"));
+}
+
+TEST_CASE("deploy map: a deploy no trigger reaches, and one named only at run time", "[lint][map]") {
+  test::TempDir dir;
+  dir.write(".github/workflows/d.yml",
+            "on:\n  push:\n    branches: [main]\njobs:\n"
+            "  prod:\n    if: startsWith(github.ref, 'refs/tags/')\n    runs-on: ubuntu-22.04\n    steps:\n"
+            "      - run: heroku container:release web -a shop-prod\n"
+            "  any:\n    runs-on: ubuntu-22.04\n    steps:\n"
+            "      - run: heroku container:release web -a \"$(cat app.txt)\"\n");
+  auto r = lint_in(dir, {"--deploy-map"});
+  INFO(r.out << r.err);
+  CHECK_THAT(r.out, Catch::Contains("reached by:  nothing: no trigger meets its if:"));
+  CHECK_THAT(r.out, Catch::Contains("target unknown before the run: $(cat app.txt): 1 path"));
+  r = lint_in(dir, {"--deploy-map", "--format", "json"});
+  const auto doc = nlohmann::json::parse(r.out);
+  REQUIRE(doc["targets"].size() == 2);
+  CHECK(doc["targets"][0]["known"] == true);
+  CHECK(doc["targets"][0]["paths"][0]["triggers"][0]["reaches"] == false);
+  CHECK(doc["targets"][1]["known"] == false);
+}
+
+TEST_CASE("deploy map: hostile names cannot break a line, the graph or the summary", "[lint][map][hostile]") {
+  CHECK(lint::mermaid_label("a\"]) --> x[(\"b") == "a#34;#93;) --#62; x#91;(#34;b");
+  CHECK(lint::mermaid_label("line\nbreak`<script>#") == "line break#96;#60;script#62;#35;");
+  CHECK(lint::mermaid_label("köln-prod") == "köln-prod");
+  test::TempDir dir;
+  dir.write(".github/workflows/d.yml",
+            "on: push\njobs:\n  \"j|`x`\":\n    runs-on: ubuntu-22.04\n    steps:\n"
+            "      - run: heroku container:release web -a 'x\"]-->evil[(\"y'\n"
+            "      - run: 'heroku container:release web -a \"::error::forged\"'\n");
+  auto r = lint_in(dir, {"--deploy-map", "--format", "mermaid"});
+  INFO(r.out);
+  CHECK(r.code == 0);
+  CHECK(r.out.find("evil[(") == std::string::npos);
+  CHECK(r.out.find("evil#91;(#34;y") != std::string::npos);
+  r = lint_in(dir, {"--deploy-map"});
+  for (const auto& line : text::split_lines(r.out)) {
+    CHECK(line.rfind("::", 0) == std::string::npos);  // no value starts a line: no workflow command
+  }
+  test::TempDir runner;
+  const auto summary = runner.path() / "summary.md";
+  const auto output = runner.path() / "output";
+  r = lint_in(
+      dir, {"--deploy-map"},
+      {{"GITHUB_ACTIONS", "true"}, {"GITHUB_STEP_SUMMARY", summary.string()}, {"GITHUB_OUTPUT", output.string()}});
+  const auto md = test::read_file(summary.string());
+  CHECK(md.find("| j\\|\\`x\\` |") != std::string::npos);  // the job id escaped in its table cell
+  CHECK(md.find("evil[(") == std::string::npos);
 }

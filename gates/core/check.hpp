@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -109,6 +110,14 @@ struct Outcome {
   std::vector<Table> tables;
   /// Gate-specific step outputs (each must be declared by the gate).
   std::vector<std::pair<std::string, std::string>> outputs;
+  /// A document the gate made in place of its checks (lint's deploy map): core writes the form
+  /// --format names instead of the checks' rendering, scrubbed of secrets like the rest, and
+  /// `summary` (Markdown) as the step summary.
+  struct Document {
+    std::map<std::string, std::string> forms;  // format name -> the document in that format
+    std::string summary;
+  };
+  std::optional<Document> document;
 
   /// Gives every finding its verdict: fail at or above `level`, warn below it.
   void set_fail_level(Severity level);

@@ -96,6 +96,11 @@ constexpr std::size_t k_max_report_output = std::size_t{1000} * 1000;
 /// --list-rules for a gate with rules).
 std::vector<options::Option> all_options(const Gate& gate, bool has_rules) {
   auto core = core_options(has_rules);
+  if (const auto extra = gate.document_formats(); !extra.empty()) {
+    auto& format = core.front();
+    format.choices.insert(format.choices.end(), extra.begin(), extra.end());
+    format.help = format.help.substr(0, format.help.find(": ")) + ": " + text::join(format.choices, "|");
+  }
   std::vector<options::Option> all{core.front()};
   const auto& own = gate.options();
   all.insert(all.end(), own.begin(), own.end());
@@ -237,6 +242,7 @@ private:
   github::Runtime m_runtime;
   bool m_summary_written = false;
   std::set<std::string> m_masked;  // values already sent to ::add-mask::
+  std::string m_format_name;       // as --format gave it: a document may have formats of its own
 };
 
 bool Driver::stdout_ok() const {
@@ -339,7 +345,8 @@ int Driver::run() {
       throw std::logic_error("output '" + output.first + "' is not declared by the gate");
     }
   }
-  return finish(std::move(outcome), k_format_names.parse(values.text("format")).value_or(Format::text));
+  m_format_name = values.text("format");
+  return finish(std::move(outcome), k_format_names.parse(m_format_name).value_or(Format::text));
 }
 
 ExitCode Driver::list_rules() const {
@@ -400,7 +407,15 @@ int Driver::finish(Outcome outcome, Format format) {
     say(e.to_string());
   }
   std::ostringstream results;
-  write_results(format, outcome, m_report_info, results, m_inv.color_out());
+  if (outcome.document) {
+    const auto form = outcome.document->forms.find(m_format_name);
+    if (form == outcome.document->forms.end()) {
+      throw std::logic_error("the gate's document has no '" + m_format_name + "' form");
+    }
+    results << form->second;
+  } else {
+    write_results(format, outcome, m_report_info, results, m_inv.color_out());
+  }
   m_inv.out << m_secrets.scrub(results.str());
   auto code = outcome.exit_code();
   if (!stdout_ok()) {
@@ -439,14 +454,19 @@ ExitCode Driver::publish(const Outcome& outcome, Format format, ExitCode code) {
       m_runtime.annotate(Severity::error, e.where, m_info.name, e.message);
     }
   }
-  if (const auto written = m_runtime.append_summary(summary_markdown(outcome, m_report_info, code)); !written) {
+  const auto summary = outcome.document ? outcome.document->summary : summary_markdown(outcome, m_report_info, code);
+  if (const auto written = m_runtime.append_summary(summary); !written) {
     say(written.error().to_string());
     code = ExitCode::could_not_evaluate;
   } else {
     m_summary_written = true;
   }
   std::ostringstream report;
-  write_text(outcome, report, false);
+  if (outcome.document && outcome.document->forms.count("text") != 0) {
+    report << outcome.document->forms.at("text");
+  } else {
+    write_text(outcome, report, false);
+  }
   auto outputs = outcome.outputs;
   outputs.insert(outputs.begin(),
                  {{"result", std::string(result_name(code))},

@@ -58,6 +58,9 @@ class Gate {
 public:
   virtual ~Gate() = default;
   virtual GateInfo info() const = 0;
+  /// Formats only the gate's documents have (lint's deploy map: mermaid), added to --format's
+  /// choices; the gate's configure() rejects them where no document is asked for.
+  virtual std::vector<std::string> document_formats() const { return {}; }
   /// The gate's rules, for gates whose checks are findings: they get --list-rules and SARIF.
   virtual std::vector<RuleInfo> rules() const { return {}; }
   /// Every option of the gate, declared once: core makes the flags, reads the config keys,

@@ -1,6 +1,7 @@
 #include "lint/deploy_sites.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <optional>
 #include <set>
@@ -109,6 +110,7 @@ public:
                        false,
                        false,
                        how.ends_with("rollback")});
+    m_sites.back().step = m_step != nullptr ? m_step->index : 0;
   }
 
   std::string condition() const {
@@ -141,6 +143,7 @@ public:
                             false,
                             names_per_run(seen),
                             how.ends_with("rollback")});
+      m_unknown->back().step = m_step != nullptr ? m_step->index : 0;
     }
   }
 
@@ -597,6 +600,9 @@ std::shared_ptr<const JobFacts> job_facts(const Workflow& wf, const Job& job) {
     if (step_checks(wf, step)) {
       facts->check_steps.push_back(step.index);
     }
+    for (auto& gate : shipgate_gates(step)) {
+      facts->gates.emplace_back(step.index, std::move(gate));
+    }
   }
   return facts;
 }
@@ -654,6 +660,31 @@ bool step_checks(const Workflow& wf, const Step& step) {
   return false;
 }
 
+std::vector<std::string> shipgate_gates(const Step& step) {
+  static constexpr std::array<std::string_view, 6> k_gates = {"env", "freeze", "lint", "release", "slug", "smoke"};
+  std::vector<std::string> out;
+  const auto uses = step.uses && step.uses.value->is_scalar() ? text::to_lower(step.uses.value->value) : "";
+  std::string_view script;
+  if (step.run != nullptr && step.run->is_scalar()) {
+    script = step.run->value;
+  }
+  if (uses.find("shipgate") == std::string::npos && script.find("shipgate-") == std::string_view::npos) {
+    return out;
+  }
+  for (const auto gate : k_gates) {
+    const auto action = "/actions/" + std::string(gate) + "@";
+    const auto binary = "shipgate-" + std::string(gate);
+    const auto at = script.find(binary);
+    const bool in_script =
+        at != std::string_view::npos && (at + binary.size() == script.size() ||
+                                         std::isalnum(static_cast<unsigned char>(script[at + binary.size()])) == 0);
+    if ((uses.find("shipgate") != std::string::npos && uses.find(action) != std::string::npos) || in_script) {
+      out.emplace_back(gate);
+    }
+  }
+  return out;
+}
+
 bool looks_like_production(std::string_view name) {
   static const std::set<std::string, std::less<>> k_parts = {"prod", "production", "prd", "live"};
   std::string part;
@@ -677,9 +708,15 @@ WorkflowSummary summarize(const Workflow& wf, const LintData& data) {
     full += t.describe();
     full += '\n';
   }
-  WorkflowSummary summary{
-      wf.path, wf.describe_triggers(), std::hash<std::string>{}(full), {}, {}, {}, {}, wf.triggers, {}, false};
+  WorkflowSummary summary;
+  summary.path = wf.path;
+  summary.trigger_text = wf.describe_triggers();
+  summary.trigger_key = std::hash<std::string>{}(full);
+  summary.triggers = wf.triggers;
   summary.dispatch_only = wf.triggers.size() == 1 && wf.triggers.front().event == "workflow_dispatch";
+  for (const auto& input : wf.dispatch_inputs) {
+    summary.dispatch_inputs.push_back(input.value);
+  }
   for (const auto& job : wf.jobs) {
     summary.needs[job.id] = job.needs;
     auto facts = job_facts(wf, job);
@@ -688,6 +725,12 @@ WorkflowSummary summarize(const Workflow& wf, const LintData& data) {
         job.uses && job.uses.value->is_scalar() && RE2::PartialMatch(job.uses.value->value, k_check_workflow);
     if (calls_check || !facts->check_steps.empty()) {
       summary.checking_jobs.insert(job.id);
+    }
+    if (!facts->gates.empty()) {
+      auto& gates = summary.job_gates[job.id];
+      for (const auto& gate : facts->gates) {
+        gates.push_back(gate.second);
+      }
     }
     if (job.condition != nullptr && job.condition->is_scalar()) {
       if (auto required = requirements(job.condition->value); !required.empty()) {

@@ -33,6 +33,8 @@ struct JobFacts {
   std::vector<std::size_t> check_steps;
   /// Whether a step after step `index` checks.
   bool checks_after(std::size_t index) const { return !check_steps.empty() && check_steps.back() > index; }
+  /// The shipgate gates the job's steps run ("freeze", "env", "smoke", ...), with each step's index.
+  std::vector<std::pair<std::size_t, std::string>> gates;
 };
 
 /// One place that deploys to an app: where, how, and the app's name: a literal, or a secret or
@@ -56,6 +58,7 @@ struct DeploySite {
   bool checked = false;   // a later step of the same job (or the deploy step itself) checks it
   bool per_run = false;   // an app named per run or pull request (a review app)
   bool rollback = false;  // `heroku releases:rollback`: returns to an earlier release
+  std::size_t step = 0;   // the index of the deploying step in the job (for an action, the call's)
 };
 
 /// What a workflow contributes to the repository-level pass; small, so every workflow's summary
@@ -63,7 +66,7 @@ struct DeploySite {
 struct WorkflowSummary {
   std::string path;
   std::string trigger_text;                                    // for messages; long filter lists are shortened
-  std::size_t trigger_key;                                     // hash of the full trigger model, to compare workflows
+  std::size_t trigger_key = 0;                                 // hash of the full trigger model, to compare workflows
   std::map<std::string, std::vector<std::string>> needs;       // job id -> the jobs it needs
   std::map<std::string, std::vector<Requirement>> conditions;  // job id -> what its `if:` requires
   std::vector<DeploySite> sites;
@@ -75,6 +78,10 @@ struct WorkflowSummary {
   /// Runs only when someone starts it by hand (`workflow_dispatch` is its one trigger): one
   /// dispatch starts one workflow, so two such workflows never run on the same event.
   bool dispatch_only = false;
+  /// `workflow_dispatch` inputs, by name.
+  std::vector<std::string> dispatch_inputs;
+  /// Job id -> the shipgate gates its steps run (shipgate_gates), for gates around a deploy.
+  std::map<std::string, std::vector<std::string>> job_gates;
 };
 
 /// The facts of one job (its environment, concurrency, `if:`, which steps check deploys).
@@ -83,6 +90,10 @@ std::shared_ptr<const JobFacts> job_facts(const Workflow& wf, const Job& job);
 /// Whether a step checks a deploy: a shipgate smoke or release gate, a health request that fails
 /// on an error status, or a read of a deploy step's outputs.
 bool step_checks(const Workflow& wf, const Step& step);
+
+/// The shipgate gates a step runs: a shipgate action (`shipgate/shipgate/actions/freeze@v1`) or a
+/// gate binary in its script (`shipgate-smoke ...`), by gate name ("freeze", "smoke", ...).
+std::vector<std::string> shipgate_gates(const Step& step);
 
 /// Whether a value looks like a production target (an app or environment name with a `prod`,
 /// `production` or `live` part).

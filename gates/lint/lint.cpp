@@ -16,6 +16,7 @@
 #include "core/text.hpp"
 #include "github/environments.hpp"
 #include "lint/caller_places.hpp"
+#include "lint/deploy_map.hpp"
 #include "lint/registry.hpp"
 
 namespace shipgate {
@@ -125,6 +126,7 @@ DeploySite moved_site(DeploySite site, const workflow::FollowedCall& c, const Ca
     if (site.condition.empty() && c.call.step != nullptr && c.call.step->condition) {
       site.condition = text::shorten(c.call.step->condition->value, 4096);
     }
+    site.step = c.call.step->index;
     // A check after the calling step verifies what the action deployed.
     site.checked = site.checked || caller_facts->checks_after(c.call.step->index);
   }
@@ -174,7 +176,9 @@ void Linter::lint_one(const Source& source, const std::string& key) {
   wf->text = source.text;
   m_inline_ignores.emplace(source.path, InlineSuppressions(source.text, *doc, rule_ids(), m_outcome.input_errors));
   std::vector<Check> own;
-  lint_workflow(*wf, m_ctx, m_options, own);
+  if (!m_options.deploy_map) {
+    lint_workflow(*wf, m_ctx, m_options, own);
+  }
   auto summary = summarize(*wf, m_ctx.data);
   auto& own_keys = m_own_findings[key];
   if (m_files_access && !key.empty()) {
@@ -211,7 +215,9 @@ void Linter::follow(const Workflow& caller, const std::string& caller_file, cons
     Followed& parent = *level;
     Followed inner;
     std::vector<Check> found;
-    lint_workflow(c.callee, m_ctx, m_options, found);
+    if (!m_options.deploy_map) {
+      lint_workflow(c.callee, m_ctx, m_options, found);
+    }
     for (const auto& job : c.callee.jobs) {
       auto sites = find_deploy_sites(c.callee, job, m_ctx.data, &inner.unknown);
       std::move(sites.begin(), sites.end(), std::back_inserter(inner.sites));
@@ -256,7 +262,25 @@ void Linter::add_error(Error error) {
   m_outcome.input_errors.push_back(std::move(error));
 }
 
+Outcome Linter::finish_map() && {
+  const auto targets = deploy_map(m_summaries);
+  std::size_t paths = 0;
+  for (const auto& target : targets) {
+    paths += target.paths.size();
+  }
+  m_outcome.document = render_deploy_map(targets, m_ctx, m_files);
+  std::sort(m_outcome.input_errors.begin(), m_outcome.input_errors.end(),
+            [](const Error& a, const Error& b) { return a.where < b.where; });
+  m_outcome.headline = "deploy map: " + text::plural(targets.size(), "target") + ", " + text::plural(paths, "path") +
+                       " in " + text::plural(m_files, "file");
+  m_outcome.summary = {{"files", m_files}, {"targets", targets.size()}, {"paths", paths}};
+  return std::move(m_outcome);
+}
+
 Outcome Linter::finish() && {
+  if (m_options.deploy_map) {
+    return std::move(*this).finish_map();
+  }
   // A call's finding the callee reports itself (or suppresses) is left to the callee.
   for (auto& f : m_call_findings) {
     const auto own = m_own_findings.find(f.callee);
@@ -428,6 +452,7 @@ public:
   }
 
   const std::vector<options::Option>& options() const override { return lint::declared(); }
+  std::vector<std::string> document_formats() const override { return {"mermaid"}; }
 
   void read_config(config::Section& section, const Invocation& inv) override {
     m_options.base_dir = inv.cwd;

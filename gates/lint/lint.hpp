@@ -54,6 +54,8 @@ private:
   const std::vector<WorkflowSummary>& without_suppressed_sites(const std::string& rule,
                                                                std::vector<WorkflowSummary>& out);
   void report_unused_suppressions();
+  /// --deploy-map: the map of every deploy site in place of findings.
+  Outcome finish_map() &&;
   void follow(const Workflow& caller, const std::string& caller_file, const std::string& key, Followed& out);
 
   const Context& m_ctx;

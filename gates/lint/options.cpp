@@ -106,6 +106,12 @@ const std::vector<options::Option>& declared() {
        .default_value = "tag",
        .placeholder = "POLICY",
        .choices = {"tag", "sha"}},
+      {.name = "deploy-map",
+       .type = Type::boolean,
+       .help = "Print every deploy target and each path that reaches it (--format text, json or mermaid) "
+               "instead of findings",
+       .default_value = "false",
+       .flag_only = true},
   };
   return k_options;
 }
@@ -137,6 +143,13 @@ void apply(const options::Values& values, Options& into) {
   }
   into.fail_level = parse_severity(values.text("fail-level")).value_or(Severity::error);
   into.pin_sha = values.text("pin") == "sha";
+  into.deploy_map = values.boolean("deploy-map");
+  const auto& format = values.text("format");
+  if (into.deploy_map && format == "sarif") {
+    into.errors.push_back({"--deploy-map is written as text, json or mermaid, not sarif", {}, {}});
+  } else if (!into.deploy_map && format == "mermaid") {
+    into.errors.push_back({"--format mermaid is for the deploy map: add --deploy-map", {}, {}});
+  }
   if (const auto& pattern = values.text("app-pattern"); !pattern.empty()) {
     if (auto parsed = heroku::AppPattern::parse(pattern)) {
       into.app_pattern = std::move(*parsed);

@@ -29,6 +29,7 @@ struct Options {
   std::vector<DeployAction> extra_actions;
   std::optional<heroku::AppPattern> app_pattern;  // app-name-convention; off when not set
   bool pin_sha = false;                           // unpinned-deploy-action: only a commit SHA is pinned
+  bool deploy_map = false;                        // print the deploy map instead of findings
   std::vector<Error> errors;                      // option values that could not be used
 };
 

@@ -1,13 +1,12 @@
 #include "lint/rules/deploy_jobs.hpp"
 
-#include <fnmatch.h>
-
 #include <algorithm>
 #include <map>
 #include <set>
 
 #include "core/text.hpp"
 #include "lint/conditions.hpp"
+#include "lint/reach.hpp"
 
 namespace shipgate::lint {
 
@@ -37,87 +36,6 @@ std::string target(const DeploySite& site) { return "'" + text::shorten(site.app
 
 std::string job_name(const JobFacts& facts) { return "job '" + text::shorten(facts.id, 40) + "'"; }
 
-/// What a deploy's `if:` conditions require: the step's, its job's, and the calling job's.
-std::vector<Requirement> site_requirements(const Deploy& d) {
-  std::vector<Requirement> out;
-  const auto add = [&out](const std::vector<Requirement>& more) { out.insert(out.end(), more.begin(), more.end()); };
-  add(requirements(d.site->condition));
-  if (d.site->facts != nullptr) {
-    add(requirements(d.site->facts->condition));
-  }
-  if (const auto it = d.workflow->conditions.find(d.site->job); it != d.workflow->conditions.end()) {
-    add(it->second);
-  }
-  return out;
-}
-
-bool any_glob(const std::vector<std::string>& patterns, const std::string& name) {
-  return std::any_of(patterns.begin(), patterns.end(), [&name](const std::string& p) {
-    return !p.empty() && (p.front() == '!' || fnmatch(text::to_lower(p).c_str(), name.c_str(), 0) == 0);
-  });
-}
-
-/// Whether an event of trigger `t` can meet `required` (the event name, and the refs the event
-/// can have: a push's branch and tag filters, a pull request's merge ref, a release's tag).
-bool can_run_on(const workflow::Trigger& t, const std::vector<Requirement>& required) {
-  if (t.event == "workflow_call") {
-    return true;  // the caller's event and ref: anything
-  }
-  std::vector<Requirement> implied = {{"github.event_name", true, text::to_lower(t.event), false}};
-  const auto& f = t.refs;
-  const bool branch_filters = !f.branches.empty() || !f.branches_ignore.empty();
-  const bool tag_filters = !f.tags.empty() || !f.tags_ignore.empty();
-  if (t.event == "push") {
-    if (branch_filters && !tag_filters) {
-      implied.push_back({"github.ref", true, "refs/heads/", true});
-    } else if (tag_filters && !branch_filters) {
-      implied.push_back({"github.ref", true, "refs/tags/", true});
-    }
-  } else if (t.event == "pull_request") {
-    implied.push_back({"github.ref", true, "refs/pull/", true});
-  } else if (t.event == "release") {
-    implied.push_back({"github.ref", true, "refs/tags/", true});
-  } else if (t.event == "pull_request_target" || t.event == "schedule" || t.event == "workflow_run" ||
-             t.event == "repository_dispatch") {
-    implied.push_back({"github.ref", true, "refs/heads/", true});
-  }
-  if (exclusive(required, implied)) {
-    return false;
-  }
-  // An exact branch or tag the filters leave out.
-  for (const auto& r : required) {
-    if (r.field != "github.ref" || !r.equal || r.prefix || (t.event != "push" && t.event != "pull_request_target")) {
-      continue;
-    }
-    if (r.value.rfind("refs/heads/", 0) == 0) {
-      const auto branch = r.value.substr(11);
-      if ((!f.branches.empty() && !any_glob(f.branches, branch)) ||
-          (!f.branches_ignore.empty() && any_glob(f.branches_ignore, branch) && f.branches.empty())) {
-        return false;
-      }
-    } else if (r.value.rfind("refs/tags/", 0) == 0 && t.event == "push") {
-      const auto tag = r.value.substr(10);
-      if ((!f.tags.empty() && !any_glob(f.tags, tag)) || (f.tags.empty() && branch_filters)) {
-        return false;
-      }
-    }
-  }
-  return true;
-}
-
-/// Whether a deploy is meant for production: its app or its environment says so.
-bool production(const DeploySite& site) {
-  if (looks_like_production(site.app)) {
-    return true;
-  }
-  if (site.facts == nullptr) {
-    return false;
-  }
-  const auto& names = site.facts->environments;
-  return std::any_of(names.begin(), names.end(), [](const std::string& n) { return looks_like_production(n); }) ||
-         looks_like_production(site.facts->environment_written);
-}
-
 /// Whether a condition only lets merged pull requests through (`github.event.pull_request.merged`).
 bool merged_only(const DeploySite& site) {
   const auto has = [](const std::string& c) {
@@ -138,12 +56,12 @@ void DeployWithoutEnvironment::on_repository(const std::vector<WorkflowSummary>&
       continue;
     }
     auto [it, added] = by_job.try_emplace(facts->key, d.site);
-    if (!added && !production(*it->second) && production(*d.site)) {
+    if (!added && !is_production(*it->second) && is_production(*d.site)) {
       it->second = d.site;
     }
   }
   for (const auto& [key, site] : by_job) {
-    const bool prod = production(*site);
+    const bool prod = is_production(*site);
     out.report(prod ? Severity::error : Severity::warning, key,
                job_name(*site->facts) + " deploys " + target(*site) +
                    " with no `environment:`, so no reviewers, branch policy or scoped secrets apply; add one");
@@ -214,7 +132,7 @@ void DeployOnPullRequest::on_repository(const std::vector<WorkflowSummary>& work
     if (merged_only(*d.site)) {
       continue;
     }
-    const auto required = site_requirements(d);
+    const auto required = site_requirements(*d.workflow, *d.site);
     for (const auto& t : d.workflow->triggers) {
       if ((t.event != "pull_request" && t.event != "pull_request_target") || !can_run_on(t, required) ||
           !seen.insert(d.site->where).second) {
@@ -273,10 +191,10 @@ void ProdDeployUnreachable::on_repository(const std::vector<WorkflowSummary>& wo
                                           Reporter& out) const {
   std::set<Location> seen;
   for (const auto& d : all_deploys(workflows)) {
-    if (d.workflow->triggers.empty() || !production(*d.site)) {
+    if (d.workflow->triggers.empty() || !is_production(*d.site)) {
       continue;
     }
-    const auto required = site_requirements(d);
+    const auto required = site_requirements(*d.workflow, *d.site);
     if (required.empty() || std::any_of(d.workflow->triggers.begin(), d.workflow->triggers.end(),
                                         [&required](const auto& t) { return can_run_on(t, required); })) {
       continue;

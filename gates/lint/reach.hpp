@@ -1,0 +1,23 @@
+#pragma once
+
+#include <vector>
+
+#include "lint/conditions.hpp"
+#include "lint/deploy_sites.hpp"
+
+// Which events reach a deploy: its workflow's triggers, as its `if:` conditions narrow them.
+// Shared by the rules that judge reachability and by the deploy map.
+
+namespace shipgate::lint {
+
+/// What a deploy's `if:` conditions require: the step's, its job's, and the calling job's.
+std::vector<Requirement> site_requirements(const WorkflowSummary& workflow, const DeploySite& site);
+
+/// Whether an event of trigger `t` can meet `required` (the event name, and the refs the event
+/// can have: a push's branch and tag filters, a pull request's merge ref, a release's tag).
+bool can_run_on(const workflow::Trigger& t, const std::vector<Requirement>& required);
+
+/// Whether a deploy is meant for production: its app or its environment says so.
+bool is_production(const DeploySite& site);
+
+}  // namespace shipgate::lint
