@@ -523,8 +523,10 @@ TEST_CASE("deploy map: a deploy no trigger reaches, and one named only at run ti
 }
 
 TEST_CASE("deploy map: hostile names cannot break a line, the graph or the summary", "[lint][map][hostile]") {
-  CHECK(lint::mermaid_label("a\"]) --> x[(\"b") == "a#34;#93;) --#62; x#91;(#34;b");
-  CHECK(lint::mermaid_label("line\nbreak`<script>#") == "line break#96;#60;script#62;#35;");
+  CHECK(lint::mermaid_label("a\"]) --> x[(\"b") == "a&quot;&rsqb;) --&gt; x&lsqb;(&quot;b");
+  CHECK(lint::mermaid_label("line\nbreak`<script>#quot;") == "line break&grave;&lt;script&gt;&num;quot&semi;");
+  CHECK(lint::mermaid_label("**b** _i_ %% ${{ x }}") ==
+        "&ast;&ast;b&ast;&ast; &lowbar;i&lowbar; &percnt;&percnt; &dollar;&lcub;&lcub; x &rcub;&rcub;");
   CHECK(lint::mermaid_label("köln-prod") == "köln-prod");
   test::TempDir dir;
   dir.write(".github/workflows/d.yml",
@@ -535,7 +537,7 @@ TEST_CASE("deploy map: hostile names cannot break a line, the graph or the summa
   INFO(r.out);
   CHECK(r.code == 0);
   CHECK(r.out.find("evil[(") == std::string::npos);
-  CHECK(r.out.find("evil#91;(#34;y") != std::string::npos);
+  CHECK(r.out.find("evil&lsqb;(&quot;y") != std::string::npos);
   r = lint_in(dir, {"--deploy-map"});
   for (const auto& line : text::split_lines(r.out)) {
     CHECK(line.rfind("::", 0) == std::string::npos);  // no value starts a line: no workflow command

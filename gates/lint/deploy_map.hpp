@@ -43,9 +43,9 @@ std::vector<DeployTarget> deploy_map(const std::vector<WorkflowSummary>& workflo
 /// environment's protection.
 Outcome::Document render_deploy_map(const std::vector<DeployTarget>& targets, const Context& ctx, std::size_t files);
 
-/// `text` as a Mermaid label: characters that Mermaid's syntax or Markdown could read are
-/// written as entity codes (`#34;`), control characters as spaces, so no value ends a label,
-/// adds a node or breaks out of the diagram.
+/// `text` as the inside of a double-quoted Mermaid label: characters that Mermaid's syntax, its
+/// Markdown or HTML could read are written as HTML named entities (`&quot;`, `&ast;`), control
+/// characters as spaces, so no value ends a label, adds a node, formats text or adds markup.
 std::string mermaid_label(std::string_view text);
 
 }  // namespace shipgate::lint
