@@ -471,22 +471,22 @@ std::string mermaid_label(std::string_view text) {
   // HTML's named entities: the browser decodes them after Mermaid has parsed the label, and none
   // holds '#' (Mermaid's own `#code;` escapes are not decoded in every shape).
   static const std::map<char, std::string_view> k_entities = {
-      {'"', "&quot;"}, {'&', "&amp;"},   {'<', "&lt;"},   {'>', "&gt;"},     {'#', "&num;"},    {'`', "&grave;"},
-      {'*', "&ast;"},  {'_', "&lowbar;"}, {'[', "&lsqb;"}, {']', "&rsqb;"},   {'{', "&lcub;"},   {'}', "&rcub;"},
-      {'|', "&vert;"}, {';', "&semi;"},  {'%', "&percnt;"}, {'\\', "&bsol;"}, {'$', "&dollar;"}, {'^', "&Hat;"}};
+      {'"', "&quot;"}, {'&', "&amp;"},    {'<', "&lt;"},     {'>', "&gt;"},    {'#', "&num;"},    {'`', "&grave;"},
+      {'*', "&ast;"},  {'_', "&lowbar;"}, {'[', "&lsqb;"},   {']', "&rsqb;"},  {'{', "&lcub;"},   {'}', "&rcub;"},
+      {'|', "&vert;"}, {';', "&semi;"},   {'%', "&percnt;"}, {'\\', "&bsol;"}, {'$', "&dollar;"}, {'^', "&Hat;"}};
   std::string out;
   const auto cut = text::shorten(text, k_max_label);
   out.reserve(cut.size());
   for (const char c : cut) {
     const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) {
-      out += ' ';
-    } else if (const auto it = k_entities.find(c); it != k_entities.end()) {
+    const bool plain =
+        u >= 0x80 || std::isalnum(u) != 0 || std::string_view(" -.:/,@+=!?'()~").find(c) != std::string_view::npos;
+    if (const auto it = k_entities.find(c); it != k_entities.end()) {
       out += it->second;
-    } else if (u >= 0x80 || std::isalnum(u) != 0 || std::string_view(" -.:/,@+=!?'()~").find(c) != std::string_view::npos) {
-      out += c;  // UTF-8 bytes of other scripts pass: none of them is Mermaid syntax
     } else {
-      out += ' ';  // nothing else is left, but nothing unlisted passes either
+      // UTF-8 bytes of other scripts pass (none is Mermaid syntax); control characters, and
+      // anything else unlisted, become spaces.
+      out += plain ? c : ' ';
     }
   }
   return out;
