@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -9,6 +11,7 @@
 #include "helpers.hpp"
 #include "heroku/names.hpp"
 #include "lint/deploy_map.hpp"
+#include "lint/fix.hpp"
 #include "lint/lint.hpp"
 #include "lint/registry.hpp"
 #include "lint/shell.hpp"
@@ -551,4 +554,109 @@ TEST_CASE("deploy map: hostile names cannot break a line, the graph or the summa
   const auto md = test::read_file(summary.string());
   CHECK(md.find("| j\\|\\`x\\` |") != std::string::npos);  // the job id escaped in its table cell
   CHECK(md.find("evil[(") == std::string::npos);
+}
+
+// --- fixes ---------------------------------------------------------------------------------------
+
+TEST_CASE("fix edits apply in place, refuse overlaps, and diff as patch reads them", "[lint][fix]") {
+  CHECK(lint::apply_edits("abc", {{1, 1, "X"}, {0, 0, ">"}}) == std::optional<std::string>(">aXc"));
+  CHECK_FALSE(lint::apply_edits("abc", {{0, 2, "X"}, {1, 1, "Y"}}));  // overlap
+  CHECK_FALSE(lint::apply_edits("abc", {{2, 5, "X"}}));               // past the end
+  CHECK(lint::line_ending("a\r\nb\r\n") == "\r\n");
+  CHECK(lint::line_ending("a\nb") == "\n");
+  const std::string before = "one\ntwo\nthree\nfour\nfive\nsix\nseven\neight\nnine\nten\neleven\ntwelve\n";
+  const auto diff = lint::unified_diff("f.yml", before, {{4, 0, "inserted\n"}, {before.find("twelve"), 6, "12"}});
+  CHECK(diff ==
+        "--- a/f.yml\n+++ b/f.yml\n"
+        "@@ -1,5 +1,6 @@\n one\n+inserted\n two\n three\n four\n five\n"
+        "@@ -9,4 +10,4 @@\n nine\n ten\n eleven\n-twelve\n+12\n");
+  CHECK(lint::unified_diff("f.yml", "a\nb", {{3, 0, "c"}}) ==
+        "--- a/f.yml\n+++ b/f.yml\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+bc\n"
+        "\\ No newline at end of file\n");
+  CHECK(lint::unified_diff("f.yml", "a\n", {}).empty());
+}
+
+namespace {
+
+const char* k_fixable =
+    "on: push\r\njobs:\r\n  deploy:\r\n    runs-on: ubuntu-22.04 # the runner\r\n    steps:\r\n"
+    "      - uses: akhileshns/heroku-deploy@v3.13.15\r\n        with:\r\n"
+    "          heroku_app_name: 'shop-prod'  # quoted, commented\r\n"
+    "          heroku_api_key: ${{ secrets.KEY }}\r\n";
+
+}  // namespace
+
+TEST_CASE("fix keeps every other byte, CRLF included, and --diff shows the same change", "[lint][fix]") {
+  test::TempDir dir;
+  dir.write(".github/workflows/d.yml", k_fixable);
+  const auto diff = lint_in(dir, {"--diff"});
+  INFO(diff.out << diff.err);
+  CHECK(diff.code == 1);
+  CHECK_THAT(diff.out, Catch::Contains("+          dontautocreate: true\r\n"));
+  CHECK_THAT(diff.err, Catch::Contains("2 findings fixable in 1 file (shown as a diff; nothing written)"));
+  CHECK(test::read_file((dir.path() / ".github/workflows/d.yml").string()) == k_fixable);  // --diff writes nothing
+  const auto fixed = lint_in(dir, {"--fix"});
+  INFO(fixed.out << fixed.err);
+  CHECK_THAT(fixed.err, Catch::Contains("fixed 2 findings in 1 file"));
+  const auto after = test::read_file((dir.path() / ".github/workflows/d.yml").string());
+  CHECK(after ==
+        "on: push\r\njobs:\r\n  deploy:\r\n    concurrency:\r\n      group: deploy-shop-prod\r\n"
+        "      cancel-in-progress: false\r\n    runs-on: ubuntu-22.04 # the runner\r\n    steps:\r\n"
+        "      - uses: akhileshns/heroku-deploy@v3.13.15\r\n        with:\r\n          dontautocreate: true\r\n"
+        "          heroku_app_name: 'shop-prod'  # quoted, commented\r\n"
+        "          heroku_api_key: ${{ secrets.KEY }}\r\n");
+  CHECK(lint_in(dir, {"--diff"}).out.empty());  // nothing left to fix
+}
+
+TEST_CASE("fix leaves suppressed findings, symlinks, read-only files and files outside alone", "[lint][fix]") {
+  test::TempDir dir;
+  std::string suppressed = k_fixable;
+  suppressed.replace(suppressed.find("      - uses:"), 0,
+                     "      # shipgate: ignore[heroku-autocreate] deployed by hand\r\n");
+  dir.write(".github/workflows/suppressed.yml", suppressed);
+  auto r = lint_in(dir, {"--diff", "--fail-level", "note"});
+  CHECK(r.out.find("dontautocreate") == std::string::npos);
+  CHECK_THAT(r.out, Catch::Contains("concurrency:"));  // the other finding is still fixed
+
+  test::TempDir links;
+  links.write("real/d.yml", k_fixable);
+  std::filesystem::create_directories(links.path() / ".github/workflows");
+  std::filesystem::create_symlink(links.path() / "real/d.yml", links.path() / ".github/workflows/d.yml");
+  r = lint_in(links, {"--fix"});
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("not fixed: it is a symbolic link"));
+  CHECK(test::read_file((links.path() / "real/d.yml").string()) == k_fixable);
+
+  test::TempDir readonly;
+  readonly.write(".github/workflows/d.yml", k_fixable);
+  const auto file = readonly.path() / ".github/workflows/d.yml";
+  std::filesystem::permissions(file, std::filesystem::perms::owner_read);
+  if (::access(file.c_str(), W_OK) != 0) {  // root may write anything: the check means nothing there
+    r = lint_in(readonly, {"--fix"});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("not fixed: the file is not writable"));
+  }
+  std::filesystem::permissions(file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+}
+
+TEST_CASE("a file changed between read and write is left as it is", "[lint][fix]") {
+  test::TempDir dir;
+  dir.write(".github/workflows/d.yml", k_fixable);
+  const auto path = (dir.path() / ".github/workflows/d.yml").string();
+  const auto fixed = std::string(k_fixable) + "# a change made meanwhile\r\n";
+  const auto result = lint::replace_file(path, dir.path().string(), "something else", fixed);
+  REQUIRE_FALSE(result.ok());
+  CHECK_THAT(result.error().message, Catch::Contains("changed since it was read"));
+  CHECK(test::read_file(path) == k_fixable);
+  const auto outside = lint::replace_file(path, (dir.path() / "elsewhere").string(), k_fixable, fixed);
+  REQUIRE_FALSE(outside.ok());
+  CHECK_THAT(outside.error().message, Catch::Contains("outside the repository"));
+  REQUIRE(lint::replace_file(path, dir.path().string(), k_fixable, fixed).ok());
+  CHECK(test::read_file(path) == fixed);
+  CHECK(std::filesystem::directory_iterator(dir.path() / ".github/workflows") != std::filesystem::directory_iterator());
+  std::size_t entries = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir.path() / ".github/workflows")) {
+    ++entries;
+  }
+  CHECK(entries == 1);  // no temporary file left beside it
 }

@@ -35,6 +35,14 @@ struct Related {
 /// One thing a gate checked, and what it concluded: a value, never an exception.
 /// A lint finding is a check with a place and a severity; a health probe, a freeze window or a
 /// release check has a name, a verdict and a message, and often no place at all.
+/// A replacement of bytes in a file's text as it was read: how a fix (lint's --fix) is written.
+struct Edit {
+  std::size_t offset = 0;
+  std::size_t length = 0;  // bytes replaced; 0 inserts
+  std::string text;
+  friend bool operator==(const Edit&, const Edit&) = default;
+};
+
 struct Check {
   /// The rule id for findings, else a stable name for the check ("health /v1/health").
   std::string name;
@@ -50,6 +58,10 @@ struct Check {
   std::vector<Location> also_at;
   /// Machine-readable detail for the JSON report (a timeline, the release seen, ...).
   nlohmann::json details = nlohmann::json::object();
+  /// What resolves the finding, as edits to `where.file` (applied all or none); empty for none.
+  /// `fix_safe` fixes change only what the finding names; others need a human look.
+  std::vector<Edit> fix;
+  bool fix_safe = true;
 
   bool is_finding() const { return severity.has_value(); }
   bool has_place() const { return !where.file.empty(); }

@@ -10,6 +10,7 @@
 #include <re2/re2.h>
 
 #include "core/text.hpp"
+#include "lint/fix.hpp"
 #include "lint/model.hpp"
 #include "lint/shell.hpp"
 
@@ -590,8 +591,20 @@ std::shared_ptr<const JobFacts> job_facts(const Workflow& wf, const Job& job) {
     facts->concurrency = "?";  // a group written in a form not read here: taken as a group, never compared
   }
   if (concurrency.cancel_in_progress && concurrency.cancel_in_progress->value != "false") {
-    const auto& at = concurrency.cancel_in_progress->pos;
-    facts->cancel_at = Location{wf.path, at.line, at.column};
+    const auto& cancel = *concurrency.cancel_in_progress;
+    facts->cancel_at = Location{wf.path, cancel.pos.line, cancel.pos.column};
+    if (cancel.style == 0 && cancel.value == "true" && wf.text.substr(cancel.pos.offset, 4) == "true") {
+      facts->cancel_fix = Edit{cancel.pos.offset, 4, "false"};
+    }
+  }
+  if (!wf.is_action && job.node != nullptr && job.node->is_mapping() && !job.node->pairs.empty() &&
+      job.key != nullptr && job.node->pos.offset < wf.text.size() && wf.text[job.node->pos.offset] != '{') {
+    const auto& first = wf.doc->at(job.node->pairs.front().key);
+    if (first.pos.offset > job.key->pos.offset && first.pos.column > 1 && starts_line(wf.text, first.pos.offset)) {
+      facts->key_insert_at = line_start(wf.text, first.pos.offset);
+      facts->key_indent = std::string(static_cast<std::size_t>(first.pos.column - 1), ' ');
+      facts->eol = std::string(line_ending(wf.text));
+    }
   }
   if (job.condition != nullptr && job.condition->is_scalar()) {
     facts->condition = text::shorten(job.condition->value, 4096);

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/check.hpp"
 #include "core/result.hpp"
 #include "lint/conditions.hpp"
 #include "lint/data.hpp"
@@ -27,7 +28,14 @@ struct JobFacts {
   std::string concurrency;
   bool group_known = false;
   std::optional<Location> cancel_at;  // where `cancel-in-progress` is true (or may be)
-  std::string condition;              // the job's `if:` (cut at 4 KiB)
+  /// Fixes in the job's file, where its shape allows one: the edit that writes `false` over a
+  /// literal `cancel-in-progress: true`, and where a job-level key goes (the start of the job's
+  /// first key line) with its indentation and the file's line ending.
+  std::optional<Edit> cancel_fix;
+  std::optional<std::size_t> key_insert_at;
+  std::string key_indent;
+  std::string eol = "\n";
+  std::string condition;  // the job's `if:` (cut at 4 KiB)
   /// The indexes of the job's steps that check a deploy (step_checks), in order: a check after a
   /// deploy step verifies it, and a job that needs a deploying job and checks verifies that deploy.
   std::vector<std::size_t> check_steps;

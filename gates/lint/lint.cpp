@@ -17,6 +17,7 @@
 #include "github/environments.hpp"
 #include "lint/caller_places.hpp"
 #include "lint/deploy_map.hpp"
+#include "lint/fix.hpp"
 #include "lint/registry.hpp"
 
 namespace shipgate {
@@ -174,6 +175,9 @@ void Linter::lint_one(const Source& source, const std::string& key) {
     return;
   }
   wf->text = source.text;
+  if (m_options.fix || m_options.diff) {
+    m_read.emplace(source.path, source);
+  }
   m_inline_ignores.emplace(source.path, InlineSuppressions(source.text, *doc, rule_ids(), m_outcome.input_errors));
   std::vector<Check> own;
   if (!m_options.deploy_map) {
@@ -234,6 +238,7 @@ void Linter::follow(const Workflow& caller, const std::string& caller_file, cons
       auto own_key = finding_key(f);
       auto in_callee = f.where;
       places.move(f);
+      f.fix.clear();  // its edits are the callee's text; at the call there is nothing to edit
       parent.findings.push_back({std::move(f), c.key, std::move(own_key), std::move(in_callee)});
     }
     // At the call every site has the same place and job: one per app (and how) is enough.
@@ -484,6 +489,8 @@ public:
   }
 
   Outcome evaluate(const Invocation& inv, Log& log) override;
+  /// One lint of every path; `read` gets the files as read (with --fix or --diff).
+  Outcome lint_once(const Invocation& inv, Log& log, std::map<std::string, Source>& read);
 
   std::vector<options::Output> outputs() const override {
     return {{"findings", "Findings reported (not suppressed)."},
@@ -499,9 +506,109 @@ private:
   std::optional<github::Environments> m_records;
 };
 
+namespace {
+
+/// What --fix and --diff change in one file: the edits of every safe fix that does not overlap
+/// one taken before it (findings in file order), and how many findings they fix.
+struct FilePlan {
+  const Source* source = nullptr;
+  std::vector<Edit> edits;
+  std::size_t findings = 0;
+};
+
+std::vector<FilePlan> plan_fixes(const std::vector<Check>& checks, const std::map<std::string, Source>& read) {
+  std::map<std::string, FilePlan> plans;
+  for (const auto& c : checks) {
+    const auto source = read.find(c.where.file);
+    if (c.fix.empty() || !c.fix_safe || source == read.end() || source->second.absolute.empty()) {
+      continue;
+    }
+    auto& plan = plans[c.where.file];
+    plan.source = &source->second;
+    std::vector<Edit> fix = c.fix;
+    // Two findings may ask for the same change (two deploys of one job): made once.
+    std::erase_if(
+        fix, [&plan](const Edit& e) { return std::find(plan.edits.begin(), plan.edits.end(), e) != plan.edits.end(); });
+    auto tried = plan.edits;
+    tried.insert(tried.end(), fix.begin(), fix.end());
+    if (apply_edits(plan.source->text, tried)) {
+      plan.edits = std::move(tried);
+      ++plan.findings;
+    }
+  }
+  std::vector<FilePlan> out;
+  for (auto& [file, plan] : plans) {
+    if (!plan.edits.empty()) {
+      out.push_back(std::move(plan));
+    }
+  }
+  return out;
+}
+
+/// A Markdown code fence longer than any run of backticks in `text`, so no line of it ends it.
+std::string fence_for(std::string_view text) {
+  std::size_t longest = 0;
+  std::size_t run = 0;
+  for (const char c : text) {
+    run = c == '`' ? run + 1 : 0;
+    longest = std::max(longest, run);
+  }
+  return std::string(std::max<std::size_t>(3, longest + 1), '`');
+}
+
+}  // namespace
+
 /// Reads and lints one file at a time, so memory holds one file's text, not the corpus; in debug
-/// mode it says what it reads.
+/// mode it says what it reads. With --diff the fixes are shown instead of the findings; with
+/// --fix they are written, and the files are linted again for what is left.
 Outcome LintGate::evaluate(const Invocation& inv, Log& log) {
+  std::map<std::string, Source> read;
+  auto outcome = lint_once(inv, log, read);
+  if (!m_options.fix && !m_options.diff) {
+    return outcome;
+  }
+  const auto plans = plan_fixes(outcome.checks, read);
+  std::size_t fixed = 0;
+  if (m_options.diff) {
+    std::string diff;
+    for (const auto& plan : plans) {
+      diff += unified_diff(plan.source->path, plan.source->text, plan.edits);
+      fixed += plan.findings;
+    }
+    const auto fence = fence_for(diff);
+    outcome.document = Outcome::Document{{{"text", diff}, {"github", diff}},
+                                         "### shipgate-lint: " + text::plural(fixed, "fix") + " in " +
+                                             text::plural(plans.size(), "file") + "\n\n" +
+                                             (diff.empty() ? std::string() : fence + "diff\n" + diff + fence + "\n")};
+    outcome.headline += "; " + text::plural(fixed, "finding") + " fixable in " + text::plural(plans.size(), "file") +
+                        " (shown as a diff; nothing written)";
+    return outcome;
+  }
+  std::vector<Error> not_written;
+  std::size_t files = 0;
+  for (const auto& plan : plans) {
+    const auto after = apply_edits(plan.source->text, plan.edits);
+    const auto written = after ? replace_file(plan.source->absolute, m_options.root, plan.source->text, *after)
+                               : Result<bool>(Error{"not fixed: its fixes overlap", {plan.source->path, 0, 0}, {}});
+    if (written) {
+      fixed += plan.findings;
+      ++files;
+      log.debug("fixed " + text::plural(plan.findings, "finding") + " in " + plan.source->path);
+    } else {
+      auto error = written.error();
+      error.where.file = plan.source->path;
+      not_written.push_back(std::move(error));
+    }
+  }
+  // What is left, at its place in the files as they are now.
+  read.clear();
+  auto after = lint_once(inv, log, read);
+  after.input_errors.insert(after.input_errors.end(), not_written.begin(), not_written.end());
+  after.headline += "; fixed " + text::plural(fixed, "finding") + " in " + text::plural(files, "file");
+  return after;
+}
+
+Outcome LintGate::lint_once(const Invocation& inv, Log& log, std::map<std::string, Source>& read) {
   const Context ctx{*m_data, m_records ? &*m_records : nullptr,
                     m_options.app_pattern ? &*m_options.app_pattern : nullptr, m_options.pin_sha};
   log.group_begin("shipgate-lint inputs");
@@ -533,6 +640,7 @@ Outcome LintGate::evaluate(const Invocation& inv, Log& log) {
     linter.add_error(std::move(e));
   }
   log.group_end();
+  read = linter.take_read();
   return std::move(linter).finish();
 }
 

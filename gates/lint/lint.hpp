@@ -40,6 +40,8 @@ public:
   void add_error(Error error);
   /// Runs the repository pass, applies severities, suppressions and the fail level, and sorts.
   Outcome finish() &&;
+  /// With --fix or --diff, every file linted as it was read, by the path findings name it with.
+  std::map<std::string, Source> take_read() { return std::move(m_read); }
 
 private:
   struct Followed;
@@ -72,6 +74,7 @@ private:
   std::vector<Check> m_findings;
   std::vector<WorkflowSummary> m_summaries;
   std::map<std::string, InlineSuppressions> m_inline_ignores;
+  std::map<std::string, Source> m_read;  // with --fix or --diff: shown path -> the file as read
 };
 
 /// Lints workflows already in memory (the fuzz target's entry); `unreadable` holds inputs that

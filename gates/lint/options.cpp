@@ -106,6 +106,16 @@ const std::vector<options::Option>& declared() {
        .default_value = "tag",
        .placeholder = "POLICY",
        .choices = {"tag", "sha"}},
+      {.name = "fix",
+       .type = Type::boolean,
+       .help = "Apply the findings' safe fixes to the files, then report what is left",
+       .default_value = "false",
+       .flag_only = true},
+      {.name = "diff",
+       .type = Type::boolean,
+       .help = "Print the safe fixes as a unified diff instead of findings; change nothing",
+       .default_value = "false",
+       .flag_only = true},
       {.name = "deploy-map",
        .type = Type::boolean,
        .help = "Print every deploy target and each path that reaches it (--format text, json or mermaid) "
@@ -144,6 +154,17 @@ void apply(const options::Values& values, Options& into) {
   into.fail_level = parse_severity(values.text("fail-level")).value_or(Severity::error);
   into.pin_sha = values.text("pin") == "sha";
   into.deploy_map = values.boolean("deploy-map");
+  into.fix = values.boolean("fix");
+  into.diff = values.boolean("diff");
+  if (into.fix && into.diff) {
+    into.errors.push_back({"--fix and --diff: choose one (--diff shows what --fix would write)", {}, {}});
+  }
+  if ((into.fix || into.diff) && into.deploy_map) {
+    into.errors.push_back({"--deploy-map writes no fixes: leave out --fix and --diff", {}, {}});
+  }
+  if (into.diff && values.text("format") != "text" && values.text("format") != "github") {
+    into.errors.push_back({"--diff writes a unified diff: use it with --format text", {}, {}});
+  }
   const auto& format = values.text("format");
   if (into.deploy_map && format == "sarif") {
     into.errors.push_back({"--deploy-map is written as text, json or mermaid, not sarif", {}, {}});

@@ -30,6 +30,8 @@ struct Options {
   std::optional<heroku::AppPattern> app_pattern;  // app-name-convention; off when not set
   bool pin_sha = false;                           // unpinned-deploy-action: only a commit SHA is pinned
   bool deploy_map = false;                        // print the deploy map instead of findings
+  bool fix = false;                               // apply safe fixes, then lint again
+  bool diff = false;                              // print safe fixes as a diff
   std::vector<Error> errors;                      // option values that could not be used
 };
 

@@ -49,6 +49,15 @@ public:
     m_sink.push_back(Check::finding(m_rule, severity, where, text::one_line(message), std::move(related)));
   }
 
+  /// Attaches a fix to the finding reported last (edits to its file, as read; see Edit).
+  void fix(std::vector<Edit> edits, bool safe = true) {
+    m_sink.back().fix = std::move(edits);
+    m_sink.back().fix_safe = safe;
+  }
+
+  /// How many findings the sink holds: compared before and after a call, whether it reported.
+  std::size_t reported() const { return m_sink.size(); }
+
   /// The rule's severity (after config).
   Severity severity() const { return m_severity; }
 

@@ -118,9 +118,25 @@ void DeployConcurrency::on_repository(const std::vector<WorkflowSummary>& workfl
     if (facts->cancel_at) {
       out.report(*facts->cancel_at, "`cancel-in-progress` stops a deploy of " + target(*d.site) +
                                         " half-way when another run starts; set it to false so runs queue");
+      if (facts->cancel_fix && facts->cancel_at->file == d.workflow->path) {
+        out.fix({*facts->cancel_fix});
+      }
     } else if (facts->concurrency.empty()) {
       out.report(facts->key, job_name(*facts) + " deploys " + target(*d.site) +
                                  " with no `concurrency:` group, so two runs can deploy at once; add one");
+      // A group named after the app: every job that deploys it, in any workflow, queues behind
+      // the others.
+      const auto& app = d.site->app;
+      const bool plain = !app.empty() && std::all_of(app.begin(), app.end(), [](unsigned char c) {
+        return std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.';
+      });
+      if (plain && facts->key_insert_at && facts->key.file == d.workflow->path) {
+        const auto& i = facts->key_indent;
+        const auto& eol = facts->eol;
+        out.fix({{*facts->key_insert_at, 0,
+                  i + "concurrency:" + eol + i + "  group: deploy-" + app + eol + i + "  cancel-in-progress: false" +
+                      eol}});
+      }
     }
   }
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/text.hpp"
+#include "lint/fix.hpp"
 #include "lint/model.hpp"
 #include "lint/shell.hpp"
 
@@ -127,6 +128,64 @@ void creates_in_script(const Workflow& wf, const Job& job, const Step& step, Rep
   }
 }
 
+/// The edit that adds `input: true` to a step's `with:` (a block mapping whose first key starts
+/// its line, a flow mapping, or no `with:` after a one-line `uses:`); nullopt where the file's
+/// shape would make it a guess (an alias, a `with:` written some other way).
+std::optional<std::vector<Edit>> add_input(const Workflow& wf, const Step& step, const std::string& input) {
+  const auto text = wf.text;
+  const auto eol = std::string(line_ending(text));
+  const auto step_at = step.node->pos.offset;
+  if (text.empty() || step.uses.key == nullptr) {
+    return std::nullopt;
+  }
+  if (step.with == nullptr) {
+    const auto& key = *step.uses.key;
+    const auto& value = *step.uses.value;
+    if (key.pos.line != value.pos.line || key.pos.offset < step_at || key.pos.column < 1) {
+      return std::nullopt;
+    }
+    const auto indent = std::string(static_cast<std::size_t>(key.pos.column - 1), ' ');
+    const auto end = line_end(text, value.pos.offset);
+    const auto missing_eol = end == text.size() && (text.empty() || text.back() != '\n') ? eol : std::string();
+    return std::vector<Edit>{{end, 0, missing_eol + indent + "with:" + eol + indent + "  " + input + ": true" + eol}};
+  }
+  const auto& with = *step.with;
+  if (!with.is_mapping() || with.pos.offset < step_at || with.pos.offset >= text.size()) {
+    return std::nullopt;
+  }
+  if (text[with.pos.offset] == '{') {
+    return std::vector<Edit>{{with.pos.offset + 1, 0, with.pairs.empty() ? input + ": true" : input + ": true, "}};
+  }
+  if (with.pairs.empty()) {
+    return std::nullopt;
+  }
+  const auto& first = wf.doc->at(with.pairs.front().key);
+  if (first.pos.offset < step_at || first.pos.column < 1 || !starts_line(text, first.pos.offset)) {
+    return std::nullopt;
+  }
+  const auto indent = std::string(static_cast<std::size_t>(first.pos.column - 1), ' ');
+  return std::vector<Edit>{{line_start(text, first.pos.offset), 0, indent + input + ": true" + eol}};
+}
+
+/// The edit that writes `true` in place of a literal value (plain, or quoted without escapes);
+/// nullopt for an expression or a value written elsewhere (an alias).
+std::optional<std::vector<Edit>> set_true(const Workflow& wf, const Step& step, const yaml::Node& value) {
+  const auto text = wf.text;
+  if (!value.is_scalar() || value.value.find("${{") != std::string::npos || value.pos.offset < step.node->pos.offset) {
+    return std::nullopt;
+  }
+  std::string written = value.value;
+  if (value.style == '"' || value.style == '\'') {
+    written = std::string(1, value.style) + value.value + value.style;
+  } else if (value.style != 0) {
+    return std::nullopt;
+  }
+  if (text.substr(value.pos.offset, written.size()) != written) {
+    return std::nullopt;
+  }
+  return std::vector<Edit>{{value.pos.offset, written.size(), "true"}};
+}
+
 }  // namespace
 
 void HerokuAutocreate::on_step(const Workflow& wf, const Job& job, const Step& step, const Context& ctx,
@@ -160,7 +219,11 @@ void HerokuAutocreate::on_step(const Workflow& wf, const Job& job, const Step& s
   }
   const auto entry = step.with != nullptr ? wf.doc->find_ci(*step.with, input) : yaml::Entry{};
   if (!entry) {
-    return check.missing();
+    check.missing();
+    if (auto edits = add_input(wf, step, input)) {
+      out.fix(std::move(*edits));
+    }
+    return;
   }
   const auto& value = *entry.value;
   if (entry.key->pos.offset > step.node->pos.offset && value.pos.offset > step.node->pos.offset) {
@@ -179,7 +242,13 @@ void HerokuAutocreate::on_step(const Workflow& wf, const Job& job, const Step& s
   if (!resolved) {
     return check.unresolved(value.value);
   }
+  const auto before = out.reported();
   check.values(value.value, *resolved);
+  if (out.reported() > before && !resolved->empty() && resolved->size() == 1) {
+    if (auto edits = set_true(wf, step, value)) {
+      out.fix(std::move(*edits));
+    }
+  }
   const bool all_true =
       std::all_of(resolved->begin(), resolved->end(), [](const std::string& v) { return v == "true"; });
   if (support == RefSupport::unknown && all_true) {

@@ -5,6 +5,7 @@
 #include <re2/re2.h>
 
 #include "core/text.hpp"
+#include "lint/fix.hpp"
 #include "lint/shell.hpp"
 
 namespace shipgate::lint {
@@ -131,6 +132,36 @@ std::optional<std::pair<Location, std::string>> cli_use(const Workflow& wf, cons
   return std::nullopt;
 }
 
+/// The edit that appends ` > /dev/null` to script line `offset` (0-based), which reads `logical`:
+/// for a literal block (`run: |`) or a one-line plain `run:`, once the file's line is checked to
+/// hold that text; nullopt otherwise.
+std::optional<Edit> silence(const Workflow& wf, const yaml::Node& run, int offset, std::string_view logical) {
+  const auto text = wf.text;
+  if (text.empty() || run.pos.offset >= text.size()) {
+    return std::nullopt;
+  }
+  std::size_t at = line_start(text, run.pos.offset);
+  if (run.style == '|') {
+    for (int i = 0; i <= offset && at < text.size(); ++i) {
+      at = line_end(text, at);
+    }
+  } else if (run.style != 0 || run.value.find('\n') != std::string::npos) {
+    return std::nullopt;
+  }
+  auto end = line_end(text, at);
+  while (end > at &&
+         (text[end - 1] == '\n' || text[end - 1] == '\r' || text[end - 1] == ' ' || text[end - 1] == '\t')) {
+    --end;
+  }
+  const auto content = text.substr(at, end - at);
+  const auto trimmed = text::trim(logical);
+  if (trimmed.empty() || content.size() < trimmed.size() ||
+      content.substr(content.size() - trimmed.size()) != trimmed) {
+    return std::nullopt;  // the script line is not where it was expected
+  }
+  return Edit{end, 0, " > /dev/null"};
+}
+
 }  // namespace
 
 void HerokuCliMissing::on_job(const Workflow& wf, const Job& job, const Context& ctx, Reporter& out) const {
@@ -209,6 +240,11 @@ void HerokuConfigSetEcho::on_step(const Workflow& wf, const Job&, const Step& st
         out.report(script_line(wf, *step.run, line + static_cast<int>(lines_before)),
                    "`heroku config:set` prints every value it sets into the log (masking misses derived values); "
                    "add `> /dev/null`");
+        if (lines == 1 && rest.find_first_of("#;&|<>`\\") == std::string_view::npos) {
+          if (auto edit = silence(wf, *step.run, line, logical)) {
+            out.fix({std::move(*edit)});
+          }
+        }
       }
     }
     line += lines;

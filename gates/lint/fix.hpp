@@ -1,0 +1,43 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/check.hpp"
+#include "core/result.hpp"
+
+// Fixes (`shipgate-lint --fix`, `--diff`): edits to a file's text as read, applied all at once,
+// shown as a unified diff or written in place of the file, atomically.
+
+namespace shipgate::lint {
+
+/// The line ending a file uses: "\r\n" when its first line ends so, else "\n".
+std::string_view line_ending(std::string_view text);
+
+/// The offset where the line holding `offset` starts.
+std::size_t line_start(std::string_view text, std::size_t offset);
+
+/// The offset just past the end of the line holding `offset`, its line ending included.
+std::size_t line_end(std::string_view text, std::size_t offset);
+
+/// Whether only spaces come before `offset` on its line (a key that starts its line).
+bool starts_line(std::string_view text, std::size_t offset);
+
+/// `edits` applied to `text`: nullopt when two overlap or one runs past the end (a fix that
+/// would have to guess is not applied). Edits at the same offset apply in the order given.
+std::optional<std::string> apply_edits(std::string_view text, std::vector<Edit> edits);
+
+/// A unified diff (`--- a/PATH`, `+++ b/PATH`, hunks with three lines of context) of what
+/// `edits` change in `before`; linear in the text and the edits. "" when they change nothing.
+std::string unified_diff(const std::string& path, std::string_view before, std::vector<Edit> edits);
+
+/// Replaces the file at `path` with `text`, atomically (a temporary file in the same directory,
+/// the old file's permissions, then a rename), when it still holds `expected`: a file changed
+/// since it was read, a symbolic link, a file that is not writable, or one outside `root` is left
+/// as it is, with an error saying why.
+Result<bool> replace_file(const std::string& path, const std::string& root, std::string_view expected,
+                          std::string_view text);
+
+}  // namespace shipgate::lint
