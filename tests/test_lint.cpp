@@ -503,6 +503,10 @@ TEST_CASE("deploy map: paths through calls, gates around a deploy, protection fr
   CHECK_THAT(r.out, Catch::Contains("environment: production (2 required reviewers, branch policy)"));
   CHECK_THAT(r.out, Catch::Contains("concurrency: group deploy-prod\n"));
   CHECK_THAT(r.out, Catch::Contains("gates:       before: env, freeze; after: smoke, release (checked)"));
+  // A list of names says nothing of protection.
+  dir.write("names.yml", "- production\n");
+  const auto names = lint_in(dir, {"--deploy-map", "--environments", "names.yml"});
+  CHECK_THAT(names.out, Catch::Contains("environment: production (protection unknown: the records name it only)"));
 }
 
 TEST_CASE("deploy map: a deploy no trigger reaches, and one named only at run time", "[lint][map]") {
@@ -659,4 +663,18 @@ TEST_CASE("a file changed between read and write is left as it is", "[lint][fix]
     ++entries;
   }
   CHECK(entries == 1);  // no temporary file left beside it
+}
+
+TEST_CASE("a job that deploys one app per input value gets no concurrency group named after one", "[lint][fix]") {
+  test::TempDir dir;
+  dir.write(".github/workflows/d.yml",
+            "on:\n  workflow_dispatch:\n    inputs:\n      environment: {type: choice, options: [dev, play]}\n"
+            "jobs:\n  deploy:\n    runs-on: ubuntu-22.04\n    steps:\n"
+            "      - run: heroku container:release web -a ${{ inputs.environment }}-web > /dev/null\n");
+  const auto r = lint_in(dir, {"--diff", "--fail-level", "note"});
+  INFO(r.out << r.err);
+  CHECK_THAT(r.err, Catch::Contains("deploy-concurrency") || Catch::Contains("0 findings fixable"));
+  CHECK(r.out.find("group: deploy-dev-web") == std::string::npos);
+  const auto map = lint_in(dir, {"--deploy-map"});
+  CHECK_THAT(map.out, Catch::Contains("target 'dev-web'") && Catch::Contains("target 'play-web'"));
 }

@@ -138,6 +138,10 @@ std::string environment_text(const DeploySite& site, const Context& ctx) {
       parts.push_back(shown + " (not in the records: GitHub creates it unprotected)");
       continue;
     }
+    if (record->raw.is_null()) {
+      parts.push_back(shown + " (protection unknown: the records name it only)");
+      continue;
+    }
     std::vector<std::string> rules;
     if (record->reviewers > 0 || record->has_reviewers_rule) {
       rules.push_back(text::plural(record->reviewers, "required reviewer"));
@@ -178,7 +182,7 @@ std::string gates_text(const DeployPath& path) {
   };
   std::string out = "before: " + list(path.gates_before) + "; after: " + list(path.gates_after);
   if (!path.site->checked && path.gates_after.empty()) {
-    out += " (nothing checks the deploy)";
+    out += " (no check of the deploy recognised)";
   } else if (path.site->checked) {
     out += " (checked)";
   }
@@ -197,14 +201,20 @@ std::string condition_text(const DeploySite& site) {
 }
 
 std::string target_name(const DeployTarget& target) {
-  return target.known ? "'" + text::one_line(text::shorten(target.app, 80)) + "'"
-                      : "unknown before the run: " + text::one_line(text::shorten(target.app, 80));
+  if (target.known) {
+    return "'" + text::one_line(text::shorten(target.app, 80)) + "'";
+  }
+  const bool review =
+      std::all_of(target.paths.begin(), target.paths.end(), [](const DeployPath& p) { return p.site->per_run; });
+  return (review ? "a review app named per run or pull request: " : "unknown before the run: ") +
+         text::one_line(text::shorten(target.app, 80));
 }
 
 std::string render_text(const std::vector<DeployTarget>& targets, const Context& ctx) {
   std::ostringstream out;
   if (targets.empty()) {
-    out << "no deploys found\n";
+    out << "no deploys found (recognised: the deploy actions of rules/deploy-actions.yml, heroku CLI deploy "
+           "commands, git push to Heroku; a deploy inside make or a script is not seen)\n";
   }
   for (const auto& target : targets) {
     out << "target " << target_name(target) << (target.production ? " (production)" : "") << ": "

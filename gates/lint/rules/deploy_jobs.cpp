@@ -109,6 +109,13 @@ void EnvironmentUnprotected::on_repository(const std::vector<WorkflowSummary>& w
 
 void DeployConcurrency::on_repository(const std::vector<WorkflowSummary>& workflows, const Context&,
                                       Reporter& out) const {
+  // The apps each job deploys: a group named after one app is a fix only for a job with one.
+  std::map<Location, std::set<std::string>> apps_of_job;
+  for (const auto& d : all_deploys(workflows)) {
+    if (d.site->facts != nullptr) {
+      apps_of_job[d.site->facts->key].insert(d.site->app);
+    }
+  }
   std::set<Location> seen;
   for (const auto& d : all_deploys(workflows)) {
     const auto& facts = d.site->facts;
@@ -130,7 +137,7 @@ void DeployConcurrency::on_repository(const std::vector<WorkflowSummary>& workfl
       const bool plain = !app.empty() && std::all_of(app.begin(), app.end(), [](unsigned char c) {
         return std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.';
       });
-      if (plain && facts->key_insert_at && facts->key.file == d.workflow->path) {
+      if (plain && apps_of_job[facts->key].size() == 1 && facts->key_insert_at && facts->key.file == d.workflow->path) {
         const auto& i = facts->key_indent;
         const auto& eol = facts->eol;
         out.fix({{*facts->key_insert_at, 0,
