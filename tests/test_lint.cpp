@@ -1,7 +1,5 @@
 #include <catch2/catch.hpp>
 
-#include <unistd.h>
-
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -635,11 +633,9 @@ TEST_CASE("fix leaves suppressed findings, symlinks, read-only files and files o
   readonly.write(".github/workflows/d.yml", k_fixable);
   const auto file = readonly.path() / ".github/workflows/d.yml";
   std::filesystem::permissions(file, std::filesystem::perms::owner_read);
-  if (::access(file.c_str(), W_OK) != 0) {  // root may write anything: the check means nothing there
-    r = lint_in(readonly, {"--fix"});
-    CHECK(r.code == 2);
-    CHECK_THAT(r.err, Catch::Contains("not fixed: the file is not writable"));
-  }
+  r = lint_in(readonly, {"--fix"});
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("not fixed: the file is not writable"));
   std::filesystem::permissions(file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
 }
 
@@ -677,4 +673,46 @@ TEST_CASE("a job that deploys one app per input value gets no concurrency group 
   CHECK(r.out.find("group: deploy-dev-web") == std::string::npos);
   const auto map = lint_in(dir, {"--deploy-map"});
   CHECK_THAT(map.out, Catch::Contains("target 'dev-web'") && Catch::Contains("target 'play-web'"));
+}
+
+TEST_CASE("fixes are not made where the file's shape or shell would make them a guess", "[lint][fix]") {
+  test::TempDir dir;
+  // A step in flow style, a job behind an anchor, a Windows runner's config:set.
+  dir.write(
+      ".github/workflows/d.yml",
+      "on: push\njobs:\n  flow:\n    runs-on: ubuntu-22.04\n    concurrency: {group: a}\n    steps:\n"
+      "      - {uses: akhileshns/heroku-deploy@v3.13.15, with: {heroku_app_name: a, dontautocreate: true}}\n"
+      "      - {uses: akhileshns/heroku-deploy@v3.13.15, name: b}\n"
+      "  anchored: &job {\n    runs-on: ubuntu-22.04,\n    steps: [{run: heroku container:release web -a c}]\n  }\n"
+      "  windows:\n    runs-on: windows-latest\n    concurrency: {group: d}\n    steps:\n"
+      "      - run: heroku config:set A=1 -a d\n"
+      "      - run: |\n          heroku config:set MOTD=\"first\n          second\" -a d\n");
+  const auto r = lint_in(dir, {"--diff", "--fail-level", "note"});
+  INFO(r.out << r.err);
+  CHECK(r.out.empty());
+  CHECK_THAT(r.err, Catch::Contains("0 findings fixable in 0 files"));
+}
+
+TEST_CASE("fix keeps a byte-order mark, and refuses read-only modes and hard links even for root", "[lint][fix]") {
+  test::TempDir dir;
+  const auto path = dir.path() / ".github/workflows/d.yml";
+  dir.write(".github/workflows/d.yml", std::string("\xEF\xBB\xBF") + k_fixable);
+  auto r = lint_in(dir, {"--fix"});
+  INFO(r.out << r.err);
+  CHECK_THAT(r.err, Catch::Contains("fixed 2 findings in 1 file"));
+  CHECK(test::read_file(path.string()).rfind("\xEF\xBB\xBFon: push\r\njobs:\r\n  deploy:\r\n    concurrency:", 0) == 0);
+
+  dir.write(".github/workflows/d.yml", k_fixable);
+  std::filesystem::permissions(path, std::filesystem::perms::owner_read);
+  r = lint_in(dir, {"--fix"});
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("not fixed: the file is not writable"));
+  CHECK(test::read_file(path.string()) == k_fixable);
+  std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+
+  std::filesystem::create_hard_link(path, dir.path() / "copy.yml");
+  r = lint_in(dir, {"--fix"});
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("other hard links"));
+  CHECK(test::read_file(path.string()) == k_fixable);
 }

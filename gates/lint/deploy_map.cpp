@@ -111,7 +111,7 @@ DeployPath make_path(const WorkflowSummary& wf, const DeploySite& site,
   return path;
 }
 
-std::string place(const Location& where) { return where.to_string(); }
+std::string place(const Location& where) { return text::one_line(where.to_string()); }
 
 std::string job_text(const DeploySite& site) { return "job '" + text::one_line(text::shorten(site.job, 60)) + "'"; }
 
@@ -327,7 +327,7 @@ std::string render_json(const std::vector<DeployTarget>& targets, const Context&
     }
     list.push_back(std::move(t));
   }
-  return doc.dump(2) + "\n";
+  return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 /// The graph: each workflow a subgraph of its triggers and deploying jobs, the apps outside,

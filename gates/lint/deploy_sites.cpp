@@ -600,7 +600,8 @@ std::shared_ptr<const JobFacts> job_facts(const Workflow& wf, const Job& job) {
   if (!wf.is_action && job.node != nullptr && job.node->is_mapping() && !job.node->pairs.empty() &&
       job.key != nullptr && job.node->pos.offset < wf.text.size() && wf.text[job.node->pos.offset] != '{') {
     const auto& first = wf.doc->at(job.node->pairs.front().key);
-    if (first.pos.offset > job.key->pos.offset && first.pos.column > 1 && starts_line(wf.text, first.pos.offset)) {
+    if (first.pos.offset > job.key->pos.offset && first.pos.column > 1 && starts_line(wf.text, first.pos.offset) &&
+        !flow_between(wf.text, job.key->pos.offset, first.pos.offset)) {
       facts->key_insert_at = line_start(wf.text, first.pos.offset);
       facts->key_indent = std::string(static_cast<std::size_t>(first.pos.column - 1), ' ');
       facts->eol = std::string(line_ending(wf.text));

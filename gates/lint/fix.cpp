@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "core/paths.hpp"
+#include "core/text.hpp"
 
 namespace shipgate::lint {
 
@@ -92,6 +93,18 @@ bool starts_line(std::string_view text, std::size_t offset) {
   return offset <= text.size() &&
          std::all_of(text.begin() + static_cast<std::ptrdiff_t>(start),
                      text.begin() + static_cast<std::ptrdiff_t>(offset), [](char c) { return c == ' '; });
+}
+
+bool flow_between(std::string_view text, std::size_t from, std::size_t to) {
+  to = std::min(to, text.size());
+  for (std::size_t i = from; i < to; ++i) {
+    if (text[i] == '#') {
+      i = std::min(line_end(text, i), to) - 1;
+    } else if (text[i] == '{' || text[i] == '[') {
+      return true;
+    }
+  }
+  return false;
 }
 
 std::optional<std::string> apply_edits(std::string_view text, std::vector<Edit> edits) {
@@ -205,7 +218,10 @@ std::string unified_diff(const std::string& path, std::string_view before, std::
     }
     if (changed) {
       if (!any) {
-        out << "--- a/" << path << "\n+++ b/" << path << '\n';
+        // One line each, whatever the name holds; a tab ends a name with spaces, as patch reads it.
+        const auto name = text::one_line(path);
+        const auto* tail = name.find_first_of(" \t") != std::string::npos ? "\t" : "";
+        out << "--- a/" << name << tail << "\n+++ b/" << name << tail << '\n';
         any = true;
       }
       const auto new_begin = static_cast<long>(begin) + delta;
@@ -237,16 +253,28 @@ Result<bool> replace_file(const std::string& path, const std::string& root, std:
   if (root.empty() || inside.empty() || *inside.begin() == "..") {
     return Error{"not fixed: outside the repository", {path, 0, 0}, {}};
   }
-  if (::access(path.c_str(), W_OK) != 0) {
+  // The mode bits, not access(): a root job may write anything, but a read-only file is meant so.
+  if ((st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) == 0 || ::access(path.c_str(), W_OK) != 0) {
     return Error{"not fixed: the file is not writable", {path, 0, 0}, {}};
+  }
+  if (st.st_nlink > 1) {
+    return Error{"not fixed: the file has other hard links, which a rewrite would part from it", {path, 0, 0}, {}};
   }
   const auto now = read_all(path);
   if (!now) {
     return now.error();
   }
-  if (*now != expected) {
+  // A byte-order mark is not part of the text as read (core drops it); it is kept as it was.
+  constexpr std::string_view k_bom = "\xEF\xBB\xBF";
+  const bool bom = now->rfind(k_bom, 0) == 0 && expected.rfind(k_bom, 0) != 0;
+  const auto unchanged = [&](const std::string& current) {
+    return bom ? current.size() >= 3 && std::string_view(current).substr(3) == expected : current == expected;
+  };
+  if (!unchanged(*now)) {
     return Error{"not fixed: the file changed since it was read; run again", {path, 0, 0}, {}};
   }
+  const std::string written_text = bom ? std::string(k_bom) + std::string(text) : std::string(text);
+  text = written_text;
   const auto dir = fs::path(path).parent_path();
   auto pattern = (dir / ("." + fs::path(path).filename().string() + ".shipgate-XXXXXX")).string();
   const int fd = ::mkstemp(pattern.data());
@@ -270,8 +298,9 @@ Result<bool> replace_file(const std::string& path, const std::string& root, std:
     }
     written += static_cast<std::size_t>(n);
   }
-  if (::fchmod(fd, st.st_mode & 07777) != 0 || ::fsync(fd) != 0) {
-    return fail("cannot keep its permissions");
+  if ((::fchown(fd, st.st_uid, st.st_gid) != 0 && (st.st_uid != ::geteuid() || st.st_gid != ::getegid())) ||
+      ::fchmod(fd, st.st_mode & 07777) != 0 || ::fsync(fd) != 0) {
+    return fail("cannot keep its owner and permissions");
   }
   if (::close(fd) != 0) {
     ::unlink(pattern.c_str());
@@ -279,7 +308,7 @@ Result<bool> replace_file(const std::string& path, const std::string& root, std:
   }
   // The last look before the rename: a change in between is kept, and the fix dropped.
   const auto last = read_all(path);
-  if (!last || *last != expected) {
+  if (!last || !unchanged(*last)) {
     ::unlink(pattern.c_str());
     return Error{"not fixed: the file changed while it was being fixed; run again", {path, 0, 0}, {}};
   }

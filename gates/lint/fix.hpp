@@ -25,6 +25,10 @@ std::size_t line_end(std::string_view text, std::size_t offset);
 /// Whether only spaces come before `offset` on its line (a key that starts its line).
 bool starts_line(std::string_view text, std::size_t offset);
 
+/// Whether a flow collection opens (`{` or `[`) in text[from, to), comments left out: the YAML
+/// between a node and its first key is written in flow style, where a block line cannot go.
+bool flow_between(std::string_view text, std::size_t from, std::size_t to);
+
 /// `edits` applied to `text`: nullopt when two overlap or one runs past the end (a fix that
 /// would have to guess is not applied). Edits at the same offset apply in the order given.
 std::optional<std::string> apply_edits(std::string_view text, std::vector<Edit> edits);

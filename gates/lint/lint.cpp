@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <iterator>
 #include <optional>
@@ -516,12 +517,24 @@ struct FilePlan {
   std::size_t findings = 0;
 };
 
-std::vector<FilePlan> plan_fixes(const std::vector<Check>& checks, const std::map<std::string, Source>& read) {
+/// Whether `text`, fixed, is still a workflow (or action) as the linter reads one: a fix that
+/// would leave a file GitHub cannot read is not made.
+bool still_reads(const std::string& text, const std::string& path) {
+  const auto doc = yaml::parse(text, path);
+  return doc.ok() && build_model(*doc).ok();
+}
+
+std::vector<FilePlan> plan_fixes(const std::vector<Check>& checks, const std::map<std::string, Source>& read,
+                                 const std::string& root) {
   std::map<std::string, FilePlan> plans;
   for (const auto& c : checks) {
     const auto source = read.find(c.where.file);
     if (c.fix.empty() || !c.fix_safe || source == read.end() || source->second.absolute.empty()) {
       continue;
+    }
+    const auto inside = fs::path(paths::canonical(source->second.absolute)).lexically_relative(paths::canonical(root));
+    if (root.empty() || inside.empty() || *inside.begin() == "..") {
+      continue;  // never written outside the repository, so not shown as a fix either
     }
     auto& plan = plans[c.where.file];
     plan.source = &source->second;
@@ -531,7 +544,7 @@ std::vector<FilePlan> plan_fixes(const std::vector<Check>& checks, const std::ma
         fix, [&plan](const Edit& e) { return std::find(plan.edits.begin(), plan.edits.end(), e) != plan.edits.end(); });
     auto tried = plan.edits;
     tried.insert(tried.end(), fix.begin(), fix.end());
-    if (apply_edits(plan.source->text, tried)) {
+    if (const auto fixed = apply_edits(plan.source->text, tried); fixed && still_reads(*fixed, plan.source->path)) {
       plan.edits = std::move(tried);
       ++plan.findings;
     }
@@ -567,17 +580,29 @@ Outcome LintGate::evaluate(const Invocation& inv, Log& log) {
   if (!m_options.fix && !m_options.diff) {
     return outcome;
   }
-  const auto plans = plan_fixes(outcome.checks, read);
+  const auto plans = plan_fixes(outcome.checks, read, m_options.root);
   std::size_t fixed = 0;
   if (m_options.diff) {
     std::string diff;
     for (const auto& plan : plans) {
-      diff += unified_diff(plan.source->path, plan.source->text, plan.edits);
+      // A byte-order mark, dropped when the file was read, is in the file the diff applies to.
+      std::ifstream in(plan.source->absolute, std::ios::binary);
+      std::string head(3, '\0');
+      in.read(head.data(), 3);
+      if (in.gcount() == 3 && head == "\xEF\xBB\xBF") {
+        auto edits = plan.edits;
+        for (auto& e : edits) {
+          e.offset += 3;
+        }
+        diff += unified_diff(plan.source->path, head + plan.source->text, std::move(edits));
+      } else {
+        diff += unified_diff(plan.source->path, plan.source->text, plan.edits);
+      }
       fixed += plan.findings;
     }
     const auto fence = fence_for(diff);
     outcome.document = Outcome::Document{{{"text", diff}, {"github", diff}},
-                                         "### shipgate-lint: " + text::plural(fixed, "fix") + " in " +
+                                         "### shipgate-lint: " + text::plural(fixed, "finding") + " fixable in " +
                                              text::plural(plans.size(), "file") + "\n\n" +
                                              (diff.empty() ? std::string() : fence + "diff\n" + diff + fence + "\n")};
     outcome.headline += "; " + text::plural(fixed, "finding") + " fixable in " + text::plural(plans.size(), "file") +

@@ -128,6 +128,15 @@ void creates_in_script(const Workflow& wf, const Job& job, const Step& step, Rep
   }
 }
 
+/// Whether the text from a sequence item's start to its first key is only `- ` (a block item,
+/// not `- {uses: ...}`).
+bool flow_free_item(std::string_view text, std::size_t item, std::size_t key) {
+  const auto start = line_start(text, key);
+  return !flow_between(text, std::min(item, start), key) &&
+         std::all_of(text.begin() + static_cast<std::ptrdiff_t>(start), text.begin() + static_cast<std::ptrdiff_t>(key),
+                     [](char c) { return c == ' ' || c == '-'; });
+}
+
 /// The edit that adds `input: true` to a step's `with:` (a block mapping whose first key starts
 /// its line, a flow mapping, or no `with:` after a one-line `uses:`); nullopt where the file's
 /// shape would make it a guess (an alias, a `with:` written some other way).
@@ -141,7 +150,9 @@ std::optional<std::vector<Edit>> add_input(const Workflow& wf, const Step& step,
   if (step.with == nullptr) {
     const auto& key = *step.uses.key;
     const auto& value = *step.uses.value;
-    if (key.pos.line != value.pos.line || key.pos.offset < step_at || key.pos.column < 1) {
+    if (key.pos.line != value.pos.line || key.pos.offset < step_at || key.pos.column < 1 ||
+        (!starts_line(text, key.pos.offset) && !flow_free_item(text, step_at, key.pos.offset)) ||
+        flow_between(text, step_at, key.pos.offset)) {
       return std::nullopt;
     }
     const auto indent = std::string(static_cast<std::size_t>(key.pos.column - 1), ' ');
@@ -160,8 +171,9 @@ std::optional<std::vector<Edit>> add_input(const Workflow& wf, const Step& step,
     return std::nullopt;
   }
   const auto& first = wf.doc->at(with.pairs.front().key);
-  if (first.pos.offset < step_at || first.pos.column < 1 || !starts_line(text, first.pos.offset)) {
-    return std::nullopt;
+  if (first.pos.offset < step_at || first.pos.column < 1 || !starts_line(text, first.pos.offset) ||
+      flow_between(text, with.pos.offset, first.pos.offset)) {
+    return std::nullopt;  // `with: &a {` and the like: a flow mapping behind an anchor or tag
   }
   const auto indent = std::string(static_cast<std::size_t>(first.pos.column - 1), ' ');
   return std::vector<Edit>{{line_start(text, first.pos.offset), 0, indent + input + ": true" + eol}};

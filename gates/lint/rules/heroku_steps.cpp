@@ -135,10 +135,33 @@ std::optional<std::pair<Location, std::string>> cli_use(const Workflow& wf, cons
 /// The edit that appends ` > /dev/null` to script line `offset` (0-based), which reads `logical`:
 /// for a literal block (`run: |`) or a one-line plain `run:`, once the file's line is checked to
 /// hold that text; nullopt otherwise.
+/// Whether a step's `run:` is a POSIX shell script: `shell:` (the step's, else the job's or the
+/// workflow's `defaults.run.shell`) is bash or sh, or unset on a runner that is not Windows.
+bool posix_shell(const Workflow& wf, const Job& job, const Step& step) {
+  const auto& doc = *wf.doc;
+  const auto defaults_shell = [&doc](const yaml::Node* node) -> const yaml::Node* {
+    const auto* defaults = node != nullptr ? doc.get(*node, "defaults") : nullptr;
+    const auto* run = defaults != nullptr ? doc.get(*defaults, "run") : nullptr;
+    return run != nullptr ? doc.get(*run, "shell") : nullptr;
+  };
+  const yaml::Node* shell = doc.get(*step.node, "shell");
+  shell = shell != nullptr ? shell : defaults_shell(job.node);
+  shell = shell != nullptr ? shell : defaults_shell(&doc.root());
+  if (shell != nullptr) {
+    const auto name = shell->is_scalar() ? text::to_lower(text::trim(shell->value)) : std::string();
+    return name.rfind("bash", 0) == 0 || name == "sh" || name.rfind("sh ", 0) == 0;
+  }
+  return !job.runs_on.empty() && std::none_of(job.runs_on.begin(), job.runs_on.end(), [](const String& label) {
+    return label.has_expression() || text::to_lower(label.value).find("windows") != std::string::npos;
+  });
+}
+
 std::optional<Edit> silence(const Workflow& wf, const yaml::Node& run, int offset, std::string_view logical) {
   const auto text = wf.text;
-  if (text.empty() || run.pos.offset >= text.size()) {
-    return std::nullopt;
+  if (text.empty() || run.pos.offset >= text.size() || run.value.find("<<") != std::string::npos ||
+      std::count(logical.begin(), logical.end(), '"') % 2 != 0 ||
+      std::count(logical.begin(), logical.end(), '\'') % 2 != 0) {
+    return std::nullopt;  // a heredoc, or a quote left open: the line may be data, not a command
   }
   std::size_t at = line_start(text, run.pos.offset);
   if (run.style == '|') {
@@ -149,11 +172,10 @@ std::optional<Edit> silence(const Workflow& wf, const yaml::Node& run, int offse
     return std::nullopt;
   }
   auto end = line_end(text, at);
-  while (end > at &&
-         (text[end - 1] == '\n' || text[end - 1] == '\r' || text[end - 1] == ' ' || text[end - 1] == '\t')) {
-    --end;
+  while (end > at && (text[end - 1] == '\n' || text[end - 1] == '\r')) {
+    --end;  // at the end of the line, after any trailing spaces
   }
-  const auto content = text.substr(at, end - at);
+  const auto content = text::trim(text.substr(at, end - at));
   const auto trimmed = text::trim(logical);
   if (trimmed.empty() || content.size() < trimmed.size() ||
       content.substr(content.size() - trimmed.size()) != trimmed) {
@@ -201,7 +223,7 @@ void HerokuCliMissing::on_job(const Workflow& wf, const Job& job, const Context&
   }
 }
 
-void HerokuConfigSetEcho::on_step(const Workflow& wf, const Job&, const Step& step, const Context&,
+void HerokuConfigSetEcho::on_step(const Workflow& wf, const Job& job, const Step& step, const Context&,
                                   Reporter& out) const {
   if (step.run == nullptr || !step.run->is_scalar() || step.run->value.find("config:set") == std::string::npos) {
     return;
@@ -240,7 +262,7 @@ void HerokuConfigSetEcho::on_step(const Workflow& wf, const Job&, const Step& st
         out.report(script_line(wf, *step.run, line + static_cast<int>(lines_before)),
                    "`heroku config:set` prints every value it sets into the log (masking misses derived values); "
                    "add `> /dev/null`");
-        if (lines == 1 && rest.find_first_of("#;&|<>`\\") == std::string_view::npos) {
+        if (lines == 1 && rest.find_first_of("#;&|<>`\\") == std::string_view::npos && posix_shell(wf, job, step)) {
           if (auto edit = silence(wf, *step.run, line, logical)) {
             out.fix({std::move(*edit)});
           }
