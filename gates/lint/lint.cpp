@@ -526,31 +526,52 @@ bool still_reads(const std::string& text, const std::string& path) {
 
 std::vector<FilePlan> plan_fixes(const std::vector<Check>& checks, const std::map<std::string, Source>& read,
                                  const std::string& root) {
-  std::map<std::string, FilePlan> plans;
+  // Each file's fixable findings, in file order; whether a file is inside the repository is
+  // asked once per file.
+  std::map<std::string, std::vector<const Check*>> by_file;
   for (const auto& c : checks) {
-    const auto source = read.find(c.where.file);
-    if (c.fix.empty() || !c.fix_safe || source == read.end() || source->second.absolute.empty()) {
-      continue;
-    }
-    const auto inside = fs::path(paths::canonical(source->second.absolute)).lexically_relative(paths::canonical(root));
-    if (root.empty() || inside.empty() || *inside.begin() == "..") {
-      continue;  // never written outside the repository, so not shown as a fix either
-    }
-    auto& plan = plans[c.where.file];
-    plan.source = &source->second;
-    std::vector<Edit> fix = c.fix;
-    // Two findings may ask for the same change (two deploys of one job): made once.
-    std::erase_if(
-        fix, [&plan](const Edit& e) { return std::find(plan.edits.begin(), plan.edits.end(), e) != plan.edits.end(); });
-    auto tried = plan.edits;
-    tried.insert(tried.end(), fix.begin(), fix.end());
-    if (const auto fixed = apply_edits(plan.source->text, tried); fixed && still_reads(*fixed, plan.source->path)) {
-      plan.edits = std::move(tried);
-      ++plan.findings;
+    if (!c.fix.empty() && c.fix_safe) {
+      by_file[c.where.file].push_back(&c);
     }
   }
+  const auto repository = root.empty() ? std::string() : paths::canonical(root);
   std::vector<FilePlan> out;
-  for (auto& [file, plan] : plans) {
+  for (const auto& [file, fixable] : by_file) {
+    const auto source = read.find(file);
+    if (source == read.end() || source->second.absolute.empty()) {
+      continue;
+    }
+    const auto inside = fs::path(paths::canonical(source->second.absolute)).lexically_relative(repository);
+    if (repository.empty() || inside.empty() || *inside.begin() == "..") {
+      continue;  // never written outside the repository, so not shown as a fix either
+    }
+    // Takes each finding's edits that do not overlap those taken before; with `check`, only
+    // while the file still reads after them.
+    const auto take = [&source](const std::vector<const Check*>& findings, bool check) {
+      FilePlan plan;
+      plan.source = &source->second;
+      for (const auto* c : findings) {
+        std::vector<Edit> fix = c->fix;
+        // Two findings may ask for the same change (two deploys of one job): made once.
+        std::erase_if(fix, [&plan](const Edit& e) {
+          return std::find(plan.edits.begin(), plan.edits.end(), e) != plan.edits.end();
+        });
+        auto tried = plan.edits;
+        tried.insert(tried.end(), fix.begin(), fix.end());
+        const auto fixed = apply_edits(plan.source->text, tried);
+        if (fixed && (!check || still_reads(*fixed, plan.source->path))) {
+          plan.edits = std::move(tried);
+          ++plan.findings;
+        }
+      }
+      return plan;
+    };
+    // One parse of the whole result in the common case; one per finding only when it fails.
+    auto plan = take(fixable, false);
+    const auto fixed = apply_edits(plan.source->text, plan.edits);
+    if (!fixed || !still_reads(*fixed, plan.source->path)) {
+      plan = take(fixable, true);
+    }
     if (!plan.edits.empty()) {
       out.push_back(std::move(plan));
     }
