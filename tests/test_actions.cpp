@@ -317,7 +317,7 @@ TEST_CASE("actions: each gate's action maps its inputs to flags the gate accepts
       for (const auto& pair : env->pairs) {
         const auto& key = doc->at(pair.key).value;
         const auto& value = doc->at(pair.value).value;
-        static const std::regex k_flag_env("SHIPGATE_(OPT|LIST|BOOL)_([a-z_]+)");
+        static const std::regex k_flag_env("SHIPGATE_(OPT|LIST|BOOL|FLAG)_([a-z_]+)");
         static const std::regex k_secret_env("SHIPGATE_SECRET_([A-Z_]+)");
         std::smatch m;
         if (std::regex_match(key, m, k_secret_env)) {
@@ -345,6 +345,7 @@ TEST_CASE("actions: each gate's action maps its inputs to flags the gate accepts
         REQUIRE(option != nullptr);
         const auto kind = m[1].str();
         CHECK((kind == "BOOL") == (option->type == options::Type::boolean));
+        CHECK((kind == "FLAG") == option->bare);
         CHECK((kind == "LIST") == option->repeatable);
         // The input has the option's name (or one of its spellings), is empty by default so
         // the config applies unless it is given, and its description names the gate's default.
@@ -922,6 +923,14 @@ TEST_CASE("run: inputs become the gate's flags as whole words, secrets only in i
       CHECK_FALSE(fs::exists(dir.path() / "args"));
       dir.write("output", "");
     }
+  }
+  SECTION("a flag that may stand alone gets its value as one word, nothing when empty") {
+    env = step_env(dir);
+    env["SHIPGATE"] = recording_gate(dir);
+    env["SHIPGATE_FLAG_fix"] = "unsafe --diff=true $(id)";
+    env["SHIPGATE_FLAG_diff"] = "";
+    run_script(k_run, env, dir.path().string(), dir);
+    CHECK(test::read_file((dir.path() / "args").string()) == "--fix=unsafe --diff=true $(id)\n");
   }
   SECTION("output-file cannot go with format github") {
     env["SHIPGATE_OPT_format"] = "github";

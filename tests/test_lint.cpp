@@ -691,6 +691,91 @@ TEST_CASE("fixes are not made where the file's shape or shell would make them a 
   INFO(r.out << r.err);
   CHECK(r.out.empty());
   CHECK_THAT(r.err, Catch::Contains("0 findings fixable in 0 files"));
+  // Each finding left says why, on stderr, one line each.
+  CHECK_THAT(r.err, Catch::Contains("d.yml:8:") && Catch::Contains("not fixed [heroku-autocreate]: the step or its "
+                                                                   "`with:` is written in flow style"));
+  CHECK_THAT(r.err, Catch::Contains("not fixed [heroku-config-set-echo]: the step's shell is not a POSIX shell"));
+  CHECK_THAT(r.err, Catch::Contains("not fixed [deploy-concurrency]: the job is written in flow style"));
+}
+
+TEST_CASE("fix=unsafe adds an environment and upgrades an action too old for dontautocreate", "[lint][fix]") {
+  test::TempDir dir;
+  const std::string before =
+      "on: push\njobs:\n  ship:\n    runs-on: ubuntu-22.04\n    concurrency: {group: a}\n    steps:\n"
+      "      - uses: \"akhileshns/heroku-deploy@v3.8.9\"\n        with:\n          heroku_app_name: shop-prod\n"
+      "          heroku_api_key: ${{ secrets.KEY }}\n"
+      "      - run: shipgate-release --app shop-prod\n";
+  dir.write(".github/workflows/d.yml", before);
+  // The safe run makes neither, and says so.
+  auto r = lint_in(dir, {"--diff"});
+  INFO(r.out << r.err);
+  CHECK(r.out.empty());
+  CHECK_THAT(r.err, Catch::Contains("not fixed [deploy-without-environment]: its fix needs a look, so only "
+                                    "--fix=unsafe makes it"));
+  CHECK_THAT(r.err, Catch::Contains("not fixed [heroku-autocreate]: its fix needs a look"));
+  r = lint_in(dir, {"--diff=unsafe"});
+  CHECK_THAT(r.out, Catch::Contains("+    environment: production\n     runs-on: ubuntu-22.04\n"));
+  CHECK_THAT(r.out, Catch::Contains("-      - uses: \"akhileshns/heroku-deploy@v3.8.9\"\n"
+                                    "+      - uses: \"akhileshns/heroku-deploy@v3.14.15\"\n"
+                                    "         with:\n+          dontautocreate: true\n"));
+  CHECK_THAT(r.err, Catch::Contains("check this fix [deploy-without-environment]: names environment 'production', "
+                                    "which GitHub creates unprotected"));
+  CHECK_THAT(r.err, Catch::Contains("check this fix [heroku-autocreate]: upgrades"));
+  CHECK(test::read_file((dir.path() / ".github/workflows/d.yml").string()) == before);
+  r = lint_in(dir, {"--fix=unsafe"});
+  CHECK_THAT(r.err, Catch::Contains("fixed 2 findings in 1 file"));
+  CHECK(lint_in(dir, {"--diff=unsafe"}).out.empty());
+  const auto left = lint_in(dir, {});
+  CHECK(left.out.find("heroku-autocreate") == std::string::npos);
+  CHECK(left.out.find("deploy-without-environment") == std::string::npos);
+
+  // Records name the environment as the repository spells it; a SHA pin gets no upgrade.
+  test::TempDir other;
+  other.write("envs.json", R"({"total_count": 1, "environments": [{"name": "Prod"}]})");
+  other.write(".github/workflows/d.yml",
+              "on: push\njobs:\n  ship:\n    runs-on: ubuntu-22.04\n    concurrency: {group: a}\n    steps:\n"
+              "      - uses: akhileshns/heroku-deploy@0123456789abcdef0123456789abcdef01234567 # v3.8.9\n"
+              "        with: {heroku_app_name: shop-prod}\n");
+  r = lint_in(other, {"--diff=unsafe", "--environments", "envs.json"});
+  INFO(r.out << r.err);
+  CHECK_THAT(r.out, Catch::Contains("+    environment: Prod\n"));
+  CHECK_THAT(r.err, Catch::Contains("check this fix [deploy-without-environment]: names environment 'Prod': check"));
+  CHECK_THAT(r.err, Catch::Contains("not fixed [heroku-autocreate]: pinned by SHA: pin the commit of v3.14.15"));
+}
+
+TEST_CASE("the fix and diff flags take true, false or unsafe, alone or after =, never the next word", "[lint][fix]") {
+  test::TempDir dir;
+  dir.write(".github/workflows/d.yml", k_fixable);
+  for (const auto* bad : {"--fix=", "--fix=yes", "--diff=Unsafe", "--fix={}"}) {
+    INFO(bad);
+    const auto r = lint_in(dir, {bad});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("expected one of false, true, unsafe"));
+  }
+  CHECK(test::read_file((dir.path() / ".github/workflows/d.yml").string()) == k_fixable);
+  CHECK(lint_in(dir, {"--diff=false"}).out.find("+++") == std::string::npos);
+  CHECK_THAT(lint_in(dir, {"--diff=true"}).out, Catch::Contains("+++ b/.github/workflows/d.yml"));
+  // `--fix unsafe` is --fix and a path named unsafe, which does not exist: nothing written.
+  const auto r = lint_in(dir, {"--fix", "unsafe"});
+  CHECK(r.code == 2);
+  CHECK(test::read_file((dir.path() / ".github/workflows/d.yml").string()) == k_fixable);
+}
+
+TEST_CASE("fix edits of different findings are taken whole unless they overlap", "[lint][fix]") {
+  lint::EditSet set(10);
+  CHECK(set.add({{2, 2, "ab"}}));
+  CHECK(set.add({{2, 2, "ab"}}));                    // the same change again: made once
+  CHECK_FALSE(set.add({{3, 0, "x"}}));               // an insertion inside a replaced range
+  CHECK_FALSE(set.add({{2, 0, "x"}}));               // or at its start
+  CHECK(set.add({{4, 0, "x"}}));                     // at its end is fine
+  CHECK(set.add({{4, 0, "y"}}));                     // so are two insertions at one place
+  CHECK_FALSE(set.add({{3, 3, "z"}}));               // a replacement over an insertion
+  CHECK_FALSE(set.add({{8, 1, "q"}, {1, 2, "w"}}));  // one overlapping edit: none of the fix is taken
+  CHECK(set.add({{8, 2, "q"}}));
+  CHECK_FALSE(set.add({{9, 5, "past"}}));            // past the end
+  CHECK_FALSE(set.add({{0, 1, "a"}, {0, 1, "b"}}));  // a fix whose own edits overlap
+  CHECK(set.edits().size() == 4);
+  CHECK(lint::apply_edits("0123456789", set.edits()) == std::optional<std::string>("01abxy4567q"));
 }
 
 TEST_CASE("fix keeps a byte-order mark, and refuses read-only modes and hard links even for root", "[lint][fix]") {

@@ -11,6 +11,8 @@
 #   SHIPGATE_OPT_<flag>   `--flag VALUE` when VALUE is not empty (`_` in <flag> stands for `-`)
 #   SHIPGATE_LIST_<flag>  `--flag LINE` for each line that is not blank (surrounding blanks dropped)
 #   SHIPGATE_BOOL_<flag>  `--flag=VALUE` when VALUE is true or false; nothing when empty; else exit 2
+#   SHIPGATE_FLAG_<flag>  `--flag=VALUE` when VALUE is not empty (a flag that may stand alone, like
+#                         --fix; the gate checks VALUE, and as one word it cannot become a switch)
 #   SHIPGATE_SECRET_<VAR> exported to the gate as VAR when not empty (a secret: never on argv);
 #                         VAR must end in _TOKEN, _KEY, _SECRET or _PASSWORD
 #   SHIPGATE_PATHS        arguments after `--`, one per line
@@ -114,6 +116,11 @@ while IFS= read -r var; do
         export "$secret=$value"
       fi
       unset "$var"
+      ;;
+    SHIPGATE_FLAG_*)
+      flag="--${var#SHIPGATE_FLAG_}"
+      flag=${flag//_/-}
+      if [ -n "$value" ]; then args+=("$flag=$value"); fi
       ;;
     SHIPGATE_BOOL_*)
       flag="--${var#SHIPGATE_BOOL_}"

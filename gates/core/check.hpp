@@ -62,6 +62,8 @@ struct Check {
   /// `fix_safe` fixes change only what the finding names; others need a human look.
   std::vector<Edit> fix;
   bool fix_safe = true;
+  /// For a fix that needs a look, what to look at; for a finding its rule could not fix, why.
+  std::string fix_note;
 
   bool is_finding() const { return severity.has_value(); }
   bool has_place() const { return !where.file.empty(); }

@@ -294,6 +294,13 @@ void add_to_cli(CLI::App& app, const std::vector<Option>& declared, RawFlags& ra
     for (const auto& a : o.aliases) {
       names += ",--" + a;
     }
+    if (o.bare) {
+      // `--flag` alone is true (CLI11's value for a bare flag); `--flag=VALUE` any choice.
+      app.add_flag(names, into, help_line(o))
+          ->option_text("[=" + placeholder(o) + "]")
+          ->check(CLI::Validator([&o](std::string& value) { return check(o, value).value_or(std::string()); }, "", ""));
+      continue;
+    }
     if (o.type == Type::boolean) {
       // `--flag` alone is true; `--flag=false` and `--flag=true` say it outright (the actions'
       // inputs do, so an input of false overrides a config of true).
@@ -330,7 +337,7 @@ std::vector<Error> check_boolean_flags(const std::vector<Option>& declared, cons
     const auto name = std::string_view(arg).substr(2, eq - 2);
     for (const auto& o : declared) {
       const bool named = o.name == name || std::find(o.aliases.begin(), o.aliases.end(), name) != o.aliases.end();
-      if (o.type != Type::boolean || !named) {
+      if ((o.type != Type::boolean && !o.bare) || !named) {
         continue;
       }
       if (auto wrong = check(o, std::string_view(arg).substr(eq + 1))) {

@@ -64,6 +64,9 @@ struct Option {
   Validator validate = {};
   /// Flag only, never a config key (a flag that makes no sense in a shared file).
   bool flag_only = false;
+  /// For a choice that has `true` among its choices: the flag alone is `true` (`--fix`), any
+  /// other value is written `--flag=VALUE` (`--fix=unsafe`), never as the next word.
+  bool bare = false;
 };
 
 /// A step output a gate writes inside Actions, declared with what it means (kebab-case name).
@@ -118,8 +121,9 @@ using RawFlags = std::map<std::string, std::vector<std::string>, std::less<>>;
 void add_to_cli(CLI::App& app, const std::vector<Option>& declared, RawFlags& raw);
 
 /// Errors for boolean flags written with a value other than true or false (`--flag=`,
-/// `--flag={}`, `--flag=yes`), read from the arguments as given, up to `--`: CLI11 would take
-/// some of them as true, so a typo could switch a check. `--flag` alone is true.
+/// `--flag={}`, `--flag=yes`), and for `bare` choices with a value not among theirs, read from
+/// the arguments as given, up to `--`: CLI11 would take some of them as true, so a typo could
+/// switch a check. `--flag` alone is true.
 std::vector<Error> check_boolean_flags(const std::vector<Option>& declared, const std::vector<std::string>& args);
 
 /// The placeholder shown for an option in --help.

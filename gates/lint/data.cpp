@@ -96,9 +96,10 @@ void read_deploy_actions(const yaml::Document& doc, const yaml::Node& list, std:
       continue;
     }
     if (const auto* autocreate = doc.get(entry, "autocreate"); autocreate != nullptr) {
-      append(errors, config::check_keys(doc, *autocreate, {"input", "default", "true-unless", "since"}, {}));
+      append(errors, config::check_keys(doc, *autocreate, {"input", "default", "true-unless", "since", "upgrade"}, {}));
       AutocreateInput input{scalar(doc, *autocreate, "input"), scalar(doc, *autocreate, "default"),
-                            scalar(doc, *autocreate, "true-unless"), scalar(doc, *autocreate, "since")};
+                            scalar(doc, *autocreate, "true-unless"), scalar(doc, *autocreate, "since"),
+                            scalar(doc, *autocreate, "upgrade")};
       if (input.input.empty()) {
         errors.push_back(data_error(doc, *autocreate, "'autocreate' needs 'input'"));
         continue;

@@ -16,6 +16,7 @@ struct AutocreateInput {
   std::string default_value;  // the value when the input is not given
   std::string true_unless;    // the action reads every value but this one as true
   std::string since;          // the first release with the input ("3.9.9"); empty: every release
+  std::string upgrade;        // the release an upgrade names (--fix=unsafe): "v3.14.15"; empty: none
 };
 
 /// The input that makes a deploy action only log in (write credentials) and return, without

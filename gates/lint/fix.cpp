@@ -124,6 +124,53 @@ std::optional<std::string> apply_edits(std::string_view text, std::vector<Edit> 
   return out;
 }
 
+bool EditSet::conflicts(const Edit& e) const {
+  const auto end = e.offset + e.length;
+  // Ranges taken do not overlap, and no insertion lies inside a replaced range: only the range
+  // just before `e.offset` and those starting in [offset, end] can meet it.
+  auto it = m_ranges.lower_bound({e.offset, 0});
+  if (it != m_ranges.begin()) {
+    if (std::prev(it)->second > e.offset) {
+      return true;  // a range that starts before e runs into it (or holds e's insertion point)
+    }
+  }
+  for (; it != m_ranges.end() && it->first <= end; ++it) {
+    const bool inserts = it->first == it->second;
+    // An insertion meets a range replaced from its point; a replacement meets whatever starts
+    // inside it (touching its end is fine).
+    if (e.length == 0 ? !inserts : it->first < end) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool EditSet::add(const std::vector<Edit>& fix) {
+  std::vector<const Edit*> fresh;
+  for (const auto& e : fix) {
+    if (e.offset > m_size || e.length > m_size - e.offset) {
+      return false;
+    }
+    if (m_taken.count({e.offset, e.length, e.text}) == 0) {
+      fresh.push_back(&e);
+    }
+  }
+  // The fix's own edits must not overlap each other either.
+  EditSet own(m_size);
+  for (const auto* e : fresh) {
+    if (conflicts(*e) || own.conflicts(*e)) {
+      return false;
+    }
+    own.m_ranges.emplace(e->offset, e->offset + e->length);
+  }
+  for (const auto* e : fresh) {
+    m_ranges.emplace(e->offset, e->offset + e->length);
+    m_taken.emplace(e->offset, e->length, e->text);
+    m_edits.push_back(*e);
+  }
+  return true;
+}
+
 std::string unified_diff(const std::string& path, std::string_view before, std::vector<Edit> edits) {
   std::stable_sort(edits.begin(), edits.end(), by_offset);
   const auto starts = line_starts(before);

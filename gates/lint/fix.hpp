@@ -1,8 +1,11 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "core/check.hpp"
@@ -32,6 +35,25 @@ bool flow_between(std::string_view text, std::size_t from, std::size_t to);
 /// `edits` applied to `text`: nullopt when two overlap or one runs past the end (a fix that
 /// would have to guess is not applied). Edits at the same offset apply in the order given.
 std::optional<std::string> apply_edits(std::string_view text, std::vector<Edit> edits);
+
+/// The edits of the fixes taken for one file: a fix is taken whole or not at all, and not when
+/// one of its edits overlaps an edit taken before (an insertion inside or at the start of a
+/// replaced range counts) or runs past the end of the text. An edit equal to one taken before is
+/// made once (two findings asking for the same change). Each add is O(log n) per edit.
+class EditSet {
+public:
+  explicit EditSet(std::size_t text_size) : m_size(text_size) {}
+  /// Whether `fix` was taken (or was already there whole).
+  bool add(const std::vector<Edit>& fix);
+  const std::vector<Edit>& edits() const { return m_edits; }
+
+private:
+  bool conflicts(const Edit& e) const;
+  std::size_t m_size;
+  std::vector<Edit> m_edits;
+  std::set<std::pair<std::size_t, std::size_t>> m_ranges;  // [offset, end) of every edit taken
+  std::set<std::tuple<std::size_t, std::size_t, std::string>> m_taken;
+};
 
 /// A unified diff (`--- a/PATH`, `+++ b/PATH`, hunks with three lines of context) of what
 /// `edits` change in `before`; linear in the text and the edits. "" when they change nothing.

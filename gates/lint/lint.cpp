@@ -509,8 +509,8 @@ private:
 
 namespace {
 
-/// What --fix and --diff change in one file: the edits of every safe fix that does not overlap
-/// one taken before it (findings in file order), and how many findings they fix.
+/// What --fix and --diff change in one file: the edits of every fix that does not overlap one
+/// taken before it (findings in file order), and how many findings they fix.
 struct FilePlan {
   const Source* source = nullptr;
   std::vector<Edit> edits;
@@ -524,54 +524,88 @@ bool still_reads(const std::string& text, const std::string& path) {
   return doc.ok() && build_model(*doc).ok();
 }
 
+/// A line for stderr about one finding's fix: "FILE:LINE:COL: WHAT [rule]: NOTE".
+std::string fix_line(const Check& c, const std::string& what, const std::string& note) {
+  return text::one_line(c.where.to_string() + ": " + what + " [" + c.name + "]: " + note);
+}
+
+/// The fixes to make, per file; `notes` gets a line for each finding not fixed (and why) and for
+/// each fix that needs a look.
 std::vector<FilePlan> plan_fixes(const std::vector<Check>& checks, const std::map<std::string, Source>& read,
-                                 const std::string& root) {
+                                 const std::string& root, bool unsafe, std::vector<std::string>& notes) {
   // Each file's fixable findings, in file order; whether a file is inside the repository is
   // asked once per file.
   std::map<std::string, std::vector<const Check*>> by_file;
   for (const auto& c : checks) {
-    if (!c.fix.empty() && c.fix_safe) {
+    if (!c.is_finding()) {
+      continue;
+    }
+    if (!c.fix.empty() && (c.fix_safe || unsafe)) {
       by_file[c.where.file].push_back(&c);
+    } else if (!c.fix.empty()) {
+      notes.push_back(
+          fix_line(c, "not fixed",
+                   "its fix needs a look, so only --fix=unsafe makes it (--diff=unsafe shows it); it " + c.fix_note));
+    } else if (!c.fix_note.empty()) {
+      notes.push_back(fix_line(c, "not fixed", c.fix_note));
     }
   }
   const auto repository = root.empty() ? std::string() : paths::canonical(root);
   std::vector<FilePlan> out;
-  for (const auto& [file, fixable] : by_file) {
-    const auto source = read.find(file);
+  for (const auto& entry : by_file) {
+    const auto& fixable = entry.second;
+    const auto source = read.find(entry.first);
     if (source == read.end() || source->second.absolute.empty()) {
       continue;
     }
     const auto inside = fs::path(paths::canonical(source->second.absolute)).lexically_relative(repository);
     if (repository.empty() || inside.empty() || *inside.begin() == "..") {
-      continue;  // never written outside the repository, so not shown as a fix either
+      // Never written outside the repository, so not shown as a fix either.
+      for (const auto* c : fixable) {
+        notes.push_back(fix_line(*c, "not fixed", "the file is outside the repository"));
+      }
+      continue;
     }
-    // Takes each finding's edits that do not overlap those taken before; with `check`, only
-    // while the file still reads after them.
-    const auto take = [&source](const std::vector<const Check*>& findings, bool check) {
-      FilePlan plan;
-      plan.source = &source->second;
-      for (const auto* c : findings) {
-        std::vector<Edit> fix = c->fix;
-        // Two findings may ask for the same change (two deploys of one job): made once.
-        std::erase_if(fix, [&plan](const Edit& e) {
-          return std::find(plan.edits.begin(), plan.edits.end(), e) != plan.edits.end();
-        });
-        auto tried = plan.edits;
-        tried.insert(tried.end(), fix.begin(), fix.end());
-        const auto fixed = apply_edits(plan.source->text, tried);
-        if (fixed && (!check || still_reads(*fixed, plan.source->path))) {
-          plan.edits = std::move(tried);
-          ++plan.findings;
+    const auto& text = source->second.text;
+    // Takes each finding's fix unless it overlaps one taken before; with `check`, only while the
+    // file still reads after it. `why` gets the findings left out.
+    const auto take = [&](bool check, std::vector<std::string>* why) {
+      EditSet taken(text.size());
+      std::size_t findings = 0;
+      for (const auto* c : fixable) {
+        auto trial = check ? taken : EditSet(0);
+        auto& into = check ? trial : taken;
+        bool ok = into.add(c->fix);
+        if (ok && check) {
+          const auto fixed = apply_edits(text, into.edits());
+          ok = fixed && still_reads(*fixed, source->second.path);
+          if (ok) {
+            taken = std::move(trial);
+          } else if (why != nullptr) {
+            why->push_back(fix_line(*c, "not fixed", "with it the file would not read as a workflow"));
+            continue;
+          }
+        }
+        if (ok) {
+          ++findings;
+          if (!c->fix_safe && why != nullptr) {
+            why->push_back(fix_line(*c, "check this fix", c->fix_note));
+          }
+        } else if (why != nullptr) {
+          why->push_back(fix_line(*c, "not fixed", "it overlaps the fix of an earlier finding"));
         }
       }
-      return plan;
+      return FilePlan{&source->second, taken.edits(), findings};
     };
     // One parse of the whole result in the common case; one per finding only when it fails.
-    auto plan = take(fixable, false);
-    const auto fixed = apply_edits(plan.source->text, plan.edits);
-    if (!fixed || !still_reads(*fixed, plan.source->path)) {
-      plan = take(fixable, true);
+    std::vector<std::string> why;
+    auto plan = take(false, &why);
+    const auto fixed = apply_edits(text, plan.edits);
+    if (!fixed || !still_reads(*fixed, source->second.path)) {
+      why.clear();
+      plan = take(true, &why);
     }
+    notes.insert(notes.end(), why.begin(), why.end());
     if (!plan.edits.empty()) {
       out.push_back(std::move(plan));
     }
@@ -601,7 +635,11 @@ Outcome LintGate::evaluate(const Invocation& inv, Log& log) {
   if (!m_options.fix && !m_options.diff) {
     return outcome;
   }
-  const auto plans = plan_fixes(outcome.checks, read, m_options.root);
+  std::vector<std::string> notes;
+  const auto plans = plan_fixes(outcome.checks, read, m_options.root, m_options.unsafe_fixes, notes);
+  for (const auto& note : notes) {
+    log.diagnose(note);
+  }
   std::size_t fixed = 0;
   if (m_options.diff) {
     std::string diff;

@@ -107,15 +107,23 @@ const std::vector<options::Option>& declared() {
        .placeholder = "POLICY",
        .choices = {"tag", "sha"}},
       {.name = "fix",
-       .type = Type::boolean,
-       .help = "Apply the findings' safe fixes to the files, then report what is left",
+       .type = Type::choice,
+       .help = "Apply the findings' safe fixes to the files (=unsafe: also those that need a look), then report "
+               "what is left",
        .default_value = "false",
-       .flag_only = true},
+       .placeholder = "unsafe",
+       .choices = {"false", "true", "unsafe"},
+       .flag_only = true,
+       .bare = true},
       {.name = "diff",
-       .type = Type::boolean,
-       .help = "Print the safe fixes as a unified diff instead of findings; change nothing",
+       .type = Type::choice,
+       .help = "Print the safe fixes (=unsafe: also those that need a look) as a unified diff instead of "
+               "findings; change nothing",
        .default_value = "false",
-       .flag_only = true},
+       .placeholder = "unsafe",
+       .choices = {"false", "true", "unsafe"},
+       .flag_only = true,
+       .bare = true},
       {.name = "deploy-map",
        .type = Type::boolean,
        .help = "Print every deploy target and each path that reaches it (--format text, json or mermaid) "
@@ -154,8 +162,9 @@ void apply(const options::Values& values, Options& into) {
   into.fail_level = parse_severity(values.text("fail-level")).value_or(Severity::error);
   into.pin_sha = values.text("pin") == "sha";
   into.deploy_map = values.boolean("deploy-map");
-  into.fix = values.boolean("fix");
-  into.diff = values.boolean("diff");
+  into.fix = values.text("fix") != "false";
+  into.diff = values.text("diff") != "false";
+  into.unsafe_fixes = values.text("fix") == "unsafe" || values.text("diff") == "unsafe";
   if (into.fix && into.diff) {
     into.errors.push_back({"--fix and --diff: choose one (--diff shows what --fix would write)", {}, {}});
   }

@@ -32,6 +32,7 @@ struct Options {
   bool deploy_map = false;                        // print the deploy map instead of findings
   bool fix = false;                               // apply safe fixes, then lint again
   bool diff = false;                              // print safe fixes as a diff
+  bool unsafe_fixes = false;                      // --fix=unsafe, --diff=unsafe: also fixes that need a look
   std::vector<Error> errors;                      // option values that could not be used
 };
 

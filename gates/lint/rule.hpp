@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,9 +51,25 @@ public:
   }
 
   /// Attaches a fix to the finding reported last (edits to its file, as read; see Edit).
-  void fix(std::vector<Edit> edits, bool safe = true) {
+  void fix(std::vector<Edit> edits) {
     m_sink.back().fix = std::move(edits);
-    m_sink.back().fix_safe = safe;
+    m_sink.back().fix_safe = true;
+  }
+  /// Attaches a fix that needs a human look (made only with --fix=unsafe), and what to look at.
+  void unsafe_fix(std::vector<Edit> edits, const std::string& look_at) {
+    m_sink.back().fix = std::move(edits);
+    m_sink.back().fix_safe = false;
+    m_sink.back().fix_note = text::one_line(look_at);
+  }
+  /// Says why the finding reported last gets no fix (shown with --fix and --diff).
+  void no_fix(const std::string& why) { m_sink.back().fix_note = text::one_line(why); }
+  /// Attaches `edits` when there are some, else says why not.
+  void fix_or(std::optional<std::vector<Edit>> edits, const std::string& why) {
+    if (edits) {
+      fix(std::move(*edits));
+    } else {
+      no_fix(why);
+    }
   }
 
   /// How many findings the sink holds: compared before and after a call, whether it reported.

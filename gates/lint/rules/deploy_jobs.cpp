@@ -44,9 +44,36 @@ bool merged_only(const DeploySite& site) {
   return has(site.condition) || (site.facts != nullptr && has(site.facts->condition));
 }
 
+/// A job-level key's first line (`  KEY:` and the line ending), for an edit at key_insert_at.
+std::string job_key(const std::string& key, const JobFacts& facts) { return facts.key_indent + key + ":" + facts.eol; }
+
+/// The environment a deploy job without one should name: the production or staging environment
+/// the records hold (their spelling), else `production` or `staging` after the target's name; ""
+/// when the name says neither.
+std::string environment_for(const DeploySite& site, const Context& ctx) {
+  const auto staging = [](std::string_view name) {
+    const auto lower = text::to_lower(name);
+    const auto parts = text::split(lower, '-');
+    return std::any_of(parts.begin(), parts.end(),
+                       [](std::string_view p) { return p == "staging" || p == "stage" || p == "stg"; });
+  };
+  const bool prod = is_production(site);
+  if (!prod && !staging(site.app)) {
+    return {};
+  }
+  if (ctx.environments != nullptr) {
+    for (const auto& record : ctx.environments->list) {
+      if (prod ? looks_like_production(record.name) : staging(record.name)) {
+        return record.name;
+      }
+    }
+  }
+  return prod ? "production" : "staging";
+}
+
 }  // namespace
 
-void DeployWithoutEnvironment::on_repository(const std::vector<WorkflowSummary>& workflows, const Context&,
+void DeployWithoutEnvironment::on_repository(const std::vector<WorkflowSummary>& workflows, const Context& ctx,
                                              Reporter& out) const {
   // One finding per job, naming a production target when the job has one.
   std::map<Location, const DeploySite*> by_job;
@@ -65,6 +92,25 @@ void DeployWithoutEnvironment::on_repository(const std::vector<WorkflowSummary>&
     out.report(prod ? Severity::error : Severity::warning, key,
                job_name(*site->facts) + " deploys " + target(*site) +
                    " with no `environment:`, so no reviewers, branch policy or scoped secrets apply; add one");
+    // Which environment, and who reviews it, is a human's call: an unsafe fix.
+    const auto name = environment_for(*site, ctx);
+    const auto& facts = *site->facts;
+    const bool plain_name = std::all_of(name.begin(), name.end(), [](unsigned char c) {
+      return std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.';
+    });
+    if (name.empty() || !plain_name) {
+      out.no_fix("no environment name follows from the target's name; add one by hand");
+    } else if (!facts.key_insert_at || facts.key.file != site->where.file) {
+      out.no_fix("the job is written in flow style or in another file; add `environment:` by hand");
+    } else {
+      const auto* record = ctx.environments != nullptr ? ctx.environments->find(name) : nullptr;
+      out.unsafe_fix({{*facts.key_insert_at, 0, facts.key_indent + "environment: " + name + facts.eol}},
+                     record != nullptr
+                         ? "names environment '" + name + "': check its reviewers and secrets before merging"
+                         : "names environment '" + name +
+                               "', which GitHub creates unprotected on the first run: create it with required "
+                               "reviewers and the deploy's secrets before merging");
+    }
   }
 }
 
@@ -127,6 +173,9 @@ void DeployConcurrency::on_repository(const std::vector<WorkflowSummary>& workfl
                                         " half-way when another run starts; set it to false so runs queue");
       if (facts->cancel_fix && facts->cancel_at->file == d.workflow->path) {
         out.fix({*facts->cancel_fix});
+      } else {
+        out.no_fix(
+            "`cancel-in-progress` is an expression, or written in another file or behind an alias; set it to false");
       }
     } else if (facts->concurrency.empty()) {
       out.report(facts->key, job_name(*facts) + " deploys " + target(*d.site) +
@@ -137,12 +186,16 @@ void DeployConcurrency::on_repository(const std::vector<WorkflowSummary>& workfl
       const bool plain = !app.empty() && std::all_of(app.begin(), app.end(), [](unsigned char c) {
         return std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.';
       });
-      if (plain && apps_of_job[facts->key].size() == 1 && facts->key_insert_at && facts->key.file == d.workflow->path) {
-        const auto& i = facts->key_indent;
-        const auto& eol = facts->eol;
+      if (!plain) {
+        out.no_fix("the app's name is known only at run time; name a group by hand");
+      } else if (apps_of_job[facts->key].size() != 1) {
+        out.no_fix("the job deploys several apps; name a group by hand");
+      } else if (!facts->key_insert_at || facts->key.file != d.workflow->path) {
+        out.no_fix("the job is written in flow style or in another file; add the group by hand");
+      } else {
         out.fix({{*facts->key_insert_at, 0,
-                  i + "concurrency:" + eol + i + "  group: deploy-" + app + eol + i + "  cancel-in-progress: false" +
-                      eol}});
+                  job_key("concurrency", *facts) + facts->key_indent + "  group: deploy-" + app + facts->eol +
+                      facts->key_indent + "  cancel-in-progress: false" + facts->eol}});
       }
     }
   }

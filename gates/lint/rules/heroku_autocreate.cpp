@@ -1,6 +1,7 @@
 #include "lint/rules/heroku_autocreate.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include "core/text.hpp"
 #include "lint/fix.hpp"
@@ -198,6 +199,25 @@ std::optional<std::vector<Edit>> set_true(const Workflow& wf, const Step& step, 
   return std::vector<Edit>{{value.pos.offset, written.size(), "true"}};
 }
 
+/// The edit that writes `release` over the ref of a step's `uses:` (plain, or quoted as read);
+/// nullopt for a SHA pin (its release's commit is pinned by hand) or a value written elsewhere.
+std::optional<Edit> upgrade_ref(const Workflow& wf, const Step& step, const std::string& release) {
+  const auto& value = *step.uses.value;
+  const auto text = wf.text;
+  const auto at = value.value.rfind('@');
+  const std::size_t quote = value.style == '"' || value.style == '\'' ? 1 : 0;
+  if (release.empty() || at == std::string::npos || (value.style != 0 && quote == 0) ||
+      value.pos.offset < step.node->pos.offset ||
+      text.substr(value.pos.offset + quote, value.value.size()) != value.value) {
+    return std::nullopt;
+  }
+  const auto ref = std::string_view(value.value).substr(at + 1);
+  if (ref.size() == 40 && std::all_of(ref.begin(), ref.end(), [](unsigned char c) { return std::isxdigit(c) != 0; })) {
+    return std::nullopt;
+  }
+  return Edit{value.pos.offset + quote + at + 1, ref.size(), release};
+}
+
 }  // namespace
 
 void HerokuAutocreate::on_step(const Workflow& wf, const Job& job, const Step& step, const Context& ctx,
@@ -222,20 +242,37 @@ void HerokuAutocreate::on_step(const Workflow& wf, const Job& job, const Step& s
       support = ref_supports(action_repository(uses) + "@" + *version, action->autocreate->since);
     }
   }
-  if (support == RefSupport::no) {
-    return check.too_old(text::shorten(uses, 50));
-  }
   const auto& input = action->autocreate->input;
+  if (support == RefSupport::no) {
+    check.too_old(text::shorten(uses, 50));
+    // The upgrade needs a look (a new release of the action), so it is an unsafe fix.
+    const auto& release = action->autocreate->upgrade;
+    auto edit = upgrade_ref(wf, step, release);
+    if (!edit) {
+      return out.no_fix(release.empty() ? "no release to upgrade to is known"
+                                        : "pinned by SHA: pin the commit of " + release);
+    }
+    std::vector<Edit> edits = {*edit};
+    const bool has_input = step.with != nullptr && step.with->is_mapping() && wf.doc->find_ci(*step.with, input);
+    if (!has_input) {
+      auto add = add_input(wf, step, input);
+      if (!add) {
+        return out.no_fix("the step's `with:` is written in a shape an edit would have to guess");
+      }
+      edits.insert(edits.end(), add->begin(), add->end());
+    }
+    return out.unsafe_fix(std::move(edits), "upgrades " + text::shorten(uses, 50) + " to " + release +
+                                                ": read the action's release notes before merging");
+  }
   if (step.with != nullptr && !step.with->is_mapping() && !step.with->is_null()) {
     return check.unreadable("cannot read `with:` statically");
   }
   const auto entry = step.with != nullptr ? wf.doc->find_ci(*step.with, input) : yaml::Entry{};
   if (!entry) {
     check.missing();
-    if (auto edits = add_input(wf, step, input)) {
-      out.fix(std::move(*edits));
-    }
-    return;
+    return out.fix_or(
+        add_input(wf, step, input),
+        "the step or its `with:` is written in flow style or behind an alias; add `" + input + ": true` by hand");
   }
   const auto& value = *entry.value;
   if (entry.key->pos.offset > step.node->pos.offset && value.pos.offset > step.node->pos.offset) {
@@ -256,9 +293,11 @@ void HerokuAutocreate::on_step(const Workflow& wf, const Job& job, const Step& s
   }
   const auto before = out.reported();
   check.values(value.value, *resolved);
-  if (out.reported() > before && !resolved->empty() && resolved->size() == 1) {
-    if (auto edits = set_true(wf, step, value)) {
-      out.fix(std::move(*edits));
+  if (out.reported() > before) {
+    if (resolved->size() != 1) {
+      out.no_fix("the value differs between matrix combinations; write `true`");
+    } else {
+      out.fix_or(set_true(wf, step, value), "the value is an expression or written behind an alias; write `true`");
     }
   }
   const bool all_true =

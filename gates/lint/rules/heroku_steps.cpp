@@ -262,10 +262,14 @@ void HerokuConfigSetEcho::on_step(const Workflow& wf, const Job& job, const Step
         out.report(script_line(wf, *step.run, line + static_cast<int>(lines_before)),
                    "`heroku config:set` prints every value it sets into the log (masking misses derived values); "
                    "add `> /dev/null`");
-        if (lines == 1 && rest.find_first_of("#;&|<>`\\") == std::string_view::npos && posix_shell(wf, job, step)) {
-          if (auto edit = silence(wf, *step.run, line, logical)) {
-            out.fix({std::move(*edit)});
-          }
+        if (!posix_shell(wf, job, step)) {
+          out.no_fix("the step's shell is not a POSIX shell (or the runner may be Windows); redirect by hand");
+        } else if (lines != 1 || rest.find_first_of("#;&|<>`\\") != std::string_view::npos) {
+          out.no_fix("the command continues past its line or pipes, chains or redirects; add `> /dev/null` by hand");
+        } else {
+          auto edit = silence(wf, *step.run, line, logical);
+          out.fix_or(edit ? std::optional<std::vector<Edit>>({*edit}) : std::nullopt,
+                     "a heredoc, an open quote or a folded script; add `> /dev/null` by hand");
         }
       }
     }
