@@ -20,7 +20,8 @@ run() {  # run DIR ARGS... -> $out, $err, $rc
 run "$root/examples/incident"
 check "incident exits 1" test "$rc" = 1
 check "incident: heroku-autocreate" grep -q "deploy.yml:24:9: error: akhileshns/heroku-deploy without \`dontautocreate\`" <<<"$out"
-check "incident: environment-missing" grep -q "deploy-heroku.yml:32:18: error: job 'production' deploys to environment 'production'" <<<"$out"
+check "incident: each path to prod with the triggers that reach it" grep -q "deploy.yml:36:9: also deploys 'raxx-api-prod': job 'deploy-production' (akhileshns/heroku-deploy) runs on push (tags: v\*)$" <<<"$out"
+check "incident: environment-missing" grep -q "deploy-heroku.yml:32:18: error: job 'production' names environment 'production'" <<<"$out"
 check "incident: overlapping prod" grep -q "Heroku app 'raxx-api-prod' is deployed from 2 places with different triggers" <<<"$out"
 check "incident: summary on stderr" grep -q "7 errors, 9 warnings, 0 notes in 2 files" <<<"$err"
 

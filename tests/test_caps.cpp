@@ -77,7 +77,7 @@ TEST_CASE("a megabyte environment name gets a short finding and no costly guess"
             "on: push\njobs:\n  d:\n    environment: " + std::string(3u << 20, 'p') + "\n    steps: [{run: x}]\n");
   const auto r = run_lint(dir, {"wf.yml", "--environments", "envs.yml"});
   CHECK(r.code == 1);
-  CHECK_THAT(r.out, Catch::Contains("deploys to environment 'ppp") && Catch::Contains("...', which does not exist"));
+  CHECK_THAT(r.out, Catch::Contains("names environment 'ppp") && Catch::Contains("...', which does not exist"));
   CHECK(r.out.size() < 1000);
 }
 

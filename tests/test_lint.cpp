@@ -761,6 +761,18 @@ TEST_CASE("the fix and diff flags take true, false or unsafe, alone or after =, 
   CHECK(test::read_file((dir.path() / ".github/workflows/d.yml").string()) == k_fixable);
 }
 
+TEST_CASE("a fix ends its lines as the lines around it do, in a file that mixes endings", "[lint][fix]") {
+  test::TempDir dir;
+  // The first line ends in LF, the job's lines in CRLF.
+  std::string mixed = k_fixable;
+  mixed.replace(0, std::string("on: push\r\n").size(), "on: push\n");
+  dir.write(".github/workflows/d.yml", mixed);
+  const auto r = lint_in(dir, {"--diff"});
+  INFO(r.out << r.err);
+  CHECK_THAT(r.out, Catch::Contains("+    concurrency:\r\n+      group: deploy-shop-prod\r\n"));
+  CHECK_THAT(r.out, Catch::Contains("+          dontautocreate: true\r\n"));
+}
+
 TEST_CASE("fix edits of different findings are taken whole unless they overlap", "[lint][fix]") {
   lint::EditSet set(10);
   CHECK(set.add({{2, 2, "ab"}}));

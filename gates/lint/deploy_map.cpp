@@ -50,34 +50,6 @@ std::set<std::string> reachable(const std::string& start,
   return seen;
 }
 
-/// How trigger `t` reaches a deploy that requires `required`: a push's branch filters are left
-/// out when only tags can meet it, and its tag filters when only branches can.
-std::string reached_as(const workflow::Trigger& t, const std::vector<Requirement>& required) {
-  if (t.event != "push" || t.filters.empty()) {
-    return t.describe();
-  }
-  const auto only = [&required](std::string_view prefix) {
-    return std::any_of(required.begin(), required.end(), [prefix](const Requirement& r) {
-      return r.field == "github.ref" && r.equal && r.value.rfind(prefix, 0) == 0;
-    });
-  };
-  const char* drop = only("refs/tags/") ? "branches" : only("refs/heads/") ? "tags" : nullptr;
-  if (drop == nullptr) {
-    return t.describe();
-  }
-  std::vector<std::string> kept;
-  std::string_view rest = t.filters;
-  while (!rest.empty()) {
-    const auto end = rest.find("; ");
-    const auto part = rest.substr(0, end);
-    if (part.rfind(drop, 0) != 0) {
-      kept.emplace_back(part);
-    }
-    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 2);
-  }
-  return kept.empty() ? t.event : t.event + " (" + text::join(kept, "; ") + ")";
-}
-
 DeployPath make_path(const WorkflowSummary& wf, const DeploySite& site,
                      const std::map<std::string, std::vector<std::string>>& needed_by) {
   DeployPath path{&wf, &site, {}, {}, {}, {}};

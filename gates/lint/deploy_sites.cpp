@@ -604,7 +604,7 @@ std::shared_ptr<const JobFacts> job_facts(const Workflow& wf, const Job& job) {
         !flow_between(wf.text, job.key->pos.offset, first.pos.offset)) {
       facts->key_insert_at = line_start(wf.text, first.pos.offset);
       facts->key_indent = std::string(static_cast<std::size_t>(first.pos.column - 1), ' ');
-      facts->eol = std::string(line_ending(wf.text));
+      facts->eol = std::string(line_ending(wf.text.substr(facts->key_insert_at.value())));  // the line it goes before
     }
   }
   if (job.condition != nullptr && job.condition->is_scalar()) {

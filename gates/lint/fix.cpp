@@ -364,6 +364,13 @@ Result<bool> replace_file(const std::string& path, const std::string& root, std:
     ::unlink(pattern.c_str());
     return Error{"not fixed: cannot replace it: " + reason, {path, 0, 0}, {}};
   }
+  // The rename is durable once the directory is synced too; a failure there loses nothing the
+  // rename did not already make visible, so it is not an error.
+  const int dir_fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd >= 0) {
+    static_cast<void>(::fsync(dir_fd));
+    ::close(dir_fd);
+  }
   return true;
 }
 

@@ -16,7 +16,8 @@
 
 namespace shipgate::lint {
 
-/// The line ending a file uses: "\r\n" when its first line ends so, else "\n".
+/// The line ending of the first line of `text` ("\r\n" or "\n"): pass the text from a line's
+/// start for that line's ending (a file may mix them).
 std::string_view line_ending(std::string_view text);
 
 /// The offset where the line holding `offset` starts.

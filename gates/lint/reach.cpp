@@ -77,6 +77,45 @@ bool can_run_on(const workflow::Trigger& t, const std::vector<Requirement>& requ
   return true;
 }
 
+/// How trigger `t` reaches a deploy that requires `required`: a push's branch filters are left
+/// out when only tags can meet it, and its tag filters when only branches can.
+std::string reached_as(const workflow::Trigger& t, const std::vector<Requirement>& required) {
+  if (t.event != "push" || t.filters.empty()) {
+    return t.describe();
+  }
+  const auto only = [&required](std::string_view prefix) {
+    return std::any_of(required.begin(), required.end(), [prefix](const Requirement& r) {
+      return r.field == "github.ref" && r.equal && r.value.rfind(prefix, 0) == 0;
+    });
+  };
+  const char* drop = only("refs/tags/") ? "branches" : only("refs/heads/") ? "tags" : nullptr;
+  if (drop == nullptr) {
+    return t.describe();
+  }
+  std::vector<std::string> kept;
+  std::string_view rest = t.filters;
+  while (!rest.empty()) {
+    const auto end = rest.find("; ");
+    const auto part = rest.substr(0, end);
+    if (part.rfind(drop, 0) != 0) {
+      kept.emplace_back(part);
+    }
+    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 2);
+  }
+  return kept.empty() ? t.event : t.event + " (" + text::join(kept, "; ") + ")";
+}
+
+std::string reached_text(const WorkflowSummary& workflow, const DeploySite& site) {
+  const auto required = site_requirements(workflow, site);
+  std::vector<std::string> parts;
+  for (const auto& t : workflow.triggers) {
+    if (can_run_on(t, required)) {
+      parts.push_back(reached_as(t, required));
+    }
+  }
+  return parts.empty() ? "nothing (no trigger meets its if:)" : text::join(parts, ", ");
+}
+
 bool is_production(const DeploySite& site) {
   if (looks_like_production(site.app)) {
     return true;

@@ -38,7 +38,7 @@ void EnvironmentMissing::on_job(const Workflow& wf, const Job& job, const Contex
     if (name.empty() || ctx.environments->find(name) != nullptr) {
       continue;
     }
-    std::string message = "job '" + text::shorten(job.id, 30) + "' deploys to environment '" + text::shorten(name, 30) +
+    std::string message = "job '" + text::shorten(job.id, 30) + "' names environment '" + text::shorten(name, 30) +
                           "', which does not exist: GitHub creates it unprotected";
     if (const auto guess = text::did_you_mean(name, ctx.environments->names())) {
       message += "; did you mean '" + text::shorten(*guess, 30) + "'?";

@@ -143,8 +143,8 @@ bool flow_free_item(std::string_view text, std::size_t item, std::size_t key) {
 /// shape would make it a guess (an alias, a `with:` written some other way).
 std::optional<std::vector<Edit>> add_input(const Workflow& wf, const Step& step, const std::string& input) {
   const auto text = wf.text;
-  const auto eol = std::string(line_ending(text));
   const auto step_at = step.node->pos.offset;
+  const auto eol = std::string(line_ending(text.substr(line_start(text, step_at))));  // the step's own
   if (text.empty() || step.uses.key == nullptr) {
     return std::nullopt;
   }

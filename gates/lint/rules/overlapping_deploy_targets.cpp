@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/text.hpp"
+#include "lint/reach.hpp"
 
 namespace shipgate::lint {
 
@@ -187,10 +188,11 @@ bool shared_group(const std::vector<Site>& sites) {
   return !first.empty() && std::all_of(sites.begin(), sites.end(), [&](const Site& s) { return group(s) == first; });
 }
 
-/// The job, how it deploys and when it runs (the related place already says the file).
+/// The job, how it deploys and the triggers that reach it through its `if:` (the related place
+/// already says the file).
 std::string describe(const Site& site) {
   return "job '" + text::shorten(site.deploy->job, 60) + "' (" + site.deploy->how + ") runs on " +
-         site.workflow->trigger_text;
+         text::shorten(reached_text(*site.workflow, *site.deploy), 200);
 }
 
 }  // namespace
