@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/command_guard.hpp"
 #include "core/text.hpp"
 #include "github/environments.hpp"
 #include "helpers.hpp"
@@ -741,6 +742,64 @@ TEST_CASE("fix=unsafe adds an environment and upgrades an action too old for don
   CHECK_THAT(r.out, Catch::Contains("+    environment: Prod\n"));
   CHECK_THAT(r.err, Catch::Contains("check this fix [deploy-without-environment]: names environment 'Prod': check"));
   CHECK_THAT(r.err, Catch::Contains("not fixed [heroku-autocreate]: pinned by SHA: pin the commit of v3.14.15"));
+}
+
+TEST_CASE("fix=unsafe names the exact production record, and makes an old ref's false input true", "[lint][fix]") {
+  test::TempDir dir;
+  dir.write("envs.json", R"({"total_count": 2, "environments": [{"name": "pre-prod"}, {"name": "PRODUCTION"}]})");
+  dir.write(".github/workflows/d.yml",
+            "on: push\njobs:\n  a:\n    runs-on: ubuntu-22.04\n    concurrency: x\n    steps:\n"
+            "      - uses: akhileshns/heroku-deploy@v3.8.0\n"
+            "        with: {heroku_app_name: shop-prod, dontautocreate: false}\n"
+            "      - run: shipgate-release --app shop-prod\n"
+            "      - uses: &old akhileshns/heroku-deploy@v3.8.0\n        with: {heroku_app_name: shop-prod}\n"
+            "      - uses: *old\n        with: {heroku_app_name: shop-prod, dontautocreate: ''}\n");
+  const auto r = lint_in(dir, {"--diff=unsafe", "--environments", "envs.json"});
+  INFO(r.out << r.err);
+  CHECK_THAT(r.out, Catch::Contains("+    environment: PRODUCTION\n"));
+  CHECK_THAT(r.out, Catch::Contains("+        with: {heroku_app_name: shop-prod, dontautocreate: true}\n"));
+  CHECK_THAT(r.err, Catch::Contains("d.yml:12:9: not fixed [heroku-autocreate]: the `uses:` value is escaped, or "
+                                    "behind an anchor or alias"));
+}
+
+TEST_CASE("inside Actions no printed value forms an older-style ##[command], even split across writes",
+          "[lint][fix][hostile]") {
+  std::ostringstream sink;
+  CommandGuard guard(sink.rdbuf());
+  std::ostream out(&guard);
+  out << "a ##[error]x #"
+      << "#"
+      << "[add-mask]y ###[z #[w ## [v\n::notice::own\n  ::warning::x\n \t"
+      << ":"
+      << ":error::y\n\xC2\xA0::a\nk: v ::b\n";
+  out.flush();
+  const std::string zwsp = "\xE2\x80\x8B";
+  CHECK(sink.str() == "a ##" + zwsp + "[error]x ##" + zwsp + "[add-mask]y ###" + zwsp + "[z #[w ## [v\n" +
+                          "::notice::own\n  " + zwsp + "::warning::x\n \t" + zwsp + "::error::y\n\xC2\xA0" + zwsp +
+                          "::a\nk: v ::b\n");
+
+  test::TempDir dir;
+  dir.write(".github/workflows/##[set-output name=findings;]0.yml", k_fixable);
+  for (const auto& args : std::vector<std::vector<std::string>>{{"--diff"}, {"--format", "text"}, {"--deploy-map"}}) {
+    const auto r = lint_in(dir, args, {{"GITHUB_ACTIONS", "true"}});
+    INFO(r.out << r.err);
+    CHECK_THAT(r.out + r.err, Catch::Contains("findings;]0.yml"));
+    CHECK((r.out + r.err).find("##[") == std::string::npos);
+  }
+  // A diff's context lines are the workflow's own, after a space: none acts as a command.
+  test::TempDir script;
+  script.write(".github/workflows/d.yml",
+               "on: push\njobs:\n  deploy:\n    runs-on: ubuntu-22.04\n    steps:\n"
+               "      - run: |\n          ::warning::forged\n"
+               "      - uses: akhileshns/heroku-deploy@v3.13.15\n"
+               "        with:\n          heroku_app_name: x\n");
+  const auto diff = lint_in(script, {"--diff"}, {{"GITHUB_ACTIONS", "true"}});
+  CHECK_THAT(diff.out, Catch::Contains("+          dontautocreate: true"));
+  for (const auto& line : text::split_lines(diff.out)) {
+    CHECK(text::trim(line).rfind("::", 0) == std::string::npos);
+  }
+  // Outside Actions the name is printed as it is.
+  CHECK_THAT(lint_in(dir, {"--diff"}).out, Catch::Contains("##[set-output"));
 }
 
 TEST_CASE("the fix and diff flags take true, false or unsafe, alone or after =, never the next word", "[lint][fix]") {

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "core/cli.hpp"
+#include "core/command_guard.hpp"
 #include "core/secrets.hpp"
 #include "core/text.hpp"
 
@@ -498,7 +499,9 @@ std::string help_text(Gate& gate) {
   return make_cli(gate.info(), all_options(gate, !gate.rules().empty()), raw)->help();
 }
 
-int run_gate(Gate& gate, const Invocation& inv) {
+namespace {
+
+int run_guarded(Gate& gate, const Invocation& inv) {
   std::optional<Driver> driver;
   try {
     driver.emplace(gate, inv);
@@ -508,6 +511,24 @@ int run_gate(Gate& gate, const Invocation& inv) {
   } catch (...) {
     return driver ? driver->internal_error("unknown exception") : static_cast<int>(ExitCode::could_not_evaluate);
   }
+}
+
+}  // namespace
+
+int run_gate(Gate& gate, const Invocation& inv) {
+  if (inv.getenv("GITHUB_ACTIONS") != "true") {
+    return run_guarded(gate, inv);
+  }
+  // Inside Actions, nothing printed can form an older-style `##[command]` (core/command_guard.hpp).
+  CommandGuard out_guard(inv.out.rdbuf());
+  CommandGuard err_guard(inv.err.rdbuf());
+  std::ostream out(&out_guard);
+  std::ostream err(&err_guard);
+  const Invocation guarded{inv.args, inv.env, out, err, inv.out_is_terminal, inv.err_is_terminal, inv.cwd, inv.clock};
+  const int code = run_guarded(gate, guarded);
+  out.flush();
+  err.flush();
+  return code;
 }
 
 }  // namespace shipgate

@@ -1,6 +1,7 @@
 #include "lint/data.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include "core/config.hpp"
 #include "core/embedded.hpp"
@@ -102,6 +103,16 @@ void read_deploy_actions(const yaml::Document& doc, const yaml::Node& list, std:
                             scalar(doc, *autocreate, "upgrade")};
       if (input.input.empty()) {
         errors.push_back(data_error(doc, *autocreate, "'autocreate' needs 'input'"));
+        continue;
+      }
+      // The release --fix=unsafe writes into a `uses:` line: a plain ref that has the input.
+      const auto& up = input.upgrade;
+      if (!up.empty() && (!std::all_of(up.begin(), up.end(), [](unsigned char c) {
+            return std::isalnum(c) != 0 || c == '.' || c == '_' || c == '-';
+          }) || ref_supports("x@" + up, input.since) != RefSupport::yes)) {
+        errors.push_back(data_error(doc, *autocreate,
+                                    "'upgrade' must be a release tag (letters, digits, '.', '_', '-') at or after "
+                                    "'since'"));
         continue;
       }
       action.autocreate = input;

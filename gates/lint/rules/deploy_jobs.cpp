@@ -1,6 +1,7 @@
 #include "lint/rules/deploy_jobs.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 
@@ -48,22 +49,30 @@ bool merged_only(const DeploySite& site) {
 std::string job_key(const std::string& key, const JobFacts& facts) { return facts.key_indent + key + ":" + facts.eol; }
 
 /// The environment a deploy job without one should name: the production or staging environment
-/// the records hold (their spelling), else `production` or `staging` after the target's name; ""
-/// when the name says neither.
+/// the records hold, by its exact name in any case (`Prod`, never `pre-prod`), else `production`
+/// or `staging` after the target's name; "" when the name says neither.
 std::string environment_for(const DeploySite& site, const Context& ctx) {
-  const auto staging = [](std::string_view name) {
-    const auto lower = text::to_lower(name);
-    const auto parts = text::split(lower, '-');
-    return std::any_of(parts.begin(), parts.end(),
-                       [](std::string_view p) { return p == "staging" || p == "stage" || p == "stg"; });
-  };
+  static const std::set<std::string, std::less<>> k_production = {"production", "prod", "prd", "live"};
+  static const std::set<std::string, std::less<>> k_staging = {"staging", "stage", "stg"};
+  // The target's name, split at every character that is not a letter or digit.
+  std::string part;
+  bool staging = false;
+  for (const char c : site.app + " ") {
+    if (std::isalnum(static_cast<unsigned char>(c)) != 0) {
+      part += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else {
+      staging = staging || k_staging.count(part) != 0;
+      part.clear();
+    }
+  }
   const bool prod = is_production(site);
-  if (!prod && !staging(site.app)) {
+  if (!prod && !staging) {
     return {};
   }
+  const auto& names = prod ? k_production : k_staging;
   if (ctx.environments != nullptr) {
     for (const auto& record : ctx.environments->list) {
-      if (prod ? looks_like_production(record.name) : staging(record.name)) {
+      if (names.count(text::to_lower(record.name)) != 0) {
         return record.name;
       }
     }

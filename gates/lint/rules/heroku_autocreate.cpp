@@ -249,23 +249,30 @@ void HerokuAutocreate::on_step(const Workflow& wf, const Job& job, const Step& s
     const auto& release = action->autocreate->upgrade;
     auto edit = upgrade_ref(wf, step, release);
     if (!edit) {
+      const auto ref = std::string_view(uses).substr(std::min(uses.size(), uses.rfind('@') + 1));
+      const bool sha = ref.size() == 40 &&
+                       std::all_of(ref.begin(), ref.end(), [](unsigned char c) { return std::isxdigit(c) != 0; });
       return out.no_fix(release.empty() ? "no release to upgrade to is known"
-                                        : "pinned by SHA: pin the commit of " + release);
+                        : sha           ? "pinned by SHA: pin the commit of " + release
+                              : "the `uses:` value is escaped, or behind an anchor or alias; upgrade by hand");
     }
     std::vector<Edit> edits = {*edit};
-    const bool has_input = step.with != nullptr && step.with->is_mapping() && wf.doc->find_ci(*step.with, input);
-    if (!has_input) {
-      auto add = add_input(wf, step, input);
-      if (!add) {
-        return out.no_fix("the step's `with:` is written in a shape an edit would have to guess");
-      }
-      edits.insert(edits.end(), add->begin(), add->end());
+    const auto written =
+        step.with != nullptr && step.with->is_mapping() ? wf.doc->find_ci(*step.with, input) : yaml::Entry{};
+    // Without the input, it is added; with a value other than `true`, that is made `true`.
+    auto more = !written                         ? add_input(wf, step, input)
+                : written.value->value == "true" ? std::optional<std::vector<Edit>>(std::vector<Edit>{})
+                                                 : set_true(wf, step, *written.value);
+    if (!more) {
+      return out.no_fix("the step's `" + input + "` or its `with:` is written in a shape an edit would have to guess");
     }
+    edits.insert(edits.end(), more->begin(), more->end());
     return out.unsafe_fix(std::move(edits), "upgrades " + text::shorten(uses, 50) + " to " + release +
                                                 ": read the action's release notes before merging");
   }
   if (step.with != nullptr && !step.with->is_mapping() && !step.with->is_null()) {
-    return check.unreadable("cannot read `with:` statically");
+    check.unreadable("cannot read `with:` statically");
+    return out.no_fix("`with:` is an expression; write the input in it by hand");
   }
   const auto entry = step.with != nullptr ? wf.doc->find_ci(*step.with, input) : yaml::Entry{};
   if (!entry) {
@@ -279,17 +286,20 @@ void HerokuAutocreate::on_step(const Workflow& wf, const Job& job, const Step& s
     check.at_value(wf, value.is_null() ? *entry.key : value);  // an alias to an earlier anchor stays at `uses:`
   }
   if (value.is_null() || (value.is_scalar() && value.value.empty())) {
-    return check.empty();
+    check.empty();
+    return out.no_fix("an empty value is not guessed at; write `true`");
   }
   if (!value.is_scalar()) {
-    return check.unreadable("`" + input + "` is not a single value");
+    check.unreadable("`" + input + "` is not a single value");
+    return out.no_fix("the value is a list or mapping; write `true`");
   }
   const auto resolved = input_values(wf, job, step, *action, value);
   if (!resolved && Scope::for_step(wf, job, &step).defers(value.value)) {
     return;  // the value comes from callers: checked where they call this workflow or action
   }
   if (!resolved) {
-    return check.unresolved(value.value);
+    check.unresolved(value.value);
+    return out.no_fix("the value is an expression; write `true`");
   }
   const auto before = out.reported();
   check.values(value.value, *resolved);
