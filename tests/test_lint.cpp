@@ -559,6 +559,36 @@ TEST_CASE("deploy map: hostile names cannot break a line, the graph or the summa
   CHECK(md.find("evil[(") == std::string::npos);
 }
 
+TEST_CASE("the deploy map lists jobs with Heroku credentials or the CLI but no recognised deploy as possible",
+          "[lint][map]") {
+  test::TempDir dir;
+  dir.write(".github/workflows/make.yml",
+            "on: push\njobs:\n  test:\n    runs-on: ubuntu-22.04\n    steps:\n      - run: make test\n"
+            "  ship:\n    runs-on: ubuntu-22.04\n    env:\n      HEROKU_API_KEY: ${{ secrets.HEROKU_API_KEY }}\n"
+            "    steps:\n      - run: curl https://cli-assets.heroku.com/install.sh | sh\n"
+            "      - run: |\n          make build\n          make heroku_release\n"
+            "  known:\n    runs-on: ubuntu-22.04\n    env:\n      HEROKU_API_KEY: ${{ secrets.HEROKU_API_KEY }}\n"
+            "    steps:\n      - run: heroku container:release web -a shop > /dev/null\n"
+            "  call:\n    uses: ./.github/workflows/other.yml\n    secrets:\n"
+            "      HEROKU_API_KEY: ${{ secrets.HEROKU_API_KEY }}\n");
+  auto r = lint_in(dir, {"--deploy-map"});
+  INFO(r.out << r.err);
+  CHECK(r.code == 0);
+  CHECK_THAT(r.out, Catch::Contains("possible deploys (Heroku credentials or CLI, but no deploy shipgate recognises"));
+  CHECK_THAT(r.out, Catch::Contains(".github/workflows/make.yml:7:3  job 'ship'  holds HEROKU_API_KEY; installs the "
+                                    "Heroku CLI; runs `make heroku_release`\n"));
+  CHECK_THAT(r.out, Catch::Contains("job 'call'  calls ./.github/workflows/other.yml with HEROKU_API_KEY\n"));
+  CHECK(r.out.find("job 'test'  ") == std::string::npos);        // no credentials: not a possible deploy
+  CHECK(r.out.find("job 'known'  holds") == std::string::npos);  // its deploy is recognised: a target
+  CHECK_THAT(r.out, Catch::Contains("target 'shop'"));
+  CHECK_THAT(r.err, Catch::Contains("1 target, 1 path, 2 possible in 1 file"));
+  r = lint_in(dir, {"--deploy-map", "--format", "json"});
+  const auto doc = nlohmann::json::parse(r.out);
+  REQUIRE(doc["possible"].size() == 2);
+  CHECK(doc["possible"][0]["job"] == "ship");
+  CHECK(doc["possible"][0]["at"]["line"] == 7);
+}
+
 // --- fixes ---------------------------------------------------------------------------------------
 
 TEST_CASE("fix edits apply in place, refuse overlaps, and diff as patch reads them", "[lint][fix]") {

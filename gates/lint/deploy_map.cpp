@@ -182,11 +182,27 @@ std::string target_name(const DeployTarget& target) {
          text::one_line(text::shorten(target.app, 80));
 }
 
-std::string render_text(const std::vector<DeployTarget>& targets, const Context& ctx) {
+/// One possible deploy as a line: the job's place, the job, and why.
+std::string possible_text(const PossibleDeploy& p) {
+  return place(p.where) + "  job '" + text::one_line(text::shorten(p.job, 60)) + "'  " + text::one_line(p.why);
+}
+
+constexpr std::string_view k_possible_heading =
+    "possible deploys (Heroku credentials or CLI, but no deploy shipgate recognises, so no target is "
+    "known; check them by hand):";
+
+std::string render_text(const std::vector<DeployTarget>& targets, const std::vector<PossibleDeploy>& possible,
+                        const Context& ctx) {
   std::ostringstream out;
   if (targets.empty()) {
     out << "no deploys found (recognised: the deploy actions of rules/deploy-actions.yml, heroku CLI deploy "
            "commands, git push to Heroku; a deploy inside make or a script is not seen)\n";
+  }
+  if (!possible.empty()) {
+    out << k_possible_heading << '\n';
+    for (const auto& p : possible) {
+      out << "  " << possible_text(p) << '\n';
+    }
   }
   for (const auto& target : targets) {
     out << "target " << target_name(target) << (target.production ? " (production)" : "") << ": "
@@ -259,7 +275,8 @@ nlohmann::json environment_json(const DeploySite& site, const Context& ctx) {
   return env;
 }
 
-std::string render_json(const std::vector<DeployTarget>& targets, const Context& ctx, std::size_t files) {
+std::string render_json(const std::vector<DeployTarget>& targets, const std::vector<PossibleDeploy>& possible,
+                        const Context& ctx, std::size_t files) {
   nlohmann::json doc = {{"version", 1}, {"tool", "shipgate-lint"}, {"files", files}};
   auto& list = doc["targets"] = nlohmann::json::array();
   for (const auto& target : targets) {
@@ -298,6 +315,10 @@ std::string render_json(const std::vector<DeployTarget>& targets, const Context&
       paths.push_back(std::move(p));
     }
     list.push_back(std::move(t));
+  }
+  auto& maybe = doc["possible"] = nlohmann::json::array();
+  for (const auto& p : possible) {
+    maybe.push_back({{"at", location_json(p.where)}, {"job", p.job}, {"why", p.why}});
   }
   return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
@@ -368,12 +389,24 @@ std::string render_mermaid(const std::vector<DeployTarget>& targets, std::size_t
   return out.str();
 }
 
-std::string render_summary(const std::vector<DeployTarget>& targets, const Context& ctx, std::size_t paths,
-                           std::size_t files) {
+std::string render_summary(const std::vector<DeployTarget>& targets, const std::vector<PossibleDeploy>& possible,
+                           const Context& ctx, std::size_t paths, std::size_t files) {
   std::ostringstream out;
   out << "### shipgate-lint: deploy map\n\n"
       << text::plural(targets.size(), "deploy target") << ", " << text::plural(paths, "path") << " in "
       << text::plural(files, "file") << ".\n\n";
+  if (!possible.empty()) {
+    out << text::markdown(std::string(k_possible_heading)) << "\n\n";
+    std::size_t shown = 0;
+    for (const auto& p : possible) {
+      if (shown++ >= k_max_summary_rows) {
+        out << "- _" << (possible.size() - k_max_summary_rows) << " more: see the text or JSON form._\n";
+        break;
+      }
+      out << "- " << text::markdown(possible_text(p)) << "\n";
+    }
+    out << "\n";
+  }
   if (targets.empty()) {
     return out.str();
   }
@@ -435,17 +468,19 @@ std::vector<DeployTarget> deploy_map(const std::vector<WorkflowSummary>& workflo
   return out;
 }
 
-Outcome::Document render_deploy_map(const std::vector<DeployTarget>& targets, const Context& ctx, std::size_t files) {
+Outcome::Document render_deploy_map(const std::vector<DeployTarget>& targets,
+                                    const std::vector<PossibleDeploy>& possible, const Context& ctx,
+                                    std::size_t files) {
   std::size_t paths = 0;
   for (const auto& target : targets) {
     paths += target.paths.size();
   }
   Outcome::Document doc;
-  doc.forms["text"] = render_text(targets, ctx);
+  doc.forms["text"] = render_text(targets, possible, ctx);
   doc.forms["github"] = doc.forms["text"];  // a map has no annotations: the action's default format shows the text
-  doc.forms["json"] = render_json(targets, ctx, files);
+  doc.forms["json"] = render_json(targets, possible, ctx, files);
   doc.forms["mermaid"] = render_mermaid(targets, paths, ctx);
-  doc.summary = render_summary(targets, ctx, paths, files);
+  doc.summary = render_summary(targets, possible, ctx, paths, files);
   return doc;
 }
 

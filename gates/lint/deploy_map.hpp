@@ -40,8 +40,10 @@ std::vector<DeployTarget> deploy_map(const std::vector<WorkflowSummary>& workflo
 
 /// The map in every form `--deploy-map` writes (text, json, mermaid) and the step summary's
 /// Markdown (the Mermaid graph, then a table). `ctx.environments`, when given, adds each
-/// environment's protection.
-Outcome::Document render_deploy_map(const std::vector<DeployTarget>& targets, const Context& ctx, std::size_t files);
+/// environment's protection. `possible` are the jobs that look like deploys none of the map's
+/// recognises (listed after the targets).
+Outcome::Document render_deploy_map(const std::vector<DeployTarget>& targets,
+                                    const std::vector<PossibleDeploy>& possible, const Context& ctx, std::size_t files);
 
 /// `text` as the inside of a double-quoted Mermaid label: characters that Mermaid's syntax, its
 /// Markdown or HTML could read are written as HTML named entities (`&quot;`, `&ast;`), control

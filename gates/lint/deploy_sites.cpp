@@ -754,10 +754,63 @@ WorkflowSummary summarize(const Workflow& wf, const LintData& data) {
     if (wf.called_only) {
       continue;  // its deploys count where it is called, with the caller's triggers
     }
+    const auto unknown_before = summary.unknown.size();
     auto sites = find_deploy_sites(wf, job, data, &summary.unknown, std::move(facts));
+    if (sites.empty() && summary.unknown.size() == unknown_before && !wf.is_action && job.key != nullptr) {
+      if (auto why = possible_deploy(wf, job)) {
+        summary.possible.push_back({job.id, {wf.path, job.key->pos.line, job.key->pos.column}, std::move(*why)});
+      }
+    }
     summary.sites.insert(summary.sites.end(), sites.begin(), sites.end());
   }
   return summary;
+}
+
+std::optional<std::string> possible_deploy(const Workflow& wf, const Job& job) {
+  if (job.key == nullptr || job.node == nullptr || job.key->pos.offset >= wf.text.size()) {
+    return std::nullopt;
+  }
+  // The job's own text: from its id to the next job's id (jobs are read in file order).
+  auto end = wf.text.size();
+  const auto index = static_cast<std::size_t>(&job - wf.jobs.data());
+  if (index + 1 < wf.jobs.size() && wf.jobs[index + 1].key != nullptr &&
+      wf.jobs[index + 1].key->pos.offset > job.key->pos.offset) {
+    end = std::min(end, wf.jobs[index + 1].key->pos.offset);
+  }
+  const auto own = wf.text.substr(job.key->pos.offset, end - job.key->pos.offset);
+  std::vector<std::string> why;
+  if (own.find("HEROKU_API_KEY") != std::string_view::npos) {
+    const bool calls = job.uses && job.uses.value->is_scalar();
+    why.push_back(calls ? "calls " + text::one_line(text::shorten(job.uses.value->value, 80)) + " with HEROKU_API_KEY"
+                        : "holds HEROKU_API_KEY");
+  }
+  if (own.find("cli-assets.heroku.com") != std::string_view::npos || own.find("heroku/cli") != std::string_view::npos) {
+    why.emplace_back("installs the Heroku CLI");
+  }
+  if (why.empty()) {
+    return std::nullopt;
+  }
+  // The script line that most looks like the deploy: a task or script whose line says deploy,
+  // release or push (`make heroku_push`), else the first task or script run.
+  static const RE2 k_runs_task(R"((^|[\s;&|(])(make|rake|just|invoke|fab|npm run|yarn|\./\S+|\S+\.sh)(\s|$))");
+  static const RE2 k_says_deploy(
+      R"((?i)(^|[\s;&|(])(make|rake|just|invoke|fab|npm run|yarn|\./\S+|\S+\.sh)\s.*(deploy|release|push)|(^|[\s;&|(])\S*(deploy|release)\S*\.sh\b)");
+  for (const auto* pattern : {&k_says_deploy, &k_runs_task}) {
+    for (const auto& step : job.steps) {
+      if (step.run == nullptr || !step.run->is_scalar()) {
+        continue;
+      }
+      for (const auto line : text::split_lines(step.run->value)) {
+        const auto trimmed = text::trim(line);
+        if (!trimmed.empty() && trimmed[0] != '#' && trimmed.find("cli-assets.heroku.com") == std::string_view::npos &&
+            RE2::PartialMatch(trimmed, *pattern)) {
+          why.push_back("runs `" + text::one_line(text::shorten(trimmed, 60)) + "`");
+          return text::join(why, "; ");
+        }
+      }
+    }
+  }
+  return text::join(why, "; ");
 }
 
 std::optional<std::vector<std::string>> input_values(const Workflow& wf, const Job& job, const Step& step,

@@ -71,6 +71,14 @@ struct DeploySite {
 
 /// What a workflow contributes to the repository-level pass; small, so every workflow's summary
 /// can be kept while each parsed document is dropped after its own rules ran.
+/// A job that looks like it deploys (it holds Heroku credentials or installs the Heroku CLI) with
+/// no deploy shipgate recognises: a deploy inside make or a script, which the map lists as possible.
+struct PossibleDeploy {
+  std::string job;
+  Location where;   // the job's id
+  std::string why;  // "holds HEROKU_API_KEY; runs `make heroku_release`"
+};
+
 struct WorkflowSummary {
   std::string path;
   std::string trigger_text;                                    // for messages; long filter lists are shortened
@@ -90,7 +98,15 @@ struct WorkflowSummary {
   std::vector<std::string> dispatch_inputs;
   /// Job id -> the shipgate gates its steps run (shipgate_gates), for gates around a deploy.
   std::map<std::string, std::vector<std::string>> job_gates;
+  /// Jobs with Heroku credentials or the CLI and no recognised deploy, in file order.
+  std::vector<PossibleDeploy> possible;
 };
+
+/// Why `job` looks like a deploy shipgate does not recognise, or nullopt: it holds
+/// HEROKU_API_KEY or installs the Heroku CLI (read from the job's own text), with the first
+/// script line that looks like the deploy (make, a script, a deploy or release command). `job`
+/// is one of `wf.jobs`.
+std::optional<std::string> possible_deploy(const Workflow& wf, const Job& job);
 
 /// The facts of one job (its environment, concurrency, `if:`, which steps check deploys).
 std::shared_ptr<const JobFacts> job_facts(const Workflow& wf, const Job& job);

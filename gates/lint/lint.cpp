@@ -274,12 +274,18 @@ Outcome Linter::finish_map() && {
   for (const auto& target : targets) {
     paths += target.paths.size();
   }
-  m_outcome.document = render_deploy_map(targets, m_ctx, m_files);
+  std::vector<PossibleDeploy> possible;
+  for (const auto& summary : m_summaries) {
+    possible.insert(possible.end(), summary.possible.begin(), summary.possible.end());
+  }
+  m_outcome.document = render_deploy_map(targets, possible, m_ctx, m_files);
   std::sort(m_outcome.input_errors.begin(), m_outcome.input_errors.end(),
             [](const Error& a, const Error& b) { return a.where < b.where; });
   m_outcome.headline = "deploy map: " + text::plural(targets.size(), "target") + ", " + text::plural(paths, "path") +
-                       " in " + text::plural(m_files, "file");
-  m_outcome.summary = {{"files", m_files}, {"targets", targets.size()}, {"paths", paths}};
+                       (possible.empty() ? "" : ", " + std::to_string(possible.size()) + " possible") + " in " +
+                       text::plural(m_files, "file");
+  m_outcome.summary = {
+      {"files", m_files}, {"targets", targets.size()}, {"paths", paths}, {"possible", possible.size()}};
   return std::move(m_outcome);
 }
 
