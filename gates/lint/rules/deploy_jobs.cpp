@@ -109,8 +109,11 @@ void DeployWithoutEnvironment::on_repository(const std::vector<WorkflowSummary>&
     });
     if (name.empty() || !plain_name) {
       out.no_fix("no environment name follows from the target's name; add one by hand");
-    } else if (!facts.key_insert_at || facts.key.file != site->where.file) {
-      out.no_fix("the job is written in flow style or in another file; add `environment:` by hand");
+    } else if (facts.key.file != site->where.file) {
+      out.no_fix("the job is in the reusable workflow " + text::shorten(facts.key.file, 80) +
+                 ": add `environment:` to it there");
+    } else if (!facts.key_insert_at) {
+      out.no_fix("the job is written in flow style or behind an alias; add `environment:` by hand");
     } else {
       const auto* record = ctx.environments != nullptr ? ctx.environments->find(name) : nullptr;
       out.unsafe_fix({{*facts.key_insert_at, 0, facts.key_indent + "environment: " + name + facts.eol}},
