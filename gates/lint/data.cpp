@@ -193,6 +193,10 @@ std::optional<std::vector<long>> version_of(std::string_view ref) {
 
 }  // namespace
 
+bool is_commit_sha(std::string_view ref) {
+  return ref.size() == 40 && ref.find_first_not_of("0123456789abcdefABCDEF") == std::string_view::npos;
+}
+
 RefSupport ref_supports(std::string_view uses, std::string_view since) {
   const auto at = uses.find('@');
   const auto ref = at == std::string_view::npos ? std::string_view() : uses.substr(at + 1);
@@ -200,7 +204,7 @@ RefSupport ref_supports(std::string_view uses, std::string_view since) {
   if (!needed || ref.empty()) {
     return RefSupport::yes;
   }
-  if (ref.size() == 40 && ref.find_first_not_of("0123456789abcdefABCDEF") == std::string_view::npos) {
+  if (is_commit_sha(ref)) {
     return RefSupport::unknown;
   }
   const auto have = version_of(ref);

@@ -65,6 +65,9 @@ void read_deploy_actions(const yaml::Document& doc, const yaml::Node& list, std:
 /// How a `uses:` ref relates to a release that added something.
 enum class RefSupport { yes, no, unknown };
 
+/// Whether a ref is a full commit SHA (40 hex digits, either case).
+bool is_commit_sha(std::string_view ref);
+
 /// Whether the ref of a `uses:` value ("owner/repo@v3.12.12") is at or after release `since`
 /// ("3.9.9"): a version tag is compared (a partial one, `v3` or `v3.8`, as its newest release);
 /// a full commit SHA cannot be placed (unknown); a branch or other name follows the newest code

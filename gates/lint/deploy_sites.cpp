@@ -699,15 +699,14 @@ std::vector<std::string> shipgate_gates(const Step& step) {
   return out;
 }
 
-bool looks_like_production(std::string_view name) {
-  static const std::set<std::string, std::less<>> k_parts = {"prod", "production", "prd", "live"};
+bool has_name_part(std::string_view name, const std::set<std::string, std::less<>>& parts) {
   std::string part;
   for (std::size_t i = 0; i <= name.size(); ++i) {
     const char c = i < name.size() ? static_cast<char>(std::tolower(static_cast<unsigned char>(name[i]))) : ' ';
     if (std::isalnum(static_cast<unsigned char>(c)) != 0) {
       part += c;
     } else {
-      if (k_parts.count(part) != 0) {
+      if (parts.count(part) != 0) {
         return true;
       }
       part.clear();
@@ -715,6 +714,13 @@ bool looks_like_production(std::string_view name) {
   }
   return false;
 }
+
+const std::set<std::string, std::less<>>& production_parts() {
+  static const std::set<std::string, std::less<>> k_parts = {"prod", "production", "prd", "live"};
+  return k_parts;
+}
+
+bool looks_like_production(std::string_view name) { return has_name_part(name, production_parts()); }
 
 WorkflowSummary summarize(const Workflow& wf, const LintData& data) {
   std::string full;

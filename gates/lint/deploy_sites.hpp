@@ -3,6 +3,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -119,8 +120,15 @@ bool step_checks(const Workflow& wf, const Step& step);
 /// gate binary in its script (`shipgate-smoke ...`), by gate name ("freeze", "smoke", ...).
 std::vector<std::string> shipgate_gates(const Step& step);
 
+/// Whether `name`, split at every character that is not a letter or digit, has one of `parts`
+/// (lower-case) as a part: `shop-Prod` has "prod".
+bool has_name_part(std::string_view name, const std::set<std::string, std::less<>>& parts);
+
+/// The name parts that mean production: prod, production, prd, live.
+const std::set<std::string, std::less<>>& production_parts();
+
 /// Whether a value looks like a production target (an app or environment name with a `prod`,
-/// `production` or `live` part).
+/// `production`, `prd` or `live` part).
 bool looks_like_production(std::string_view name);
 
 /// The deploy sites of one job, in step order, each place once (steps reused through an alias

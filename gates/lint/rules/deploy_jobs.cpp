@@ -52,24 +52,13 @@ std::string job_key(const std::string& key, const JobFacts& facts) { return fact
 /// the records hold, by its exact name in any case (`Prod`, never `pre-prod`), else `production`
 /// or `staging` after the target's name; "" when the name says neither.
 std::string environment_for(const DeploySite& site, const Context& ctx) {
-  static const std::set<std::string, std::less<>> k_production = {"production", "prod", "prd", "live"};
   static const std::set<std::string, std::less<>> k_staging = {"staging", "stage", "stg"};
-  // The target's name, split at every character that is not a letter or digit.
-  std::string part;
-  bool staging = false;
-  for (const char c : site.app + " ") {
-    if (std::isalnum(static_cast<unsigned char>(c)) != 0) {
-      part += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    } else {
-      staging = staging || k_staging.count(part) != 0;
-      part.clear();
-    }
-  }
+  const bool staging = has_name_part(site.app, k_staging);
   const bool prod = is_production(site);
   if (!prod && !staging) {
     return {};
   }
-  const auto& names = prod ? k_production : k_staging;
+  const auto& names = prod ? production_parts() : k_staging;
   if (ctx.environments != nullptr) {
     for (const auto& record : ctx.environments->list) {
       if (names.count(text::to_lower(record.name)) != 0) {

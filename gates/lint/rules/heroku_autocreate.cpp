@@ -1,7 +1,6 @@
 #include "lint/rules/heroku_autocreate.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 #include "core/text.hpp"
 #include "lint/fix.hpp"
@@ -212,7 +211,7 @@ std::optional<Edit> upgrade_ref(const Workflow& wf, const Step& step, const std:
     return std::nullopt;
   }
   const auto ref = std::string_view(value.value).substr(at + 1);
-  if (ref.size() == 40 && std::all_of(ref.begin(), ref.end(), [](unsigned char c) { return std::isxdigit(c) != 0; })) {
+  if (is_commit_sha(ref)) {
     return std::nullopt;
   }
   return Edit{value.pos.offset + quote + at + 1, ref.size(), release};
@@ -250,8 +249,7 @@ void HerokuAutocreate::on_step(const Workflow& wf, const Job& job, const Step& s
     auto edit = upgrade_ref(wf, step, release);
     if (!edit) {
       const auto ref = std::string_view(uses).substr(std::min(uses.size(), uses.rfind('@') + 1));
-      const bool sha = ref.size() == 40 &&
-                       std::all_of(ref.begin(), ref.end(), [](unsigned char c) { return std::isxdigit(c) != 0; });
+      const bool sha = is_commit_sha(ref);
       return out.no_fix(release.empty() ? "no release to upgrade to is known"
                         : sha           ? "pinned by SHA: pin the commit of " + release
                               : "the `uses:` value is escaped, or behind an anchor or alias; upgrade by hand");
